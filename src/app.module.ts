@@ -1,0 +1,34 @@
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/app-config';
+import type { LoadedConfig } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import type { Role } from './roles';
+import { TasksModule } from './tasks/tasks.module';
+
+type Imports = NonNullable<ModuleMetadata['imports']>;
+
+/** What each role adds to the process; modules shared by roles are imported once. */
+function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
+  const imports: Imports = [TasksModule];
+  if (roles.has('api') || roles.has('worker')) {
+    imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
+  }
+  if (roles.has('api')) imports.push(HealthModule);
+  if (roles.has('beat')) imports.push(ScheduleModule.forRoot());
+  return imports;
+}
+
+/** The root module, composed for the roles this process plays. */
+@Module({})
+export class AppModule {
+  static forRoles(roles: ReadonlySet<Role>, config: LoadedConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [config.module, LoggingModule.forRoot(logger), ...roleImports(roles, config.config)],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import type { LoadedConfig } from './config/config.module';
+import { echoRequestId, genRequestId } from './logging/request-id';
+import type { Role } from './roles';
+
+export const GLOBAL_PREFIX = 'api';
+
+/** A started process: an HTTP application when it plays `api`, else an application context. */
+export interface RunningApplication {
+  readonly app: INestApplicationContext;
+  /** The HTTP address, when the process plays `api`. */
+  readonly url?: string;
+}
+
+/**
+ * Composes the root module for the roles and starts it. Shared by `main.ts` and the e2e tests,
+ * so the tests boot exactly what production runs.
+ */
+export async function startApplication(
+  roles: ReadonlySet<Role>,
+  loaded: LoadedConfig,
+  logger: Logger,
+): Promise<RunningApplication> {
+  const rootModule = AppModule.forRoles(roles, loaded, logger);
+  const options = { bufferLogs: true, abortOnError: false } as const;
+
+  if (!roles.has('api')) {
+    const app = await NestFactory.createApplicationContext(rootModule, options);
+    app.useLogger(app.get(NestPinoLogger));
+    await app.init();
+    return { app };
+  }
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    rootModule,
+    new FastifyAdapter({ return503OnClosing: true, genReqId: genRequestId }),
+    options,
+  );
+  echoRequestId(app.getHttpAdapter().getInstance());
+  app.useLogger(app.get(NestPinoLogger));
+  app.setGlobalPrefix(GLOBAL_PREFIX);
+  const { host, port } = loaded.config.http;
+  await app.listen(port, host);
+  return { app, url: await app.getUrl() };
+}

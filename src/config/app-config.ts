@@ -1,0 +1,127 @@
+import { ConfigError, EnvReader } from './env-reader';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+const ONE_DAY_SECONDS = 86_400;
+
+/** A Redis connection, with the database number parsed out of the URL path. */
+export interface RedisConnection {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly db: number;
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/**
+ * The whole, validated configuration. Built once at start-up by {@link parseConfig}; every module
+ * injects this instead of reading `process.env`. Durations are in milliseconds unless the name
+ * says otherwise.
+ */
+export abstract class AppConfig {
+  abstract readonly nodeEnv: NodeEnv;
+  abstract readonly logLevel: LogLevel;
+  abstract readonly http: { readonly host: string; readonly port: number };
+  abstract readonly shutdownGraceMs: number;
+  abstract readonly database: {
+    readonly url: string;
+    readonly name: string;
+    readonly migrationsRun: boolean;
+  };
+  abstract readonly cache: {
+    readonly redis: RedisConnection;
+    readonly keyPrefix: string;
+  };
+  abstract readonly queue: {
+    readonly redis: RedisConnection;
+    readonly prefix: string;
+  };
+  abstract readonly admin: { readonly token?: string };
+  abstract readonly banner: {
+    readonly mediaBaseUrl: string;
+    readonly count: number;
+    readonly cacheTtlMs: number;
+  };
+  abstract readonly worker: { readonly concurrency: number };
+  abstract readonly beat: { readonly timeZone: string };
+}
+
+function redisConnection(reader: EnvReader, name: string, fallback: string): RedisConnection {
+  const url = reader.url(name, ['redis:'], fallback);
+  const dbPath = url.pathname.replace(/^\//, '');
+  if (dbPath !== '' && !/^\d+$/.test(dbPath)) {
+    throw new ConfigError(name, 'a redis:// URL whose path is a database number', url.href);
+  }
+  return {
+    url: url.href,
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db: Number(dbPath || 0),
+    username: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+  };
+}
+
+function databaseName(url: URL): string {
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_$]{1,64}$/.test(name)) {
+    throw new ConfigError(
+      'DATABASE_URL',
+      'a mysql:// URL that ends with a database name of letters, digits, _ or $',
+      url.href.replace(/:[^:@/]*@/, ':***@'),
+    );
+  }
+  return name;
+}
+
+/**
+ * Validates a raw environment and builds the typed configuration.
+ * @throws ConfigError naming the first variable that is missing or malformed.
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'production');
+  const port = read.int('PORT', 3000, 0, 65_535);
+  const databaseUrl = read.url('DATABASE_URL', ['mysql:', 'mariadb:'], 'mysql://root@127.0.0.1:3306/banner_tasks');
+
+  return {
+    nodeEnv,
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    http: { host: read.string('HOST', '0.0.0.0'), port },
+    shutdownGraceMs: read.int('SHUTDOWN_GRACE_SECONDS', 10, 1, 3_600) * 1000,
+    database: {
+      url: databaseUrl.href,
+      name: databaseName(databaseUrl),
+      migrationsRun: read.boolean('MIGRATIONS_RUN', true),
+    },
+    cache: {
+      redis: redisConnection(read, 'REDIS_URL', 'redis://127.0.0.1:6379/0'),
+      keyPrefix: read.string('CACHE_KEY_PREFIX', 'banner-tasks', {
+        regex: /^[\w.-]{1,64}$/,
+        expected: 'letters, digits, _, . or - (at most 64)',
+      }),
+    },
+    queue: {
+      redis: redisConnection(read, 'QUEUE_REDIS_URL', 'redis://127.0.0.1:6379/1'),
+      prefix: read.string('QUEUE_PREFIX', 'bull', {
+        regex: /^[\w.-]{1,64}$/,
+        expected: 'letters, digits, _, . or - (at most 64)',
+      }),
+    },
+    admin: { token: read.optionalString('ADMIN_TOKEN', 16) },
+    banner: {
+      mediaBaseUrl: read
+        .url('MEDIA_BASE_URL', ['http:', 'https:'], `http://127.0.0.1:${port}`)
+        .href.replace(/\/+$/, ''),
+      count: read.int('BANNER_COUNT', 3, 1, 100),
+      cacheTtlMs: read.int('BANNER_CACHE_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
+    },
+    worker: { concurrency: read.int('WORKER_CONCURRENCY', 4, 1, 256) },
+    beat: { timeZone: read.timeZone('BEAT_TIMEZONE', 'Asia/Shanghai') },
+  };
+}

@@ -1,0 +1,96 @@
+/** A configuration value that is missing or malformed; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    expected: string,
+    received: string | undefined,
+  ) {
+    super(
+      `Invalid configuration: ${variable} must be ${expected}` +
+        (received === undefined ? ' (it is not set)' : ` (got "${received}")`),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+type RawEnv = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Typed readers over a raw environment. Each reader takes the variable's default, so the
+ * default and the rule live beside each other; an empty string counts as unset.
+ */
+export class EnvReader {
+  constructor(private readonly env: RawEnv) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string, pattern?: { regex: RegExp; expected: string }): string {
+    const value = this.raw(name) ?? fallback;
+    if (pattern && !pattern.regex.test(value)) {
+      throw new ConfigError(name, pattern.expected, value);
+    }
+    return value;
+  }
+
+  optionalString(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && value.length < minLength) {
+      throw new ConfigError(name, `at least ${minLength} characters long`, '***');
+    }
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+      throw new ConfigError(name, `an integer from ${min} to ${max}`, value);
+    }
+    return parsed;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    throw new ConfigError(name, 'true or false', value);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name) ?? fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new ConfigError(name, `one of ${allowed.join(', ')}`, value);
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: readonly string[], fallback: string): URL {
+    const value = this.raw(name) ?? fallback;
+    const expected = `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(name, expected, value);
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw new ConfigError(name, expected, value);
+    }
+    return url;
+  }
+
+  timeZone(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+    } catch {
+      throw new ConfigError(name, 'an IANA time zone such as Asia/Shanghai', value);
+    }
+    return value;
+  }
+}

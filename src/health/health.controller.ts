@@ -1,0 +1,35 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { CacheRedis } from '../cache/cache-redis';
+import { TasksService } from '../tasks/tasks.service';
+
+/** Each dependency gets this long to answer before readiness reports it down. */
+const CHECK_TIMEOUT_MS = 1_000;
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly cacheRedis: CacheRedis,
+    private readonly tasks: TasksService,
+  ) {}
+
+  /** Liveness: the process answers. Touches no dependency, so it stays cheap. */
+  @Get()
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: MySQL, the cache Redis and the queue Redis each answer; 503 names the one that did not. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.database.pingCheck('mysql', { timeout: CHECK_TIMEOUT_MS }),
+      () => this.indicator.check('cache_redis').attempt(() => this.cacheRedis.ping()).withTimeout(CHECK_TIMEOUT_MS),
+      () => this.indicator.check('queue_redis').attempt(() => this.tasks.pingBroker()).withTimeout(CHECK_TIMEOUT_MS),
+    ]);
+  }
+}

@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+
+const REQUEST_ID_HEADER = 'x-request-id';
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Fastify's `genReqId`: gives each request an id: the caller's well-formed `X-Request-Id`, else a
+ * fresh UUID. pino-http logs it with every line of the request.
+ */
+export function genRequestId(req: { headers: IncomingHttpHeaders }): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Echoes the request id back, so a client can quote it when reporting a problem. */
+export function echoRequestId(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+}
