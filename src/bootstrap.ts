@@ -1,9 +1,10 @@
-import { type INestApplicationContext } from '@nestjs/common';
+import { type INestApplicationContext, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { HttpErrorFilter } from './common/http-error.filter';
 import type { LoadedConfig } from './config/config.module';
 import { echoRequestId, genRequestId } from './logging/request-id';
 import type { Role } from './roles';
@@ -44,6 +45,10 @@ export async function startApplication(
   echoRequestId(app.getHttpAdapter().getInstance());
   app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix(GLOBAL_PREFIX);
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+  );
   const { host, port } = loaded.config.http;
   await app.listen(port, host);
   return { app, url: await app.getUrl() };

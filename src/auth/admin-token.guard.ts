@@ -1,0 +1,29 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config';
+
+/** Compares digests, so the comparison takes the same time whatever the lengths. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * Admin routes: `Authorization: Bearer <ADMIN_TOKEN>`. No credentials → 401, wrong ones → 403.
+ * With no ADMIN_TOKEN configured the admin routes are closed (503), never open.
+ */
+@Injectable()
+export class AdminTokenGuard implements CanActivate {
+  constructor(private readonly config: AppConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const expected = this.config.admin.token;
+    if (!expected) throw new ServiceUnavailableException('Admin routes are disabled: ADMIN_TOKEN is not set');
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new UnauthorizedException('Missing Bearer token');
+    if (!sameSecret(match[1], expected)) throw new ForbiddenException('Invalid admin token');
+    return true;
+  }
+}
