@@ -13,7 +13,14 @@ describe('parseConfig', () => {
     });
     expect(sut.cache.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0 });
     expect(sut.queue.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 1 });
-    expect(sut.banner).toEqual({ mediaBaseUrl: 'http://127.0.0.1:3000', count: 3, cacheTtlMs: 86_400_000 });
+    expect(sut.banner).toEqual({
+      mediaBaseUrl: 'http://127.0.0.1:3000',
+      count: 3,
+      cacheTtlMs: 86_400_000,
+      clientMaxAgeSeconds: 60,
+    });
+    expect(sut.cache.timeoutMs).toBe(200);
+    expect(sut.queue.resultTtlMs).toBe(86_400_000);
     expect(sut.worker.concurrency).toBe(4);
     expect(sut.beat.timeZone).toBe('Asia/Shanghai');
     expect(sut.shutdownGraceMs).toBe(10_000);
@@ -21,9 +28,10 @@ describe('parseConfig', () => {
   });
 
   it('converts second-valued variables to milliseconds once', () => {
-    const sut = parseConfig({ BANNER_CACHE_TTL: '60', SHUTDOWN_GRACE_SECONDS: '3' });
+    const sut = parseConfig({ BANNER_CACHE_TTL: '60', TASK_RESULT_TTL: '5', SHUTDOWN_GRACE_SECONDS: '3' });
 
     expect(sut.banner.cacheTtlMs).toBe(60_000);
+    expect(sut.queue.resultTtlMs).toBe(5_000);
     expect(sut.shutdownGraceMs).toBe(3_000);
   });
 

@@ -36,16 +36,22 @@ export abstract class AppConfig {
   abstract readonly cache: {
     readonly redis: RedisConnection;
     readonly keyPrefix: string;
+    /** Longest wait for any one cache call before failing open to MySQL. */
+    readonly timeoutMs: number;
   };
   abstract readonly queue: {
     readonly redis: RedisConnection;
     readonly prefix: string;
+    /** How long finished tasks and their results are kept (Celery's `result_expires`). */
+    readonly resultTtlMs: number;
   };
   abstract readonly admin: { readonly token?: string };
   abstract readonly banner: {
     readonly mediaBaseUrl: string;
     readonly count: number;
     readonly cacheTtlMs: number;
+    /** `max-age` sent to browsers and proxies, in seconds as HTTP counts it. */
+    readonly clientMaxAgeSeconds: number;
   };
   abstract readonly worker: { readonly concurrency: number };
   abstract readonly beat: { readonly timeZone: string };
@@ -105,6 +111,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
         regex: /^[\w.-]{1,64}$/,
         expected: 'letters, digits, _, . or - (at most 64)',
       }),
+      timeoutMs: read.int('CACHE_TIMEOUT_MS', 200, 1, 60_000),
     },
     queue: {
       redis: redisConnection(read, 'QUEUE_REDIS_URL', 'redis://127.0.0.1:6379/1'),
@@ -112,6 +119,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
         regex: /^[\w.-]{1,64}$/,
         expected: 'letters, digits, _, . or - (at most 64)',
       }),
+      resultTtlMs: read.int('TASK_RESULT_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
     },
     admin: { token: read.optionalString('ADMIN_TOKEN', 16) },
     banner: {
@@ -120,6 +128,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
         .href.replace(/\/+$/, ''),
       count: read.int('BANNER_COUNT', 3, 1, 100),
       cacheTtlMs: read.int('BANNER_CACHE_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
+      clientMaxAgeSeconds: read.int('CLIENT_MAX_AGE', 60, 0, ONE_DAY_SECONDS),
     },
     worker: { concurrency: read.int('WORKER_CONCURRENCY', 4, 1, 256) },
     beat: { timeZone: read.timeZone('BEAT_TIMEZONE', 'Asia/Shanghai') },
