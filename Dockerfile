@@ -1,0 +1,22 @@
+# syntax=docker/dockerfile:1
+
+# Build: all dependencies, compile, then drop the dev ones.
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY nest-cli.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+# Run: production dependencies and the build only, as the unprivileged node user.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --chown=node:node package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+USER node
+EXPOSE 3000
+ENTRYPOINT ["node", "dist/main"]
+CMD ["--role=api"]
