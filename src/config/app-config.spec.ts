@@ -22,7 +22,7 @@ describe('parseConfig', () => {
     expect(sut.cache.timeoutMs).toBe(200);
     expect(sut.queue.resultTtlMs).toBe(86_400_000);
     expect(sut.worker.concurrency).toBe(4);
-    expect(sut.beat.timeZone).toBe('Asia/Shanghai');
+    expect(sut.beat).toEqual({ timeZone: 'Asia/Shanghai', scheduleOverrides: {} });
     expect(sut.shutdownGraceMs).toBe(10_000);
     expect(sut.admin.token).toBeUndefined();
   });
@@ -41,6 +41,12 @@ describe('parseConfig', () => {
     expect(sut.queue.redis).toMatchObject({ host: 'redis.internal', port: 6380, db: 5, password: 's@cret' });
   });
 
+  it('reads BEAT_SCHEDULE overrides as JSON', () => {
+    const sut = parseConfig({ BEAT_SCHEDULE: '{"test-task":{"enabled":true}}' });
+
+    expect(sut.beat.scheduleOverrides).toEqual({ 'test-task': { enabled: true } });
+  });
+
   it('treats an empty value as unset', () => {
     expect(parseConfig({ PORT: '' }).http.port).toBe(3000);
   });
@@ -56,6 +62,8 @@ describe('parseConfig', () => {
     ['BEAT_TIMEZONE', 'Mars/Olympus', 'BEAT_TIMEZONE must be an IANA time zone'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     ['MIGRATIONS_RUN', 'maybe', 'MIGRATIONS_RUN must be true or false'],
+    ['BEAT_SCHEDULE', '{"test-task":', 'BEAT_SCHEDULE must be a JSON object'],
+    ['BEAT_SCHEDULE', '[1]', 'BEAT_SCHEDULE must be a JSON object'],
     ['WORKER_CONCURRENCY', '0', 'WORKER_CONCURRENCY must be an integer from 1 to 256'],
   ])('refuses %s=%j with a message naming it', (name, value, message) => {
     const parse = () => parseConfig({ [name]: value });

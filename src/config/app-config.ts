@@ -54,7 +54,11 @@ export abstract class AppConfig {
     readonly clientMaxAgeSeconds: number;
   };
   abstract readonly worker: { readonly concurrency: number };
-  abstract readonly beat: { readonly timeZone: string };
+  abstract readonly beat: {
+    readonly timeZone: string;
+    /** Entries laid over the default schedule, by name (validated by the beat module). */
+    readonly scheduleOverrides: Readonly<Record<string, unknown>>;
+  };
 }
 
 function redisConnection(reader: EnvReader, name: string, fallback: string): RedisConnection {
@@ -131,6 +135,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       clientMaxAgeSeconds: read.int('CLIENT_MAX_AGE', 60, 0, ONE_DAY_SECONDS),
     },
     worker: { concurrency: read.int('WORKER_CONCURRENCY', 4, 1, 256) },
-    beat: { timeZone: read.timeZone('BEAT_TIMEZONE', 'Asia/Shanghai') },
+    beat: {
+      timeZone: read.timeZone('BEAT_TIMEZONE', 'Asia/Shanghai'),
+      scheduleOverrides: read.jsonObject('BEAT_SCHEDULE'),
+    },
   };
 }

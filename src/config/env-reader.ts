@@ -84,6 +84,21 @@ export class EnvReader {
     return url;
   }
 
+  jsonObject(name: string): Record<string, unknown> {
+    const value = this.raw(name);
+    if (value === undefined) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new ConfigError(name, 'a JSON object', value);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError(name, 'a JSON object', value);
+    }
+    return parsed as Record<string, unknown>;
+  }
+
   timeZone(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;
     try {
