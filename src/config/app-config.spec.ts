@@ -21,18 +21,24 @@ describe('parseConfig', () => {
     });
     expect(sut.cache.timeoutMs).toBe(200);
     expect(sut.queue.resultTtlMs).toBe(86_400_000);
-    expect(sut.worker.concurrency).toBe(4);
+    expect(sut.worker).toEqual({ concurrency: 4, lockMs: 30_000 });
     expect(sut.beat).toEqual({ timeZone: 'Asia/Shanghai', scheduleOverrides: {} });
     expect(sut.shutdownGraceMs).toBe(10_000);
     expect(sut.admin.token).toBeUndefined();
   });
 
   it('converts second-valued variables to milliseconds once', () => {
-    const sut = parseConfig({ BANNER_CACHE_TTL: '60', TASK_RESULT_TTL: '5', SHUTDOWN_GRACE_SECONDS: '3' });
+    const sut = parseConfig({
+      BANNER_CACHE_TTL: '60',
+      TASK_RESULT_TTL: '5',
+      SHUTDOWN_GRACE_SECONDS: '3',
+      WORKER_LOCK_SECONDS: '2',
+    });
 
     expect(sut.banner.cacheTtlMs).toBe(60_000);
     expect(sut.queue.resultTtlMs).toBe(5_000);
     expect(sut.shutdownGraceMs).toBe(3_000);
+    expect(sut.worker.lockMs).toBe(2_000);
   });
 
   it('reads the password and database of a Redis URL', () => {
@@ -65,6 +71,7 @@ describe('parseConfig', () => {
     ['BEAT_SCHEDULE', '{"test-task":', 'BEAT_SCHEDULE must be a JSON object'],
     ['BEAT_SCHEDULE', '[1]', 'BEAT_SCHEDULE must be a JSON object'],
     ['WORKER_CONCURRENCY', '0', 'WORKER_CONCURRENCY must be an integer from 1 to 256'],
+    ['WORKER_LOCK_SECONDS', '0', 'WORKER_LOCK_SECONDS must be an integer from 1 to 3600'],
   ])('refuses %s=%j with a message naming it', (name, value, message) => {
     const parse = () => parseConfig({ [name]: value });
 

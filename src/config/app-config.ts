@@ -53,7 +53,16 @@ export abstract class AppConfig {
     /** `max-age` sent to browsers and proxies, in seconds as HTTP counts it. */
     readonly clientMaxAgeSeconds: number;
   };
-  abstract readonly worker: { readonly concurrency: number };
+  abstract readonly worker: {
+    /** Jobs one worker runs at once, per queue. */
+    readonly concurrency: number;
+    /**
+     * How long a worker's claim on a running job lasts unless renewed (every half of it). A worker
+     * silent for this long is taken for dead and its job runs again elsewhere; it is also the
+     * interval of the stalled-job check.
+     */
+    readonly lockMs: number;
+  };
   abstract readonly beat: {
     readonly timeZone: string;
     /** Entries laid over the default schedule, by name (validated by the beat module). */
@@ -134,7 +143,10 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       cacheTtlMs: read.int('BANNER_CACHE_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
       clientMaxAgeSeconds: read.int('CLIENT_MAX_AGE', 60, 0, ONE_DAY_SECONDS),
     },
-    worker: { concurrency: read.int('WORKER_CONCURRENCY', 4, 1, 256) },
+    worker: {
+      concurrency: read.int('WORKER_CONCURRENCY', 4, 1, 256),
+      lockMs: read.int('WORKER_LOCK_SECONDS', 30, 1, 3_600) * 1000,
+    },
     beat: {
       timeZone: read.timeZone('BEAT_TIMEZONE', 'Asia/Shanghai'),
       scheduleOverrides: read.jsonObject('BEAT_SCHEDULE'),

@@ -13,7 +13,7 @@ export interface TaskParam {
 export interface TaskOptions {
   /** The name callers use (`add`, `update_banner_list`): a stable constant, never a class name. */
   readonly name: string;
-  /** The argument schema, checked when the task is enqueued. */
+  /** The argument schema, checked when the task is enqueued and again before it runs. */
   readonly params: readonly TaskParam[];
   /** @defaultValue QUEUES.default */
   readonly queue?: QueueName;
@@ -21,8 +21,16 @@ export interface TaskOptions {
   readonly attempts?: number;
   /** First retry delay; each next one doubles. @defaultValue 1000 */
   readonly backoffMs?: number;
-  /** A run that takes longer fails (and is retried while attempts are left). @defaultValue 60000 */
+  /**
+   * A run that takes longer fails (and is retried while attempts are left). The handler is not
+   * interrupted: it should not hold resources beyond this. @defaultValue 60000
+   */
   readonly timeoutMs?: number;
+  /**
+   * Registered only when `NODE_ENV=test`: tasks that exist to drive the e2e suite (retries,
+   * failures, a worker killed mid-job) and must not be callable in production. @defaultValue false
+   */
+  readonly testOnly?: boolean;
 }
 
 /** What a running task can see and report. */
@@ -39,5 +47,36 @@ export interface TaskHandler<TResult = unknown> {
   run(args: unknown[], context: TaskContext): Promise<TResult> | TResult;
 }
 
-/** Declares a task. The class must be a provider of some module and implement {@link TaskHandler}. */
-export const Task = DiscoveryService.createDecorator<TaskOptions>();
+/** A class marked with {@link Task}, with its options. */
+export interface TaskDeclaration {
+  readonly options: TaskOptions;
+  readonly target: Function;
+}
+
+/** Lets the worker find the handler instances among the providers of every loaded module. */
+const TaskMetadata = DiscoveryService.createDecorator<TaskOptions>();
+
+const declarations: TaskDeclaration[] = [];
+
+/**
+ * Declares a task. The class must be a provider of some module (its handler, found by the worker
+ * through Nest discovery) and implement {@link TaskHandler}.
+ *
+ * The declaration is also recorded when the class is defined, so that processes which only enqueue
+ * (api, beat, the CLI) know every task of the build, its schema and its options without loading
+ * the modules, database or cache that a handler needs to run.
+ */
+export function Task(options: TaskOptions): ClassDecorator {
+  return (target) => {
+    declarations.push({ options, target });
+    TaskMetadata(options)(target);
+  };
+}
+
+/** The metadata key that marks task handler providers. */
+Task.KEY = TaskMetadata.KEY;
+
+/** Every class marked with {@link Task} in the code loaded so far, in definition order. */
+export function declaredTasks(): readonly TaskDeclaration[] {
+  return [...declarations];
+}

@@ -1,0 +1,19 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Task, type TaskHandler } from '../task.decorator';
+
+export const TEST_TASK = 'test_task';
+
+/** The seed's fixed result, kept in the original: "this content is the task's result". */
+export const TEST_TASK_RESULT = '该内容就是任务结果';
+
+/** The seed's `test_task(data)`: logs the argument and returns a fixed string. */
+@Task({ name: TEST_TASK, params: [{ name: 'data', type: 'any' }] })
+@Injectable()
+export class TestTask implements TaskHandler<string> {
+  private readonly logger = new Logger(TestTask.name);
+
+  run([data]: unknown[]): string {
+    this.logger.log({ data }, 'test_task ran');
+    return TEST_TASK_RESULT;
+  }
+}

@@ -1,0 +1,123 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleInit,
+} from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { Job, Queue } from 'bull';
+import { AppConfig } from '../config/app-config';
+import { TaskQueues } from './queues';
+import { bindArguments } from './task-arguments';
+import type { TaskData } from './task-status';
+import { Task, type TaskContext, type TaskHandler } from './task.decorator';
+import { TaskDeclarationError, TaskRegistry } from './task.registry';
+import { TasksRepository } from './tasks.repository';
+
+/** Bull's name for a processor that takes jobs of every name. */
+const ANY_JOB_NAME = '*';
+
+/**
+ * The worker: runs every registered task from every queue, WORKER_CONCURRENCY jobs at a time per
+ * queue. Loaded by the worker role only; the api and beat enqueue through TasksService and run
+ * nothing.
+ */
+@Injectable()
+export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TasksProcessor.name);
+  private handlers = new Map<string, TaskHandler>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly registry: TaskRegistry,
+    private readonly repository: TasksRepository,
+    private readonly queues: TaskQueues,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Pairs each registered task with its handler instance, found among the providers of every
+   * loaded module; fails the start when one is missing, so a worker never takes a job it cannot run.
+   */
+  onModuleInit(): void {
+    const wrappers = this.discovery.getProviders({ metadataKey: Task.KEY });
+    for (const task of this.registry.all()) {
+      const providers = wrappers.filter((wrapper) => wrapper.instance?.constructor === task.target || wrapper.metatype === task.target);
+      if (providers.length === 0) {
+        throw new TaskDeclarationError(
+          `Task "${task.name}" (class ${task.target.name}) has no provider in the worker: add ${task.target.name} ` +
+            'to the providers of its module and import that module for the worker role',
+        );
+      }
+      if (providers.length > 1) {
+        throw new TaskDeclarationError(
+          `Task "${task.name}" (class ${task.target.name}) is provided by ${providers.length} modules: provide it once`,
+        );
+      }
+      const [provider] = providers;
+      if (!provider.isDependencyTreeStatic() || !provider.instance) {
+        throw new TaskDeclarationError(
+          `Task "${task.name}" (class ${task.target.name}) must be a singleton provider, not request- or transient-scoped`,
+        );
+      }
+      this.handlers.set(task.name, provider.instance as TaskHandler);
+    }
+  }
+
+  onApplicationBootstrap(): void {
+    for (const queue of this.queues.all()) {
+      queue.on('completed', (job: Job) => void this.expire(queue, job));
+      queue.on('failed', (job: Job, error: Error) => {
+        // 'failed' also fires for a run that will be retried; only a final failure has finishedOn.
+        if (job.finishedOn) void this.expire(queue, job);
+        this.logger.warn({ taskId: job.id, task: job.name, attempt: job.attemptsMade, err: error.message }, 'Task failed');
+      });
+      queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
+      queue
+        .process(ANY_JOB_NAME, this.config.worker.concurrency, (job: Job<TaskData>) => this.execute(job))
+        .catch((error: unknown) => this.logger.error({ err: error, queue: queue.name }, 'Queue stopped processing'));
+    }
+  }
+
+  /**
+   * On SIGTERM: stop taking jobs and wait for the active ones, before Nest closes the queues and
+   * the database in onApplicationShutdown (the shutdown grace period bounds the wait).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.queues.all().map((queue) => queue.pause(true)));
+  }
+
+  private async execute(job: Job<TaskData>): Promise<unknown> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) {
+      job.discard();
+      throw new Error(`Task "${job.name}" is not registered in this worker`);
+    }
+    const task = this.registry.get(job.name);
+    let args: unknown[];
+    try {
+      args = bindArguments(task.name, task.params, job.data.args, job.data.kwargs);
+    } catch (error) {
+      job.discard();
+      throw error;
+    }
+    const context: TaskContext = {
+      id: String(job.id),
+      attempt: job.attemptsMade + 1,
+      progress: (percent) => job.progress(percent),
+    };
+    this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
+    const result = await handler.run(args, context);
+    this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
+    return result;
+  }
+
+  private async expire(queue: Queue, job: Job): Promise<void> {
+    try {
+      await this.repository.expireResult(queue, String(job.id));
+    } catch (error) {
+      this.logger.warn({ err: error, taskId: job.id }, 'Could not set the result TTL; Bull prunes it later');
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { AppConfig } from '../config/app-config';
+import { TaskQueues } from './queues';
+import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, type TaskState, TASK_STATES, toTaskState } from './task-status';
+import type { RegisteredTask } from './task.registry';
+
+/**
+ * How many finished tasks each queue keeps per outcome (completed, failed), on top of the age limit
+ * of TASK_RESULT_TTL: a burst of tasks cannot fill Redis. Bull keeps every finished job unless told
+ * (OptimalBits/bull#840).
+ */
+export const KEPT_RESULTS_PER_QUEUE = 10_000;
+
+/** The most ids read from one list or set when listing: the kept results, and as much backlog. */
+const LIST_SCAN_LIMIT = KEPT_RESULTS_PER_QUEUE;
+
+/** Failure reason stored on a revoked job. */
+export const REVOKED_REASON = 'Revoked';
+
+/** The Redis key of each Bull list or set, by the state it holds. */
+const STATE_KEYS: Readonly<Record<BullJobState, { key: string; kind: 'list' | 'zset' }>> = {
+  waiting: { key: 'wait', kind: 'list' },
+  paused: { key: 'paused', kind: 'list' },
+  delayed: { key: 'delayed', kind: 'zset' },
+  active: { key: 'active', kind: 'list' },
+  completed: { key: 'completed', kind: 'zset' },
+  failed: { key: 'failed', kind: 'zset' },
+};
+const BULL_STATES = Object.keys(STATE_KEYS) as BullJobState[];
+
+/**
+ * Revokes a job that has not started, atomically: Redis runs the script alone, so no worker can
+ * take the job half-way. The job leaves every list a worker reads from (`wait`, `paused`,
+ * `delayed`) and is kept in `failed` with a `revokedOn` mark until the result TTL. Nothing lives
+ * in worker memory (unlike Celery's revoke list, lost on restart: celery/celery#4886), so a
+ * revoked job never runs, whether or not a worker was up at the time.
+ *
+ * KEYS: job hash, wait, paused, delayed, priority, failed, completed. ARGV: id, now, ttl ms, reason.
+ */
+const REVOKE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+local removed = redis.call('LREM', KEYS[2], 0, ARGV[1]) + redis.call('LREM', KEYS[3], 0, ARGV[1])
+  + redis.call('ZREM', KEYS[4], ARGV[1])
+if removed == 0 then
+  if redis.call('ZSCORE', KEYS[7], ARGV[1]) or redis.call('ZSCORE', KEYS[6], ARGV[1]) then return 'finished' end
+  return 'active'
+end
+redis.call('ZREM', KEYS[5], ARGV[1])
+redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[1], 'failedReason', ARGV[4], 'finishedOn', ARGV[2], 'revokedOn', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', KEYS[6], cjson.encode({ jobId = ARGV[1], val = ARGV[4] }))
+return 'revoked'
+`;
+
+export type RevokeOutcome = 'revoked' | 'missing' | 'active' | 'finished';
+
+/** A job hash as HGETALL returns it. */
+type JobHash = Record<string, string>;
+
+/**
+ * The broker side of the tasks: Bull jobs on their queues, read and changed in Redis. Bull's API
+ * covers adding and running jobs; reading a job's state consistently, revoking and expiring results
+ * need a few commands on Bull's own keys (its documented layout: `<prefix>:<queue>:<list>` and
+ * `<prefix>:<queue>:<job id>`).
+ */
+@Injectable()
+export class TasksRepository {
+  private readonly resultTtlMs: number;
+
+  constructor(
+    private readonly queues: TaskQueues,
+    config: AppConfig,
+  ) {
+    this.resultTtlMs = config.queue.resultTtlMs;
+  }
+
+  async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number): Promise<void> {
+    const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
+    await this.queues.get(task.queue).add(task.name, data, {
+      jobId: id,
+      delay: delayMs,
+      attempts: task.attempts,
+      backoff: { type: 'exponential', delay: task.backoffMs },
+      timeout: task.timeoutMs,
+      removeOnComplete: keep,
+      removeOnFail: keep,
+    });
+  }
+
+  /** The task with this id on any queue, read in one transaction so its state is consistent. */
+  async find(id: string): Promise<StoredTask | null> {
+    for (const queue of this.queues.all()) {
+      const multi = queue.client.multi().hgetall(queue.toKey(id));
+      for (const state of BULL_STATES) {
+        const { key, kind } = STATE_KEYS[state];
+        if (kind === 'list') multi.lpos(queue.toKey(key), id);
+        else multi.zscore(queue.toKey(key), id);
+      }
+      const replies = await multi.exec();
+      if (!replies) continue;
+      const [[hashError, hash], ...memberships] = replies;
+      if (hashError) throw hashError;
+      const index = memberships.findIndex(([error, reply]) => {
+        if (error) throw error;
+        return reply !== null;
+      });
+      if (Object.keys(hash as JobHash).length === 0 || index < 0) continue;
+      return toStoredTask(id, hash as JobHash, BULL_STATES[index]);
+    }
+    return null;
+  }
+
+  /**
+   * The newest tasks (by creation) in a state and of a name, newest first. Reads the ids of the
+   * lists and sets that can hold that state (at most {@link LIST_SCAN_LIMIT} of each) and a few
+   * fields of each job, then the whole jobs of the page only.
+   */
+  async list(filter: { readonly state?: TaskState; readonly name?: string }, limit: number): Promise<StoredTask[]> {
+    const states = [...new Set((filter.state ? [filter.state] : TASK_STATES).flatMap(bullStatesOf))];
+    const candidates: { queue: Queue; id: string; state: BullJobState; createdAt: number }[] = [];
+    for (const queue of this.queues.all()) {
+      const located = await this.idsIn(queue, states);
+      const pipeline = queue.client.pipeline();
+      located.forEach(({ id }) => pipeline.hmget(queue.toKey(id), 'name', 'timestamp', 'attemptsMade', 'revokedOn'));
+      const replies = (await pipeline.exec()) ?? [];
+      located.forEach(({ id, state }, index) => {
+        const [error, fields] = replies[index];
+        if (error) throw error;
+        const [name, timestamp, attemptsMade, revokedOn] = fields as (string | null)[];
+        // No name: the job's result expired; Bull drops its id from the set later.
+        if (name === null || (filter.name !== undefined && name !== filter.name)) return;
+        if (filter.state && toTaskState(state, Number(attemptsMade ?? 0), revokedOn !== null) !== filter.state) return;
+        candidates.push({ queue, id, state, createdAt: Number(timestamp) });
+      });
+    }
+    candidates.sort((a, b) => b.createdAt - a.createdAt);
+    const tasks = await Promise.all(
+      candidates.slice(0, limit).map(async ({ queue, id, state }) => {
+        const hash = await queue.client.hgetall(queue.toKey(id));
+        return Object.keys(hash).length === 0 ? null : toStoredTask(id, hash, state);
+      }),
+    );
+    return tasks.filter((task): task is StoredTask => task !== null);
+  }
+
+  async revoke(id: string): Promise<RevokeOutcome> {
+    for (const queue of this.queues.all()) {
+      const keys = ['wait', 'paused', 'delayed', 'priority', 'failed', 'completed'].map((key) => queue.toKey(key));
+      const outcome = (await queue.client.eval(
+        REVOKE_SCRIPT,
+        keys.length + 1,
+        queue.toKey(id),
+        ...keys,
+        id,
+        Date.now(),
+        this.resultTtlMs,
+        REVOKED_REASON,
+      )) as RevokeOutcome;
+      if (outcome !== 'missing') return outcome;
+    }
+    return 'missing';
+  }
+
+  /**
+   * Starts the result TTL of a finished job: its hash expires exactly then, even when no other job
+   * finishes (Bull's own age limit only prunes when a later job finishes).
+   */
+  async expireResult(queue: Queue, id: string): Promise<void> {
+    await queue.client.pexpire(queue.toKey(id), this.resultTtlMs);
+  }
+
+  private async idsIn(queue: Queue, states: readonly BullJobState[]): Promise<{ id: string; state: BullJobState }[]> {
+    const pipeline = queue.client.pipeline();
+    for (const state of states) {
+      const { key, kind } = STATE_KEYS[state];
+      if (kind === 'list') pipeline.lrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
+      else pipeline.zrevrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return states.flatMap((state, index) => {
+      const [error, ids] = replies[index];
+      if (error) throw error;
+      return (ids as string[]).map((id) => ({ id, state }));
+    });
+  }
+}
+
+function toStoredTask(id: string, hash: JobHash, bullState: BullJobState): StoredTask {
+  const optionalTime = (value: string | undefined) => (value ? Number(value) : null);
+  return {
+    id,
+    name: hash.name,
+    bullState,
+    data: JSON.parse(hash.data ?? '{}') as TaskData,
+    attemptsMade: Number(hash.attemptsMade ?? 0),
+    progress: Number(JSON.parse(hash.progress ?? '0')) || 0,
+    returnValue: hash.returnvalue === undefined ? null : JSON.parse(hash.returnvalue),
+    failedReason: hash.failedReason ?? null,
+    createdAt: Number(hash.timestamp),
+    startedAt: optionalTime(hash.processedOn),
+    finishedAt: optionalTime(hash.finishedOn),
+    revoked: hash.revokedOn !== undefined,
+  };
+}

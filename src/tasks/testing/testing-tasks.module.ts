@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TasksModule } from '../tasks.module';
+import { FailTask } from './fail.task';
+import { FlakyTask } from './flaky.task';
+import { GateTask } from './gate.task';
+
+/**
+ * Tasks that exist for the e2e suite: they reach on demand the states the seed's tasks never do
+ * (RETRY, FAILURE, a job that holds on while a worker is killed). They are declared `testOnly`, so
+ * the registry knows them only when NODE_ENV=test, and this module is loaded only then (see
+ * AppModule): a production api refuses them as unknown and a production worker has no handler.
+ */
+@Module({
+  imports: [TasksModule],
+  providers: [FailTask, FlakyTask, GateTask],
+})
+export class TestingTasksModule {}
