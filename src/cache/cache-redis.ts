@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createClient, type RedisClientType } from '@keyv/redis';
 import { AppConfig } from '../config/app-config';
+import { withTimeout } from './with-timeout';
 
 const CONNECT_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
@@ -26,14 +27,14 @@ export class CacheRedis implements OnModuleInit, OnApplicationShutdown {
         reconnectStrategy: (attempts) => Math.min(attempts * 100, MAX_RECONNECT_DELAY_MS),
       },
     });
-    this.client.on('error', (error: Error) => this.logError(error));
+    this.client.on('error', (error: Error) => this.reportUnavailable(error));
   }
 
   async onModuleInit(): Promise<void> {
     const connecting = this.client.connect().then(() => undefined);
+    connecting.catch((error: Error) => this.reportUnavailable(error));
     // Start anyway when Redis is down; the client goes on reconnecting.
-    await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, CONNECT_TIMEOUT_MS))]);
-    connecting.catch((error: Error) => this.logError(error));
+    await withTimeout(connecting, CONNECT_TIMEOUT_MS, 'Connecting to the cache Redis').catch(() => undefined);
   }
 
   async ping(): Promise<void> {
@@ -46,7 +47,11 @@ export class CacheRedis implements OnModuleInit, OnApplicationShutdown {
     else this.client.destroy();
   }
 
-  private logError(error: Error): void {
+  /**
+   * Warns that the cache Redis failed, at most once per 30 s whatever the source (the connection
+   * or a command that timed out), so an outage does not flood the log.
+   */
+  reportUnavailable(error: Error): void {
     const now = Date.now();
     if (now - this.lastErrorLoggedAt < ERROR_LOG_INTERVAL_MS) return;
     this.lastErrorLoggedAt = now;

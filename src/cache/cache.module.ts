@@ -1,9 +1,27 @@
+import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { CacheRedis } from './cache-redis';
+import { CacheRedisModule } from './cache-redis.module';
+import { CacheStore, createRedisKeyv } from './cache-store';
+import { HttpCacheInterceptor } from './http-cache.interceptor';
+import { ResponseCacheService } from './response-cache.service';
 
-/** The cache Redis (`REDIS_URL`), kept apart from the queue's Redis. */
+/**
+ * The response cache on the cache Redis (`REDIS_URL`), kept apart from the queue's Redis:
+ * `@nestjs/cache-manager` over `@keyv/redis`, sharing the one connection of {@link CacheRedis}.
+ * Other modules use {@link ResponseCacheService} and {@link HttpCacheInterceptor}.
+ */
 @Module({
-  providers: [CacheRedis],
-  exports: [CacheRedis],
+  imports: [
+    CacheRedisModule,
+    NestCacheModule.registerAsync({
+      imports: [CacheRedisModule],
+      inject: [CacheRedis, AppConfig],
+      useFactory: (redis: CacheRedis, config: AppConfig) => ({ stores: [createRedisKeyv(redis, config.cache.keyPrefix)] }),
+    }),
+  ],
+  providers: [CacheStore, ResponseCacheService, HttpCacheInterceptor],
+  exports: [CacheRedisModule, ResponseCacheService, HttpCacheInterceptor],
 })
 export class CacheModule {}
