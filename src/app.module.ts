@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import type { Role } from './roles';
 import { TasksModule } from './tasks/tasks.module';
+import { TasksAdminModule } from './tasks/tasks-admin.module';
 import { TasksWorkerModule } from './tasks/tasks-worker.module';
 import { TestingTasksModule } from './tasks/testing/testing-tasks.module';
 
@@ -20,6 +21,7 @@ function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
     imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
   }
   if (roles.has('api')) imports.push(HealthModule);
+  if (roles.has('api')) imports.push(TasksAdminModule);
   if (roles.has('worker')) imports.push(TasksWorkerModule);
   if (roles.has('worker') && config.nodeEnv === 'test') imports.push(TestingTasksModule);
   if (roles.has('beat')) imports.push(ScheduleModule.forRoot());

@@ -1,27 +1,20 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
+import type { INestApplicationContext } from '@nestjs/common';
+import pino from 'pino';
 import { startApplication } from './bootstrap';
+import { type EnqueueCommand, parseCommandLine, type ResultCommand, UsageError } from './command-line';
 import { ConfigError } from './config/env-reader';
 import { AppConfigModule } from './config/config.module';
 import { createRootLogger } from './logging/root-logger';
-import { parseRoles, UnknownRoleError } from './roles';
+import type { Role } from './roles';
 import { installShutdown } from './shutdown';
+import { CLI_EXIT, runTaskCommand } from './tasks/tasks.cli';
+import { TasksService } from './tasks/tasks.service';
 
 const EXIT_BAD_CONFIG = 1;
 const EXIT_USAGE = 2;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { role: { type: 'string' } }, strict: true });
-
-  let roles;
-  try {
-    roles = parseRoles(values.role);
-  } catch (error) {
-    if (!(error instanceof UnknownRoleError)) throw error;
-    console.error(error.message);
-    process.exit(EXIT_USAGE);
-  }
-
+async function serve(roles: ReadonlySet<Role>): Promise<void> {
   let loaded;
   try {
     loaded = await AppConfigModule.load();
@@ -42,6 +35,51 @@ async function main(): Promise<void> {
     logger.flush();
     process.exit(1);
   }
+}
+
+/**
+ * `enqueue` and `result`: a producer context only (no role: no HTTP, no processor, no database),
+ * with stdout kept for the answer and warnings on stderr.
+ */
+async function runTask(command: EnqueueCommand | ResultCommand): Promise<never> {
+  let loaded;
+  try {
+    loaded = await AppConfigModule.load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(CLI_EXIT.unavailable);
+  }
+
+  const logger = pino({ level: 'warn', base: { pid: process.pid, role: 'cli' } }, pino.destination(2));
+  let app: INestApplicationContext | undefined;
+  let code: number;
+  try {
+    ({ app } = await startApplication(new Set(), loaded, logger));
+    code = await runTaskCommand(command, app.get(TasksService), {
+      out: (line) => console.log(line),
+      err: (line) => console.error(line),
+    });
+  } catch (error) {
+    console.error(`Could not ${command.kind}: ${error instanceof Error ? error.message : error}`);
+    code = CLI_EXIT.unavailable;
+  } finally {
+    await app?.close();
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let command;
+  try {
+    command = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(error.message);
+    process.exit(EXIT_USAGE);
+  }
+  if (command.kind === 'serve') await serve(command.roles);
+  else await runTask(command);
 }
 
 main().catch((error: unknown) => {

@@ -41,15 +41,16 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
   if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
   if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
+  if (!Array.isArray(options.params)) problems.push('params must be an array (use [] for none)');
+  const params = Array.isArray(options.params) ? options.params : [];
   const seen = new Set<string>();
-  for (const param of options.params ?? []) {
+  for (const param of params) {
     if (seen.has(param.name)) problems.push(`parameter "${param.name}" is declared twice`);
     if (!PARAM_TYPES.has(param.type)) problems.push(`parameter "${param.name}" has unknown type "${param.type}"`);
     seen.add(param.name);
   }
-  if (!Array.isArray(options.params)) problems.push('params must be an array (use [] for none)');
-  const firstOptional = (options.params ?? []).findIndex((param) => param.required === false);
-  if (firstOptional >= 0 && options.params.slice(firstOptional).some((param) => param.required !== false)) {
+  const firstOptional = params.findIndex((param) => param.required === false);
+  if (firstOptional >= 0 && params.slice(firstOptional).some((param) => param.required !== false)) {
     problems.push('a required parameter follows an optional one: put optional parameters last');
   }
   return problems;

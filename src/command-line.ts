@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+import { parseRoles, type Role, UnknownRoleError } from './roles';
+
+/** `node dist/main [--role=…]`: run the roles. */
+export interface ServeCommand {
+  readonly kind: 'serve';
+  readonly roles: ReadonlySet<Role>;
+}
+
+/** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO]`: the seed's add_task.py. */
+export interface EnqueueCommand {
+  readonly kind: 'enqueue';
+  readonly task: string;
+  readonly args: unknown[];
+  readonly countdown?: number;
+  readonly eta?: string;
+}
+
+/** `node dist/main result <id>`: the seed's get_task_result.py. */
+export interface ResultCommand {
+  readonly kind: 'result';
+  readonly id: string;
+}
+
+export type Command = ServeCommand | EnqueueCommand | ResultCommand;
+
+const ENQUEUE_USAGE = 'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601]';
+const RESULT_USAGE = 'Usage: node dist/main result <id>';
+
+/** A command line that cannot be run; the message says why and how to write it. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A command-line argument of a task: JSON when it parses (`10`, `true`, `[1,2]`, `"10"`), else the text. */
+export function parseTaskArgument(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
+  const positionals: string[] = [];
+  const options = new Map<string, string>();
+  let optionsEnded = false;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    // Only `--name` is an option, so negative numbers (`enqueue low -5 3`) stay arguments.
+    if (optionsEnded || !token.startsWith('--')) {
+      positionals.push(token);
+      continue;
+    }
+    if (token === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    const [flag, inline] = token.includes('=') ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token];
+    if (flag !== '--countdown' && flag !== '--eta') throw new UsageError(`Unknown option ${flag}. ${ENQUEUE_USAGE}`);
+    if (options.has(flag)) throw new UsageError(`${flag} is given twice. ${ENQUEUE_USAGE}`);
+    const value = inline ?? tokens[++index];
+    if (value === undefined) throw new UsageError(`${flag} needs a value. ${ENQUEUE_USAGE}`);
+    options.set(flag, value);
+  }
+
+  const [task, ...args] = positionals;
+  if (task === undefined) throw new UsageError(`enqueue needs a task name. ${ENQUEUE_USAGE}`);
+  const countdownText = options.get('--countdown');
+  const countdown = countdownText === undefined ? undefined : Number(countdownText);
+  if (countdown !== undefined && (countdownText?.trim() === '' || !Number.isFinite(countdown) || countdown < 0)) {
+    throw new UsageError(`--countdown must be a number of seconds, 0 or more (got "${countdownText}")`);
+  }
+  return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta') };
+}
+
+function parseResult(tokens: readonly string[]): ResultCommand {
+  if (tokens.length !== 1 || tokens[0].startsWith('--')) throw new UsageError(`result takes exactly one task id. ${RESULT_USAGE}`);
+  return { kind: 'result', id: tokens[0] };
+}
+
+/**
+ * Reads `node dist/main`'s arguments: a subcommand (`enqueue`, `result`) or the roles to run.
+ * @throws UsageError with a message for the user.
+ */
+export function parseCommandLine(argv: readonly string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === 'enqueue') return parseEnqueue(rest);
+  if (first === 'result') return parseResult(rest);
+  let role: string | undefined;
+  try {
+    role = parseArgs({ args: [...argv], options: { role: { type: 'string' } }, strict: true }).values.role;
+  } catch (error) {
+    throw new UsageError(
+      `${(error as Error).message}. Usage: node dist/main [--role=ROLES] | enqueue <task> [args…] | result <id>`,
+    );
+  }
+  try {
+    return { kind: 'serve', roles: parseRoles(role) };
+  } catch (error) {
+    if (error instanceof UnknownRoleError) throw new UsageError(error.message);
+    throw error;
+  }
+}

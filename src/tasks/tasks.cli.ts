@@ -1,0 +1,67 @@
+import type { EnqueueCommand, ResultCommand } from '../command-line';
+import { AppError } from '../common/app-error';
+import type { TaskState } from './task-status';
+import type { TasksService } from './tasks.service';
+
+/** Exit statuses of `enqueue` and `result`, for scripts. */
+export const CLI_EXIT = {
+  /** Enqueued; or the task succeeded. */
+  ok: 0,
+  /** The task failed or was revoked. */
+  taskFailed: 1,
+  /** Bad usage: unknown command or option, unknown task, invalid arguments, eta or countdown. */
+  usage: 2,
+  /** The task has not finished yet (PENDING, STARTED or RETRY): ask again later. */
+  notFinished: 3,
+  /** No task with this id: it never existed, or its result expired. */
+  notFound: 4,
+  /** The command could not run: invalid configuration, or the broker did not answer. */
+  unavailable: 5,
+} as const;
+
+export function exitCodeFor(state: TaskState): number {
+  switch (state) {
+    case 'SUCCESS':
+      return CLI_EXIT.ok;
+    case 'FAILURE':
+    case 'REVOKED':
+      return CLI_EXIT.taskFailed;
+    case 'PENDING':
+    case 'STARTED':
+    case 'RETRY':
+      return CLI_EXIT.notFinished;
+  }
+}
+
+/** Where the commands write: results to `out` (stdout), problems to `err` (stderr). */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/**
+ * Runs `enqueue` (prints the new task's id) or `result` (prints the state, then the JSON result
+ * or the error) and returns the exit status. Errors other than a refused call propagate.
+ */
+export async function runTaskCommand(
+  command: EnqueueCommand | ResultCommand,
+  tasks: TasksService,
+  output: CliOutput,
+): Promise<number> {
+  try {
+    if (command.kind === 'enqueue') {
+      const { task, args, countdown, eta } = command;
+      output.out((await tasks.applyAsync(task, { args, countdown, eta })).id);
+      return CLI_EXIT.ok;
+    }
+    const status = await tasks.result(command.id);
+    output.out(status.state);
+    if (status.state === 'SUCCESS') output.out(JSON.stringify(status.result));
+    if (status.error !== null) output.out(status.error);
+    return exitCodeFor(status.state);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    output.err(error.message);
+    return error.code === 'TASK_NOT_FOUND' ? CLI_EXIT.notFound : CLI_EXIT.usage;
+  }
+}
