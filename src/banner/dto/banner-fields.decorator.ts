@@ -1,0 +1,51 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, isURL, IsString, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { BANNER_LIMITS } from '../banner.entity';
+
+/** `orders` bounds: far inside MySQL's INT, far beyond any real carousel. */
+export const ORDERS_RANGE = { min: -1_000_000, max: 1_000_000 } as const;
+
+/** A site path to an image file: `/`-separated segments of letters, digits, `_`, `-`, no `..`. */
+const IMAGE_PATH = /^(?:\/[\w-]+)*\/[\w-]+(?:\.[\w-]+)*\.(?:png|jpe?g|gif|webp|avif|svg)$/i;
+/** A path on this site, but not `//host`, which browsers read as another site. */
+const SITE_PATH = /^\/(?!\/)\S*$/;
+
+const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/** The field may be left out, but not sent as `null` (the columns are NOT NULL). */
+export const Omittable = () => ValidateIf((_, value) => value !== undefined);
+
+export const BannerName = () => applyDecorators(trim, IsString(), Length(1, BANNER_LIMITS.name));
+
+export const BannerImage = () =>
+  applyDecorators(
+    trim,
+    IsString(),
+    MaxLength(BANNER_LIMITS.image),
+    Matches(IMAGE_PATH, {
+      message: '$property must be an image path such as /media/banner/1.png (png, jpg, gif, webp, avif or svg)',
+    }),
+  );
+
+export const BannerLink = () =>
+  applyDecorators(
+    trim,
+    IsString(),
+    MaxLength(BANNER_LIMITS.link),
+    ValidateBy({
+      name: 'isBannerLink',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          (SITE_PATH.test(value) || isURL(value, { protocols: ['http', 'https'], require_protocol: true })),
+        defaultMessage: () => '$property must be an http(s) URL or a path on this site starting with /',
+      },
+    }),
+  );
+
+export const BannerInfo = () => applyDecorators(IsString(), MaxLength(BANNER_LIMITS.info));
+
+export const BannerOrders = () => applyDecorators(IsInt(), Min(ORDERS_RANGE.min), Max(ORDERS_RANGE.max));
+
+export const BannerIsShow = () => IsBoolean();
