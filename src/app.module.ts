@@ -1,10 +1,12 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { Logger } from 'pino';
+import { BannerModule } from './banner/banner.module';
 import type { AppConfig } from './config/app-config';
 import type { LoadedConfig } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { HomeModule } from './home/home.module';
 import { LoggingModule } from './logging/logging.module';
 import type { Role } from './roles';
 import { TasksModule } from './tasks/tasks.module';
@@ -19,8 +21,9 @@ function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
   const imports: Imports = [TasksModule];
   if (roles.has('api') || roles.has('worker')) {
     imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
+    imports.push(BannerModule);
   }
-  if (roles.has('api')) imports.push(HealthModule);
+  if (roles.has('api')) imports.push(HealthModule, HomeModule);
   if (roles.has('api')) imports.push(TasksAdminModule);
   if (roles.has('worker')) imports.push(TasksWorkerModule);
   if (roles.has('worker') && config.nodeEnv === 'test') imports.push(TestingTasksModule);

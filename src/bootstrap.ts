@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type INestApplicationContext, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,6 +11,10 @@ import { echoRequestId, genRequestId } from './logging/request-id';
 import type { Role } from './roles';
 
 export const GLOBAL_PREFIX = 'api';
+
+/** `media/` at the repository root: the images banners point at, served as `/media/...`. */
+const MEDIA_ROOT = join(__dirname, '..', 'media');
+const ONE_HOUR_MS = 3_600_000;
 
 /** A started process: an HTTP application when it plays `api`, else an application context. */
 export interface RunningApplication {
@@ -45,6 +50,7 @@ export async function startApplication(
   echoRequestId(app.getHttpAdapter().getInstance());
   app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix(GLOBAL_PREFIX);
+  app.useStaticAssets({ root: MEDIA_ROOT, prefix: '/media/', maxAge: ONE_HOUR_MS });
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
