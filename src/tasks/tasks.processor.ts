@@ -26,7 +26,8 @@ const ANY_JOB_NAME = '*';
 @Injectable()
 export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TasksProcessor.name);
-  private handlers = new Map<string, TaskHandler>();
+  private readonly handlers = new Map<string, TaskHandler>();
+  private running = 0;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -68,7 +69,9 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   onApplicationBootstrap(): void {
     for (const queue of this.queues.all()) {
       queue.on('completed', (job: Job) => void this.expire(queue, job));
-      queue.on('failed', (job: Job, error: Error) => {
+      queue.on('failed', (job: Job | null, error: Error) => {
+        // Null when a stalled job was failed and already removed by another worker.
+        if (!job) return;
         // 'failed' also fires for a run that will be retried; only a final failure has finishedOn.
         if (job.finishedOn) void this.expire(queue, job);
         this.logger.warn({ taskId: job.id, task: job.name, attempt: job.attemptsMade, err: error.message }, 'Task failed');
@@ -81,11 +84,15 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   /**
-   * On SIGTERM: stop taking jobs and wait for the active ones, before Nest closes the queues and
-   * the database in onApplicationShutdown (the shutdown grace period bounds the wait).
+   * On SIGTERM: stop taking jobs, then wait for the active ones, before Nest closes the queues and
+   * the database in onApplicationShutdown (the shutdown grace period bounds the wait; a job still
+   * running then is recovered by another worker as stalled).
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.queues.all().map((queue) => queue.pause(true)));
+    const queues = this.queues.all();
+    await Promise.all(queues.map((queue) => queue.pause(true, true)));
+    this.logger.log({ active: this.running }, 'Stopped taking jobs, waiting for the active ones');
+    await Promise.all(queues.map((queue) => queue.whenCurrentJobsFinished()));
   }
 
   private async execute(job: Job<TaskData>): Promise<unknown> {
@@ -108,9 +115,14 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       progress: (percent) => job.progress(percent),
     };
     this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
-    const result = await handler.run(args, context);
-    this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
-    return result;
+    this.running++;
+    try {
+      const result = await handler.run(args, context);
+      this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
+      return result;
+    } finally {
+      this.running--;
+    }
   }
 
   private async expire(queue: Queue, job: Job): Promise<void> {

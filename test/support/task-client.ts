@@ -1,0 +1,63 @@
+import Redis from 'ioredis';
+import { startApplication } from '../../src/bootstrap';
+import { AppConfigModule } from '../../src/config/config.module';
+import { createRootLogger } from '../../src/logging/root-logger';
+import type { TaskState, TaskStatus } from '../../src/tasks/task-status';
+import { TasksService } from '../../src/tasks/tasks.service';
+import { gateKeys } from '../../src/tasks/testing/gate.task';
+import { pollUntil } from './poll';
+
+/** A producer in the test process, composed like the CLI's (no role), and the broker Redis. */
+export interface TaskClient {
+  readonly tasks: TasksService;
+  readonly redis: Redis;
+  /** Resolves once the task reaches one of the states, recording every state seen on the way. */
+  waitForState(id: string, states: readonly TaskState[], seen?: TaskState[]): Promise<TaskStatus>;
+  /** A gate of `testing.gate` tasks. */
+  gate(name: string): Gate;
+  close(): Promise<void>;
+}
+
+export interface Gate {
+  readonly name: string;
+  open(): Promise<void>;
+  /** pids of the workers that started a run, in order. */
+  started(): Promise<number[]>;
+  /** pids of the workers that finished a run, in order. */
+  finished(): Promise<number[]>;
+}
+
+export async function startTaskClient(env: Readonly<Record<string, string>>): Promise<TaskClient> {
+  const loaded = await AppConfigModule.load(env);
+  const { app } = await startApplication(new Set(), loaded, createRootLogger(loaded.config, new Set()));
+  const tasks = app.get(TasksService);
+  const redis = new Redis(loaded.config.queue.redis.url);
+  const pids = async (key: string) => (await redis.lrange(key, 0, -1)).map(Number);
+  return {
+    tasks,
+    redis,
+    waitForState: (id, states, seen = []) =>
+      pollUntil(
+        async () => {
+          const status = await tasks.result(id);
+          if (seen.at(-1) !== status.state) seen.push(status.state);
+          return status;
+        },
+        (status) => states.includes(status.state),
+        `task ${id} to reach ${states.join(' or ')}`,
+      ),
+    gate: (name) => {
+      const keys = gateKeys(loaded.config.queue.prefix, name);
+      return {
+        name,
+        open: async () => void (await redis.set(keys.open, '1')),
+        started: () => pids(keys.started),
+        finished: () => pids(keys.finished),
+      };
+    },
+    close: async () => {
+      await app.close();
+      await redis.quit();
+    },
+  };
+}
