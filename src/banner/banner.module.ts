@@ -6,6 +6,7 @@ import { BannerAdminController } from './banner-admin.controller';
 import { BannerAdminService } from './banner-admin.service';
 import { BannerCacheAdminController } from './banner-cache-admin.controller';
 import { BannerCacheService } from './banner-cache.service';
+import { BannerSeedService } from './banner-seed.service';
 import { Banner } from './banner.entity';
 import { BannerService } from './banner.service';
 import { UpdateBannerListTask } from './update-banner-list.task';
@@ -17,7 +18,7 @@ import { UpdateBannerListTask } from './update-banner-list.task';
 @Module({
   imports: [TypeOrmModule.forFeature([Banner]), CacheModule, TasksModule],
   controllers: [BannerAdminController, BannerCacheAdminController],
-  providers: [BannerService, BannerAdminService, BannerCacheService, UpdateBannerListTask],
-  exports: [BannerService],
+  providers: [BannerService, BannerAdminService, BannerCacheService, BannerSeedService, UpdateBannerListTask],
+  exports: [BannerService, BannerSeedService],
 })
 export class BannerModule {}
