@@ -54,6 +54,16 @@ export class TestRedisServer {
     }
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered, as with a hung Redis. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server go on (SIGCONT). */
+  unpause(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const process = this.process;
     if (!process || process.exitCode !== null || process.signalCode !== null) return;
