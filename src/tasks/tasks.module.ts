@@ -53,6 +53,7 @@ const MAX_STALLED_COUNT = 2;
     LowTask,
     TestTask,
   ],
+  // Other features use TasksService only; the rest is for the worker and testing modules of src/tasks.
   exports: [TasksService, TaskRegistry, TasksRepository, TaskQueues],
 })
 export class TasksModule {}

@@ -1,10 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleInit,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
@@ -12,7 +6,8 @@ import { TaskQueues } from './queues';
 import { bindArguments } from './task-arguments';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
-import { TaskDeclarationError, TaskRegistry } from './task.registry';
+import { pairHandlers } from './task-handlers';
+import { TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
 
 /** Bull's name for a processor that takes jobs of every name. */
@@ -26,7 +21,7 @@ const ANY_JOB_NAME = '*';
 @Injectable()
 export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TasksProcessor.name);
-  private readonly handlers = new Map<string, TaskHandler>();
+  private handlers: ReadonlyMap<string, TaskHandler> = new Map();
   private running = 0;
 
   constructor(
@@ -37,33 +32,9 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * Pairs each registered task with its handler instance, found among the providers of every
-   * loaded module; fails the start when one is missing, so a worker never takes a job it cannot run.
-   */
+  /** Fails the start when a registered task has no handler here (see pairHandlers). */
   onModuleInit(): void {
-    const wrappers = this.discovery.getProviders({ metadataKey: Task.KEY });
-    for (const task of this.registry.all()) {
-      const providers = wrappers.filter((wrapper) => wrapper.instance?.constructor === task.target || wrapper.metatype === task.target);
-      if (providers.length === 0) {
-        throw new TaskDeclarationError(
-          `Task "${task.name}" (class ${task.target.name}) has no provider in the worker: add ${task.target.name} ` +
-            'to the providers of its module and import that module for the worker role',
-        );
-      }
-      if (providers.length > 1) {
-        throw new TaskDeclarationError(
-          `Task "${task.name}" (class ${task.target.name}) is provided by ${providers.length} modules: provide it once`,
-        );
-      }
-      const [provider] = providers;
-      if (!provider.isDependencyTreeStatic() || !provider.instance) {
-        throw new TaskDeclarationError(
-          `Task "${task.name}" (class ${task.target.name}) must be a singleton provider, not request- or transient-scoped`,
-        );
-      }
-      this.handlers.set(task.name, provider.instance as TaskHandler);
-    }
+    this.handlers = pairHandlers(this.registry.all(), this.discovery.getProviders({ metadataKey: Task.KEY }));
   }
 
   onApplicationBootstrap(): void {
@@ -95,6 +66,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     await Promise.all(queues.map((queue) => queue.whenCurrentJobsFinished()));
   }
 
+  /** Runs one job. A job this worker cannot run at all fails at once: a retry would not help. */
   private async execute(job: Job<TaskData>): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler) {

@@ -98,14 +98,9 @@ export class TasksRepository {
         if (kind === 'list') multi.lpos(queue.toKey(key), id);
         else multi.zscore(queue.toKey(key), id);
       }
-      const replies = await multi.exec();
-      if (!replies) continue;
-      const [[hashError, hash], ...memberships] = replies;
-      if (hashError) throw hashError;
-      const index = memberships.findIndex(([error, reply]) => {
-        if (error) throw error;
-        return reply !== null;
-      });
+      const [hash, ...memberships] = repliesOf(await multi.exec());
+      const index = memberships.findIndex((reply) => reply !== null);
+      // A job in no list is not one (Bull moves jobs between lists atomically).
       if (Object.keys(hash as JobHash).length === 0 || index < 0) continue;
       return toStoredTask(id, hash as JobHash, BULL_STATES[index]);
     }
@@ -115,7 +110,8 @@ export class TasksRepository {
   /**
    * The newest tasks (by creation) in a state and of a name, newest first. Reads the ids of the
    * lists and sets that can hold that state (at most {@link LIST_SCAN_LIMIT} of each) and a few
-   * fields of each job, then the whole jobs of the page only.
+   * fields of each job, then the whole jobs of the page only. The ids are read in one transaction,
+   * so no task shows twice; a task may have moved on by the time its page is read.
    */
   async list(filter: { readonly state?: TaskState; readonly name?: string }, limit: number): Promise<StoredTask[]> {
     const states = [...new Set((filter.state ? [filter.state] : TASK_STATES).flatMap(bullStatesOf))];
@@ -124,11 +120,9 @@ export class TasksRepository {
       const located = await this.idsIn(queue, states);
       const pipeline = queue.client.pipeline();
       located.forEach(({ id }) => pipeline.hmget(queue.toKey(id), 'name', 'timestamp', 'attemptsMade', 'revokedOn'));
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = repliesOf(await pipeline.exec());
       located.forEach(({ id, state }, index) => {
-        const [error, fields] = replies[index];
-        if (error) throw error;
-        const [name, timestamp, attemptsMade, revokedOn] = fields as (string | null)[];
+        const [name, timestamp, attemptsMade, revokedOn] = replies[index] as (string | null)[];
         // No name: the job's result expired; Bull drops its id from the set later.
         if (name === null || (filter.name !== undefined && name !== filter.name)) return;
         if (filter.state && toTaskState(state, Number(attemptsMade ?? 0), revokedOn !== null) !== filter.state) return;
@@ -172,19 +166,23 @@ export class TasksRepository {
   }
 
   private async idsIn(queue: Queue, states: readonly BullJobState[]): Promise<{ id: string; state: BullJobState }[]> {
-    const pipeline = queue.client.pipeline();
+    const multi = queue.client.multi();
     for (const state of states) {
       const { key, kind } = STATE_KEYS[state];
-      if (kind === 'list') pipeline.lrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
-      else pipeline.zrevrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
+      if (kind === 'list') multi.lrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
+      else multi.zrevrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
     }
-    const replies = (await pipeline.exec()) ?? [];
-    return states.flatMap((state, index) => {
-      const [error, ids] = replies[index];
-      if (error) throw error;
-      return (ids as string[]).map((id) => ({ id, state }));
-    });
+    const replies = repliesOf(await multi.exec());
+    return states.flatMap((state, index) => (replies[index] as string[]).map((id) => ({ id, state })));
   }
+}
+
+/** The replies of a transaction or pipeline; throws the first command error. */
+function repliesOf(results: [Error | null, unknown][] | null): unknown[] {
+  return (results ?? []).map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
 }
 
 function toStoredTask(id: string, hash: JobHash, bullState: BullJobState): StoredTask {
