@@ -99,6 +99,15 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
   });
 
   describe('banners', () => {
+    it('stores text at the full length of its columns, in any script', async () => {
+      const body = { ...valid, name: '😀'.repeat(64), link: `/${'é'.repeat(254)}`, info: '横'.repeat(1024) };
+
+      const created = await call('POST', '/api/admin/banners', body);
+
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject(body);
+    });
+
     it('creates a banner with the defaults and answers it with the seed field names', async () => {
       const created = await call('POST', '/api/admin/banners', valid);
 
@@ -204,8 +213,9 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
 
     it.each<[string, Record<string, unknown>, RegExp]>([
       ['no name', { image: valid.image, link: valid.link }, /^name must be/],
-      ['a blank name', { ...valid, name: '   ' }, /^name must be longer than or equal to 1/],
-      ['a name of 65 characters', { ...valid, name: long(65) }, /^name must be shorter than or equal to 64/],
+      ['a blank name', { ...valid, name: '   ' }, /^name must be 1 to 64 characters long/],
+      ['a name of 65 characters', { ...valid, name: long(65) }, /^name must be 1 to 64 characters long/],
+      ['a name of 80 characters that looks like 40', { ...valid, name: '❤️'.repeat(40) }, /^name must be 1 to 64 characters long/],
       ['a name that is a number', { ...valid, name: 42 }, /^name must be a string/],
       ['an image that is not a path', { ...valid, image: 'banner.png' }, /^image must be an image path/],
       ['an image path that climbs', { ...valid, image: '/media/../../etc/passwd.png' }, /^image must be an image path/],
@@ -213,8 +223,8 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
       ['an image URL', { ...valid, image: 'https://example.com/1.png' }, /^image must be an image path/],
       ['a javascript: link', { ...valid, link: 'javascript:alert(1)' }, /^link must be an http\(s\) URL or a path/],
       ['a protocol-relative link', { ...valid, link: '//evil.example/x' }, /^link must be an http\(s\) URL or a path/],
-      ['a link of 256 characters', { ...valid, link: `/${long(255)}` }, /^link must be shorter than or equal to 255/],
-      ['info of 1025 characters', { ...valid, info: long(1025) }, /^info must be shorter than or equal to 1024/],
+      ['a link of 256 characters', { ...valid, link: `/${long(255)}` }, /^link must be at most 255 characters long/],
+      ['info of 1025 characters', { ...valid, info: long(1025) }, /^info must be at most 1024 characters long/],
       ['orders as a string', { ...valid, orders: '5' }, /^orders must be an integer/],
       ['fractional orders', { ...valid, orders: 1.5 }, /^orders must be an integer/],
       ['orders beyond the range', { ...valid, orders: 1_000_001 }, /^orders must not be greater than 1000000/],

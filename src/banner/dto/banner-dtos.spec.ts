@@ -22,6 +22,11 @@ describe('CreateBannerDto', () => {
     expect(value.name).toBe('Sale');
   });
 
+  it('counts characters as MySQL does, so 64 non-ASCII ones fit a name', async () => {
+    expect((await check(CreateBannerDto, { ...valid, name: '横幅'.repeat(32) })).errors).toEqual([]);
+    expect((await check(CreateBannerDto, { ...valid, name: '😀'.repeat(64) })).errors).toEqual([]);
+  });
+
   it('accepts every writable field', async () => {
     const { errors } = await check(CreateBannerDto, {
       ...valid,
@@ -76,9 +81,11 @@ describe('CreateBannerDto', () => {
 
   it.each<[string, object, string]>([
     ['a missing name', { image: valid.image, link: valid.link }, 'name must be a string'],
-    ['a blank name', { ...valid, name: ' ' }, 'name must be longer than or equal to 1 characters'],
-    ['a long name', { ...valid, name: 'x'.repeat(65) }, 'name must be shorter than or equal to 64 characters'],
-    ['a long info', { ...valid, info: 'x'.repeat(1025) }, 'info must be shorter than or equal to 1024 characters'],
+    ['a blank name', { ...valid, name: ' ' }, 'name must be 1 to 64 characters long'],
+    ['a long name', { ...valid, name: 'x'.repeat(65) }, 'name must be 1 to 64 characters long'],
+    ['a name longer in MySQL characters than it looks', { ...valid, name: '❤️'.repeat(40) }, 'name must be 1 to 64 characters long'],
+    ['a long info', { ...valid, info: 'x'.repeat(1025) }, 'info must be at most 1024 characters long'],
+    ['a long link', { ...valid, link: `/${'é'.repeat(255)}` }, 'link must be at most 255 characters long'],
     ['null info', { ...valid, info: null }, 'info must be a string'],
     ['a string orders', { ...valid, orders: '1' }, 'orders must be an integer number'],
     ['too low orders', { ...valid, orders: -1_000_001 }, 'orders must not be less than -1000000'],

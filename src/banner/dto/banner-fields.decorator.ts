@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, isURL, IsString, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, isURL, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { BANNER_LIMITS } from '../banner.entity';
 
 /** `orders` bounds: far inside MySQL's INT, far beyond any real carousel. */
@@ -13,10 +13,29 @@ const SITE_PATH = /^\/(?!\/)\S*$/;
 
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
+/**
+ * A length limit in characters as MySQL counts them in utf8mb4: code points. class-validator's
+ * Length does not count variation selectors, so `❤️` × 40 would pass a limit of 64 and then be
+ * refused by the column as 80 characters long.
+ */
+const Characters = (min: number, max: number) =>
+  ValidateBy({
+    name: 'characters',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        const length = [...value].length;
+        return length >= min && length <= max;
+      },
+      defaultMessage: () =>
+        min > 0 ? `$property must be ${min} to ${max} characters long` : `$property must be at most ${max} characters long`,
+    },
+  });
+
 /** The field may be left out, but not sent as `null` (the columns are NOT NULL). */
 export const Omittable = () => ValidateIf((_, value) => value !== undefined);
 
-export const BannerName = () => applyDecorators(trim, IsString(), Length(1, BANNER_LIMITS.name));
+export const BannerName = () => applyDecorators(trim, IsString(), Characters(1, BANNER_LIMITS.name));
 
 export const BannerImage = () =>
   applyDecorators(
@@ -32,7 +51,7 @@ export const BannerLink = () =>
   applyDecorators(
     trim,
     IsString(),
-    MaxLength(BANNER_LIMITS.link),
+    Characters(0, BANNER_LIMITS.link),
     ValidateBy({
       name: 'isBannerLink',
       validator: {
@@ -44,7 +63,7 @@ export const BannerLink = () =>
     }),
   );
 
-export const BannerInfo = () => applyDecorators(IsString(), MaxLength(BANNER_LIMITS.info));
+export const BannerInfo = () => applyDecorators(IsString(), Characters(0, BANNER_LIMITS.info));
 
 export const BannerOrders = () => applyDecorators(IsInt(), Min(ORDERS_RANGE.min), Max(ORDERS_RANGE.max));
 
