@@ -3,6 +3,7 @@ import type { AppError } from '../src/common/app-error';
 import type { TaskState, TaskStatus } from '../src/tasks/task-status';
 import { TEST_TASK_RESULT } from '../src/tasks/seed/test-task.task';
 import { pollUntil } from './support/poll';
+import { TestRedisServer } from './support/redis-server';
 import { startTaskClient, type TaskClient } from './support/task-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
@@ -274,5 +275,42 @@ describe('task results (e2e, TASK_RESULT_TTL=2)', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(finished.finishedAt!) + 2_000);
     const keys = await client.redis.keys(`${environment.env.QUEUE_PREFIX}:*:${id}*`);
     expect(keys).toEqual([]);
+  });
+});
+
+describe('when the broker is down (e2e)', () => {
+  let environment: TestEnvironment;
+  let redis: TestRedisServer;
+  let api: TestApp;
+
+  const post = (body: unknown) =>
+    fetch(`${api.url}/api/admin/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    environment = createTestEnvironment();
+    redis = await TestRedisServer.start();
+    api = await startTestApp('api', { ...environment.env, LOG_LEVEL: 'error', QUEUE_REDIS_URL: redis.url(1) });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await redis?.stop();
+    await environment.dispose();
+  });
+
+  it('answers 503 at once instead of hanging, and enqueues again once it is back', async () => {
+    await redis.stop();
+
+    const refused = await post({ name: 'add', args: [1, 2] });
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({ code: 'TASK_BROKER_UNAVAILABLE', message: expect.stringContaining('unreachable') });
+
+    await redis.resume();
+    const accepted = await pollUntil(() => post({ name: 'add', args: [1, 2] }), (response) => response.status === 202, 'the broker to be back');
+    expect(await accepted.json()).toMatchObject({ name: 'add', state: 'PENDING' });
   });
 });

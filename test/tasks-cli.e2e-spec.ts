@@ -104,6 +104,12 @@ describe('node dist/main enqueue | result (e2e, real Redis broker)', () => {
     expect(sut.lines).toEqual([expect.stringMatching(/^Unknown task "testing.fail": known tasks are (?!.*testing\.)/)]);
   });
 
+  it('exits 5 at once when the broker is unreachable', async () => {
+    const sut = await cli(['enqueue', 'add', '1', '2'], { QUEUE_REDIS_URL: 'redis://127.0.0.1:1/1' });
+
+    expect(sut).toEqual({ code: 5, lines: [expect.stringMatching(/^The task broker \(QUEUE_REDIS_URL\) is unreachable: could not enqueue/)] });
+  });
+
   it('exits 5 when the configuration is invalid', async () => {
     const sut = await cli(['result', randomUUID()], { QUEUE_REDIS_URL: 'localhost:6379' });
 

@@ -90,6 +90,16 @@ describe('runTaskCommand', () => {
     await expect(run({ kind: 'result', id: ID }, { result })).resolves.toMatchObject({ code: CLI_EXIT.notFound });
   });
 
+  it('exits 5 when the broker does not answer', async () => {
+    const result = jest.fn().mockRejectedValue(new AppError('TASK_BROKER_UNAVAILABLE', 'The task broker is unreachable', 'unavailable'));
+
+    await expect(run({ kind: 'result', id: ID }, { result })).resolves.toEqual({
+      code: CLI_EXIT.unavailable,
+      out: [],
+      err: ['The task broker is unreachable'],
+    });
+  });
+
   it('lets other errors through for the caller to report', async () => {
     const result = jest.fn().mockRejectedValue(new Error('Connection is closed.'));
 

@@ -62,6 +62,7 @@ export async function runTaskCommand(
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     output.err(error.message);
+    if (error.kind === 'unavailable') return CLI_EXIT.unavailable;
     return error.code === 'TASK_NOT_FOUND' ? CLI_EXIT.notFound : CLI_EXIT.usage;
   }
 }

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
+import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { TaskQueues } from './queues';
 import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, type TaskState, TASK_STATES, toTaskState } from './task-status';
@@ -10,13 +12,19 @@ import type { RegisteredTask } from './task.registry';
  * of TASK_RESULT_TTL: a burst of tasks cannot fill Redis. Bull keeps every finished job unless told
  * (OptimalBits/bull#840).
  */
-export const KEPT_RESULTS_PER_QUEUE = 10_000;
+const KEPT_RESULTS_PER_QUEUE = 10_000;
 
 /** The most ids read from one list or set when listing: the kept results, and as much backlog. */
 const LIST_SCAN_LIMIT = KEPT_RESULTS_PER_QUEUE;
 
+/**
+ * How long a call waits for the broker connection, then for the broker's answer. Bull's own client
+ * would queue the command and keep retrying for minutes, so an HTTP request or the CLI would hang.
+ */
+const BROKER_TIMEOUT_MS = 5_000;
+
 /** Failure reason stored on a revoked job. */
-export const REVOKED_REASON = 'Revoked';
+const REVOKED_REASON = 'Revoked';
 
 /** The Redis key of each Bull list or set, by the state it holds. */
 const STATE_KEYS: Readonly<Record<BullJobState, { key: string; kind: 'list' | 'zset' }>> = {
@@ -78,15 +86,18 @@ export class TasksRepository {
 
   async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number): Promise<void> {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
-    await this.queues.get(task.queue).add(task.name, data, {
-      jobId: id,
-      delay: delayMs,
-      attempts: task.attempts,
-      backoff: { type: 'exponential', delay: task.backoffMs },
-      timeout: task.timeoutMs,
-      removeOnComplete: keep,
-      removeOnFail: keep,
-    });
+    const queue = this.queues.get(task.queue);
+    await this.call(queue, `enqueue task ${id}`, () =>
+      queue.add(task.name, data, {
+        jobId: id,
+        delay: delayMs,
+        attempts: task.attempts,
+        backoff: { type: 'exponential', delay: task.backoffMs },
+        timeout: task.timeoutMs,
+        removeOnComplete: keep,
+        removeOnFail: keep,
+      }),
+    );
   }
 
   /** The task with this id on any queue, read in one transaction so its state is consistent. */
@@ -98,7 +109,7 @@ export class TasksRepository {
         if (kind === 'list') multi.lpos(queue.toKey(key), id);
         else multi.zscore(queue.toKey(key), id);
       }
-      const [hash, ...memberships] = repliesOf(await multi.exec());
+      const [hash, ...memberships] = repliesOf(await this.call(queue, `read task ${id}`, () => multi.exec()));
       const index = memberships.findIndex((reply) => reply !== null);
       // A job in no list is not one (Bull moves jobs between lists atomically).
       if (Object.keys(hash as JobHash).length === 0 || index < 0) continue;
@@ -120,7 +131,7 @@ export class TasksRepository {
       const located = await this.idsIn(queue, states);
       const pipeline = queue.client.pipeline();
       located.forEach(({ id }) => pipeline.hmget(queue.toKey(id), 'name', 'timestamp', 'attemptsMade', 'revokedOn'));
-      const replies = repliesOf(await pipeline.exec());
+      const replies = repliesOf(await this.call(queue, 'list tasks', () => pipeline.exec()));
       located.forEach(({ id, state }, index) => {
         const [name, timestamp, attemptsMade, revokedOn] = replies[index] as (string | null)[];
         // No name: the job's result expired; Bull drops its id from the set later.
@@ -132,7 +143,7 @@ export class TasksRepository {
     candidates.sort((a, b) => b.createdAt - a.createdAt);
     const tasks = await Promise.all(
       candidates.slice(0, limit).map(async ({ queue, id, state }) => {
-        const hash = await queue.client.hgetall(queue.toKey(id));
+        const hash = await this.call(queue, 'list tasks', () => queue.client.hgetall(queue.toKey(id)));
         return Object.keys(hash).length === 0 ? null : toStoredTask(id, hash, state);
       }),
     );
@@ -142,16 +153,9 @@ export class TasksRepository {
   async revoke(id: string): Promise<RevokeOutcome> {
     for (const queue of this.queues.all()) {
       const keys = ['wait', 'paused', 'delayed', 'priority', 'failed', 'completed'].map((key) => queue.toKey(key));
-      const outcome = (await queue.client.eval(
-        REVOKE_SCRIPT,
-        keys.length + 1,
-        queue.toKey(id),
-        ...keys,
-        id,
-        Date.now(),
-        this.resultTtlMs,
-        REVOKED_REASON,
-      )) as RevokeOutcome;
+      const revoke = () =>
+        queue.client.eval(REVOKE_SCRIPT, keys.length + 1, queue.toKey(id), ...keys, id, Date.now(), this.resultTtlMs, REVOKED_REASON);
+      const outcome = (await this.call(queue, `revoke task ${id}`, revoke)) as RevokeOutcome;
       if (outcome !== 'missing') return outcome;
     }
     return 'missing';
@@ -165,6 +169,31 @@ export class TasksRepository {
     await queue.client.pexpire(queue.toKey(id), this.resultTtlMs);
   }
 
+  /**
+   * Runs a command once the broker is connected, within {@link BROKER_TIMEOUT_MS} for each step.
+   * @throws AppError `TASK_BROKER_UNAVAILABLE`: not connected (nothing was sent), or no answer in
+   * time (the command may still take effect when the broker comes back: the message says so).
+   */
+  private async call<T>(queue: Queue, what: string, command: () => Promise<T>): Promise<T> {
+    if (queue.client.status !== 'ready') {
+      try {
+        await once(queue.client, 'ready', { signal: AbortSignal.timeout(BROKER_TIMEOUT_MS) });
+      } catch {
+        throw brokerUnavailable(`The task broker (QUEUE_REDIS_URL) is unreachable: could not ${what}`);
+      }
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      const message = `The task broker did not answer within ${BROKER_TIMEOUT_MS / 1000} s: could not confirm ${what}, which may still take effect`;
+      timer = setTimeout(() => reject(brokerUnavailable(message)), BROKER_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([command(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async idsIn(queue: Queue, states: readonly BullJobState[]): Promise<{ id: string; state: BullJobState }[]> {
     const multi = queue.client.multi();
     for (const state of states) {
@@ -172,9 +201,13 @@ export class TasksRepository {
       if (kind === 'list') multi.lrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
       else multi.zrevrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
     }
-    const replies = repliesOf(await multi.exec());
+    const replies = repliesOf(await this.call(queue, 'list tasks', () => multi.exec()));
     return states.flatMap((state, index) => (replies[index] as string[]).map((id) => ({ id, state })));
   }
+}
+
+function brokerUnavailable(message: string): AppError {
+  return new AppError('TASK_BROKER_UNAVAILABLE', message, 'unavailable');
 }
 
 /** The replies of a transaction or pipeline; throws the first command error. */
