@@ -14,8 +14,8 @@ describe('node dist/main --role=worker (e2e, real Redis broker)', () => {
   const started: MainProcess[] = [];
 
   /**
-   * A 2 s lock: a killed worker's job runs again within about 6 s (lock expiry plus up to two
-   * stalled checks) instead of the production 30 s lock's 90 s. Safe here: these workers' event
+   * A 2 s lock: a killed worker's job runs again within about 4 s (lock expiry plus one stalled
+   * check) instead of about a minute with the production 30 s. Safe here: these workers' event
    * loops are idle apart from the test tasks, so none misses a renewal due every second.
    */
   const startWorker = async (env: Record<string, string> = {}) => {

@@ -11,10 +11,11 @@ import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
 
 /**
- * A job whose worker stopped renewing its lock for this many times in a row (a crash, or an event
- * loop blocked for more than half the lock time, OptimalBits/bull#1982) runs again; one more and it
- * fails. 2 lets a job survive one worker crash plus one false alarm, while a job that kills every
- * worker that takes it ends in FAILURE after three runs instead of crash-looping the fleet.
+ * How often a job may be found stalled (its worker stopped renewing the lock) and run again before
+ * it fails with "job stalled more than allowable limit" (OptimalBits/bull#1982). Bull's 1 fails a
+ * job on its second stall; 2 lets it survive a worker crash plus one false alarm from an event
+ * loop that was blocked too long, while a job that kills every worker taking it still ends in
+ * FAILURE after three runs instead of crash-looping the fleet.
  */
 const MAX_STALLED_COUNT = 2;
 
@@ -32,9 +33,16 @@ const MAX_STALLED_COUNT = 2;
         return {
           redis: { host, port, db, username, password },
           prefix: config.queue.prefix,
-          // A job's lock lasts lockMs and is renewed every lockMs / 2; the stalled check runs
-          // every lockMs, so a dead worker's job runs again within about 3 × lockMs.
-          settings: { lockDuration: lockMs, lockRenewTime: lockMs / 2, stalledInterval: lockMs, maxStalledCount: MAX_STALLED_COUNT },
+          // A running job's lock lasts lockMs (WORKER_LOCK_SECONDS, 30 s by default as in Bull)
+          // and is renewed every lockMs / 2, so only an event loop blocked for more than half
+          // of it looks like a dead worker. The stalled check runs every lockMs, so a killed
+          // worker's job runs again within about 2 × lockMs (lock expiry plus one check).
+          settings: {
+            lockDuration: lockMs,
+            lockRenewTime: lockMs / 2,
+            stalledInterval: lockMs,
+            maxStalledCount: MAX_STALLED_COUNT,
+          },
         };
       },
     }),
