@@ -177,19 +177,35 @@ describe('/api/admin/tasks (e2e, real Redis broker)', () => {
       }
     });
 
+    it('enqueues a task with a caller-chosen id once, however often it is asked', async () => {
+      const id = randomUUID();
+
+      await client.tasks.applyAsync('low', { args: [9, 1], countdown: 60, id });
+      await client.tasks.applyAsync('low', { args: [9, 1], countdown: 60, id });
+
+      const listed = (await client.tasks.list({ name: 'low', limit: 100 })).filter((task) => task.id === id);
+      expect(listed).toHaveLength(1);
+      await expect(client.tasks.applyAsync('low', { args: [9, 1], id: 'tick-1' })).rejects.toMatchObject({ code: 'TASK_INVALID_ID' });
+    });
+
     it('lists the most recent tasks, newest first, by state and name', async () => {
       const first = await enqueue({ name: 'low', args: [3, 1] });
       const second = await enqueue({ name: 'add', args: [1, 1] });
       const third = await enqueue({ name: 'low', args: [5, 1] });
       await request('DELETE', `/${third.id}`);
 
-      const ids = async (query: string) => ((await request('GET', query)).body as unknown as TaskStatus[]).map((task) => task.id);
+      const list = async (query: string) => (await request('GET', query)).body as unknown as TaskStatus[];
+      const ours = (tasks: TaskStatus[]) => tasks.map((task) => task.id).filter((id) => [first.id, second.id, third.id].includes(id));
 
-      expect(await ids('?limit=3')).toEqual([third.id, second.id, first.id]);
-      expect(await ids('?name=low&limit=2')).toEqual([third.id, first.id]);
-      expect(await ids('?state=REVOKED&name=low')).toEqual([third.id]);
-      expect(await ids('?state=PENDING&name=low')).toEqual([first.id]);
-      expect(await ids('?limit=1')).toEqual([third.id]);
+      expect((await list('?limit=3')).map((task) => task.id)).toEqual([third.id, second.id, first.id]);
+      expect((await list('?limit=1')).map((task) => task.id)).toEqual([third.id]);
+      const lows = await list('?name=low&limit=100');
+      expect(lows.every((task) => task.name === 'low')).toBe(true);
+      expect(ours(lows)).toEqual([third.id, first.id]);
+      const pendingLows = await list('?state=PENDING&name=low&limit=100');
+      expect(pendingLows.every((task) => task.state === 'PENDING' && task.name === 'low')).toBe(true);
+      expect(ours(pendingLows)).toEqual([first.id]);
+      expect(ours(await list('?state=REVOKED&limit=100'))).toEqual([third.id]);
     });
   });
 
