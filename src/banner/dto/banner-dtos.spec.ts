@@ -13,6 +13,8 @@ async function check<T extends object>(type: new () => T, plain: object): Promis
 }
 
 const valid = { name: 'Sale', image: '/media/banner/1.png', link: '/courses/python' };
+const IMAGE_MESSAGE =
+  'image must be an image path such as /media/banner/1.png (png, jpg, gif, webp, avif or svg), at most 255 characters long';
 
 describe('CreateBannerDto', () => {
   it('accepts the required fields alone and trims text', async () => {
@@ -58,8 +60,14 @@ describe('CreateBannerDto', () => {
     ['/media/banner/'],
     ['https://cdn.example.com/1.png'],
   ])('refuses the image path %s', async (image) => {
-    expect((await check(CreateBannerDto, { ...valid, image })).errors).toEqual([
-      'image must be an image path such as /media/banner/1.png (png, jpg, gif, webp, avif or svg)',
+    expect((await check(CreateBannerDto, { ...valid, image })).errors).toEqual([IMAGE_MESSAGE]);
+  });
+
+  it('reports a missing or mistyped field once, as not a string', async () => {
+    expect((await check(CreateBannerDto, { link: 7 })).errors).toEqual([
+      'name must be a string',
+      'image must be a string',
+      'link must be a string',
     ]);
   });
 
@@ -80,7 +88,7 @@ describe('CreateBannerDto', () => {
   );
 
   it.each<[string, object, string]>([
-    ['a missing name', { image: valid.image, link: valid.link }, 'name must be a string'],
+    ['an image path too long for its column', { ...valid, image: `/${'a'.repeat(251)}.png` }, IMAGE_MESSAGE],
     ['a blank name', { ...valid, name: ' ' }, 'name must be 1 to 64 characters long'],
     ['a long name', { ...valid, name: 'x'.repeat(65) }, 'name must be 1 to 64 characters long'],
     ['a name longer in MySQL characters than it looks', { ...valid, name: '❤️'.repeat(40) }, 'name must be 1 to 64 characters long'],
@@ -105,7 +113,7 @@ describe('UpdateBannerDto', () => {
   it.each<[string, object, string]>([
     ['a null name', { name: null }, 'name must be a string'],
     ['a null link', { link: null }, 'link must be a string'],
-    ['a bad image', { image: 'x.png' }, 'image must be an image path such as /media/banner/1.png (png, jpg, gif, webp, avif or svg)'],
+    ['a bad image', { image: 'x.png' }, IMAGE_MESSAGE],
     ['a read-only field', { created_at: 'now' }, 'property created_at should not exist'],
   ])('refuses %s', async (_, plain, message) => {
     expect((await check(UpdateBannerDto, plain)).errors).toContain(message);

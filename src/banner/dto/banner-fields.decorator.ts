@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, isURL, IsString, Matches, Max, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, isURL, IsString, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { BANNER_LIMITS } from '../banner.entity';
 
 /** `orders` bounds: far inside MySQL's INT, far beyond any real carousel. */
@@ -14,23 +14,32 @@ const SITE_PATH = /^\/(?!\/)\S*$/;
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 /**
+ * A rule on a string. A value of another type passes it, so that IsString alone reports it and a
+ * missing field gets one message, not one per rule.
+ */
+const StringRule = (name: string, test: (value: string) => boolean, message: string) =>
+  ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || test(value),
+      defaultMessage: () => message,
+    },
+  });
+
+/**
  * A length limit in characters as MySQL counts them in utf8mb4: code points. class-validator's
  * Length does not count variation selectors, so `❤️` × 40 would pass a limit of 64 and then be
  * refused by the column as 80 characters long.
  */
 const Characters = (min: number, max: number) =>
-  ValidateBy({
-    name: 'characters',
-    validator: {
-      validate: (value: unknown) => {
-        if (typeof value !== 'string') return false;
-        const length = [...value].length;
-        return length >= min && length <= max;
-      },
-      defaultMessage: () =>
-        min > 0 ? `$property must be ${min} to ${max} characters long` : `$property must be at most ${max} characters long`,
+  StringRule(
+    'characters',
+    (value) => {
+      const length = [...value].length;
+      return length >= min && length <= max;
     },
-  });
+    min > 0 ? `$property must be ${min} to ${max} characters long` : `$property must be at most ${max} characters long`,
+  );
 
 /** The field may be left out, but not sent as `null` (the columns are NOT NULL). */
 export const Omittable = () => ValidateIf((_, value) => value !== undefined);
@@ -41,10 +50,12 @@ export const BannerImage = () =>
   applyDecorators(
     trim,
     IsString(),
-    MaxLength(BANNER_LIMITS.image),
-    Matches(IMAGE_PATH, {
-      message: '$property must be an image path such as /media/banner/1.png (png, jpg, gif, webp, avif or svg)',
-    }),
+    StringRule(
+      'isBannerImage',
+      (value) => value.length <= BANNER_LIMITS.image && IMAGE_PATH.test(value),
+      `$property must be an image path such as /media/banner/1.png (png, jpg, gif, webp, avif or svg), ` +
+        `at most ${BANNER_LIMITS.image} characters long`,
+    ),
   );
 
 export const BannerLink = () =>
@@ -52,15 +63,11 @@ export const BannerLink = () =>
     trim,
     IsString(),
     Characters(0, BANNER_LIMITS.link),
-    ValidateBy({
-      name: 'isBannerLink',
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          (SITE_PATH.test(value) || isURL(value, { protocols: ['http', 'https'], require_protocol: true })),
-        defaultMessage: () => '$property must be an http(s) URL or a path on this site starting with /',
-      },
-    }),
+    StringRule(
+      'isBannerLink',
+      (value) => SITE_PATH.test(value) || isURL(value, { protocols: ['http', 'https'], require_protocol: true }),
+      '$property must be an http(s) URL or a path on this site starting with /',
+    ),
   );
 
 export const BannerInfo = () => applyDecorators(IsString(), Characters(0, BANNER_LIMITS.info));
