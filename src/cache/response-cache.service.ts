@@ -26,6 +26,8 @@ export interface CacheOutcome {
 const LOCK_TTL_MS = 3_000;
 /** How often a process that waits for another's load looks for the new entry. */
 const WAIT_POLL_MS = 25;
+/** An outage makes every request stale; one warning per this period is enough. */
+const STALE_WARNING_INTERVAL_MS = 30_000;
 
 /**
  * The response cache: the one service that reads and writes cached responses, used by
@@ -42,6 +44,7 @@ export class ResponseCacheService {
   private readonly flights = new SingleFlight<CacheOutcome>();
   /** One entry per policy key, kept only to answer when the loader and the shared entry both fail. */
   private readonly lastGood = new Map<string, CachedResponse>();
+  private lastStaleWarningAt = 0;
 
   constructor(
     private readonly store: CacheStore,
@@ -128,7 +131,10 @@ export class ResponseCacheService {
     } catch (error) {
       const stale = this.lastGood.get(key);
       if (!stale) throw error;
-      this.logger.warn(`Serving a stale "${key}": loading it failed (${error instanceof Error ? error.message : error})`);
+      if (Date.now() - this.lastStaleWarningAt >= STALE_WARNING_INTERVAL_MS) {
+        this.lastStaleWarningAt = Date.now();
+        this.logger.warn(`Serving a stale "${key}": loading it failed (${error instanceof Error ? error.message : error})`);
+      }
       return { entry: stale, status: 'STALE' };
     }
   }
