@@ -25,6 +25,7 @@ describe('parseConfig', () => {
     expect(sut.beat).toEqual({ timeZone: 'Asia/Shanghai', scheduleOverrides: {} });
     expect(sut.shutdownGraceMs).toBe(10_000);
     expect(sut.admin.token).toBeUndefined();
+    expect(sut.metrics.port).toBeUndefined();
   });
 
   it('converts second-valued variables to milliseconds once', () => {
@@ -55,6 +56,11 @@ describe('parseConfig', () => {
 
   it('treats an empty value as unset', () => {
     expect(parseConfig({ PORT: '' }).http.port).toBe(3000);
+    expect(parseConfig({ METRICS_PORT: '' }).metrics.port).toBeUndefined();
+  });
+
+  it('reads METRICS_PORT when set', () => {
+    expect(parseConfig({ METRICS_PORT: '9464' }).metrics.port).toBe(9464);
   });
 
   it.each([
@@ -71,6 +77,7 @@ describe('parseConfig', () => {
     ['BEAT_SCHEDULE', '{"test-task":', 'BEAT_SCHEDULE must be a JSON object'],
     ['BEAT_SCHEDULE', '[1]', 'BEAT_SCHEDULE must be a JSON object'],
     ['WORKER_CONCURRENCY', '0', 'WORKER_CONCURRENCY must be an integer from 1 to 256'],
+    ['METRICS_PORT', '9464x', 'METRICS_PORT must be an integer from 0 to 65535 (got "9464x")'],
     ['WORKER_LOCK_SECONDS', '0', 'WORKER_LOCK_SECONDS must be an integer from 1 to 3600'],
   ])('refuses %s=%j with a message naming it', (name, value, message) => {
     const parse = () => parseConfig({ [name]: value });

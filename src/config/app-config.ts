@@ -46,6 +46,13 @@ export abstract class AppConfig {
     readonly resultTtlMs: number;
   };
   abstract readonly admin: { readonly token?: string };
+  abstract readonly metrics: {
+    /**
+     * Where a process without the api role serves `GET /metrics` (0: any free port). Unset: it
+     * serves none. The api always serves `/metrics` on its own port and ignores this.
+     */
+    readonly port?: number;
+  };
   abstract readonly banner: {
     readonly mediaBaseUrl: string;
     readonly count: number;
@@ -135,6 +142,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       resultTtlMs: read.int('TASK_RESULT_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
     },
     admin: { token: read.optionalString('ADMIN_TOKEN', 16) },
+    metrics: { port: read.optionalInt('METRICS_PORT', 0, 65_535) },
     banner: {
       mediaBaseUrl: read
         .url('MEDIA_BASE_URL', ['http:', 'https:'], `http://127.0.0.1:${port}`)

@@ -53,6 +53,11 @@ export class EnvReader {
     return parsed;
   }
 
+  /** An integer that may be left unset (`undefined`), for features that are off unless configured. */
+  optionalInt(name: string, min: number, max: number): number | undefined {
+    return this.raw(name) === undefined ? undefined : this.int(name, min, min, max);
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     const value = this.raw(name)?.toLowerCase();
     if (value === undefined) return fallback;
