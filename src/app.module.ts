@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import type { Role } from './roles';
 import { TasksModule } from './tasks/tasks.module';
 import { TasksAdminModule } from './tasks/tasks-admin.module';
@@ -18,7 +19,7 @@ type Imports = NonNullable<ModuleMetadata['imports']>;
 
 /** What each role adds to the process; modules shared by roles are imported once. */
 function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
-  const imports: Imports = [TasksModule];
+  const imports: Imports = [TasksModule, MetricsModule.forRoles(roles, config)];
   if (roles.has('api') || roles.has('worker')) {
     imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
     imports.push(BannerModule);

@@ -8,6 +8,9 @@ import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import type { LoadedConfig } from './config/config.module';
 import { echoRequestId, genRequestId } from './logging/request-id';
+import { instrumentHttp } from './metrics/http-metrics';
+import { METRICS_PATH } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import type { Role } from './roles';
 
 export const GLOBAL_PREFIX = 'api';
@@ -47,9 +50,11 @@ export async function startApplication(
     new FastifyAdapter({ return503OnClosing: true, genReqId: genRequestId }),
     options,
   );
-  echoRequestId(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  echoRequestId(fastify);
+  instrumentHttp(fastify, app.get(MetricsService));
   app.useLogger(app.get(NestPinoLogger));
-  app.setGlobalPrefix(GLOBAL_PREFIX);
+  app.setGlobalPrefix(GLOBAL_PREFIX, { exclude: [METRICS_PATH] });
   app.useStaticAssets({ root: MEDIA_ROOT, prefix: '/media/', maxAge: ONE_HOUR_MS });
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(

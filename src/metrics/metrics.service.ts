@@ -1,0 +1,160 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** How a cached read was answered: from the cache, from the source, from a stale copy, or past the cache. */
+export type CacheResult = 'hit' | 'miss' | 'stale' | 'bypass';
+
+/**
+ * How one run of a task ended: `RETRY` is a failed run that another attempt follows, `FAILURE`
+ * the last failed one.
+ */
+export type TaskRunState = 'SUCCESS' | 'RETRY' | 'FAILURE';
+
+/** What a beat tick did: enqueued the entry's task, or skipped it (another beat replica had it). */
+export type BeatTickOutcome = 'enqueued' | 'skipped';
+
+/** A queue whose jobs are counted on each scrape; Bull's `Queue` is one. */
+export interface CountedQueue {
+  readonly name: string;
+  /** Jobs per state (`waiting`, `active`, `delayed`, …). */
+  getJobCounts(): Promise<object>;
+}
+
+/** Longest a scrape waits for the queue counts; without an answer the gauge is left out of it. */
+const QUEUE_COUNT_TIMEOUT_MS = 1_000;
+
+/** Seconds; tasks run from milliseconds up to their timeout (60 s by default). */
+const TASK_DURATION_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/**
+ * The process's Prometheus metrics, in one registry per application (never prom-client's global
+ * one, so that two applications in one process, as in the e2e tests, do not mix their numbers).
+ * Modules report what happened through the methods below and never touch prom-client; every
+ * label takes values from a small, fixed set (route templates, task names, cache policy names),
+ * since each distinct value is a series Prometheus keeps.
+ */
+@Injectable()
+export class MetricsService {
+  private readonly logger = new Logger(MetricsService.name);
+  private readonly registry = new Registry();
+  private readonly queues: CountedQueue[] = [];
+
+  private readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests served by the api, by method, route template and status code',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly cacheResults = new Counter({
+    name: 'cache_results_total',
+    help: 'Cached reads by cache key name and result (hit, miss, stale, bypass)',
+    labelNames: ['key', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly tasks = new Counter({
+    name: 'tasks_total',
+    help: 'Task runs finished by a worker, by task name and the state they left the task in (SUCCESS, RETRY, FAILURE)',
+    labelNames: ['task', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly taskDuration = new Histogram({
+    name: 'task_duration_seconds',
+    help: 'How long task runs took in a worker, by task name and state',
+    labelNames: ['task', 'state'] as const,
+    buckets: TASK_DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly beatTicks = new Counter({
+    name: 'beat_ticks_total',
+    help: 'Beat schedule ticks, by entry and outcome (enqueued, skipped)',
+    labelNames: ['entry', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly queueJobs: Gauge<'queue' | 'state'> = new Gauge({
+    name: 'queue_jobs',
+    help: 'Jobs in each Bull queue by state, counted in Redis when scraped',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      const counts = await this.countQueueJobs();
+      this.queueJobs.reset();
+      for (const { queue, state, count } of counts) this.queueJobs.set({ queue, state }, count);
+    },
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The content type of {@link scrape}'s text. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Every metric in Prometheus' text format, queue counts read now. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Counts these queues' jobs on every scrape, as the `queue_jobs` gauge. */
+  observeQueues(queues: readonly CountedQueue[]): void {
+    this.queues.push(...queues);
+  }
+
+  /**
+   * A served HTTP request.
+   * @param route the route template (`/api/admin/tasks/:id`), never the raw URL.
+   */
+  httpRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.httpDuration.observe({ method, route, status_code: statusCode }, seconds);
+  }
+
+  /**
+   * A read through the response cache.
+   * @param key the cache entry's name (`banner_list`), not the Redis key with its prefix or arguments.
+   */
+  cacheResult(key: string, result: CacheResult): void {
+    this.cacheResults.inc({ key, result });
+  }
+
+  /** A run of a task that ended, with how long it ran. */
+  taskFinished(name: string, state: TaskRunState, durationMs: number): void {
+    this.tasks.inc({ task: name, state });
+    this.taskDuration.observe({ task: name, state }, durationMs / 1000);
+  }
+
+  /** A tick of a beat schedule entry. */
+  beatTick(entry: string, outcome: BeatTickOutcome): void {
+    this.beatTicks.inc({ entry, outcome });
+  }
+
+  /**
+   * A failing or slow Redis must not fail the whole scrape: the gauge is then left out (and the
+   * reason logged), which Prometheus' `absent()` can alert on.
+   */
+  private async countQueueJobs(): Promise<{ queue: string; state: string; count: number }[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${QUEUE_COUNT_TIMEOUT_MS} ms`)), QUEUE_COUNT_TIMEOUT_MS);
+    });
+    try {
+      const counted = await Promise.race([
+        Promise.all(this.queues.map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts() }))),
+        timeout,
+      ]);
+      return counted.flatMap(({ queue, counts }) =>
+        Object.entries(counts).map(([state, count]) => ({ queue, state, count: Number(count) })),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Could not count the queue jobs; queue_jobs is left out of this scrape');
+      return [];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { MetricsServer } from '../src/metrics/metrics.server';
+import { TasksService } from '../src/tasks/tasks.service';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+
+/** The value of one sample in Prometheus text, or undefined when the series is not there. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** How many GET requests the api has timed for the route and status. */
+function requests(text: string, route: string, status: number): number {
+  return sample(text, `http_request_duration_seconds_count{method="GET",route="${route}",status_code="${status}"}`) ?? 0;
+}
+
+describe('metrics (e2e, real MariaDB and Redis)', () => {
+  let environment: TestEnvironment;
+
+  beforeAll(() => {
+    environment = createTestEnvironment();
+  });
+
+  afterAll(async () => {
+    await environment.dispose();
+  });
+
+  describe('the api', () => {
+    let sut: TestApp;
+
+    const scrape = async () => {
+      const response = await fetch(`${sut.url}/metrics`);
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+
+    beforeAll(async () => {
+      sut = await startTestApp('api', { ...environment.env, LOG_LEVEL: 'warn' });
+    });
+
+    afterAll(async () => {
+      await sut.close();
+    });
+
+    it('serves Prometheus text at /metrics, outside the /api prefix', async () => {
+      const response = await fetch(`${sut.url}/metrics`);
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/);
+      const text = await response.text();
+      expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
+      expect(text).toContain('# TYPE tasks_total counter');
+      expect((await fetch(`${sut.url}/api/metrics`)).status).toBe(404);
+    });
+
+    it('times each request under its route template and status', async () => {
+      const before = requests(await scrape(), '/api/health', 200);
+
+      await fetch(`${sut.url}/api/health`);
+      await fetch(`${sut.url}/api/health`);
+
+      expect(requests(await scrape(), '/api/health', 200)).toBe(before + 2);
+    });
+
+    it('labels parameterised routes by their template and unknown URLs as one series', async () => {
+      const admin = { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` };
+      const before = await scrape();
+
+      await fetch(`${sut.url}/api/admin/tasks/00000000-0000-4000-8000-000000000001`, { headers: admin });
+      await fetch(`${sut.url}/api/admin/tasks/00000000-0000-4000-8000-000000000002`, { headers: admin });
+      await fetch(`${sut.url}/no/such/page-1`);
+      await fetch(`${sut.url}/no/such/page-2`);
+
+      const after = await scrape();
+      expect(requests(after, '/api/admin/tasks/:id', 404)).toBe(requests(before, '/api/admin/tasks/:id', 404) + 2);
+      expect(requests(after, '(unmatched)', 404)).toBe(requests(before, '(unmatched)', 404) + 2);
+      expect(after).not.toContain('page-1');
+      expect(after).not.toContain('00000000-0000-4000-8000-000000000001');
+    });
+
+    it('counts the jobs waiting in each queue when scraped', async () => {
+      await sut.app.get(TasksService).delay('add', 1, 2);
+
+      const text = await scrape();
+
+      expect(sample(text, 'queue_jobs{queue="default",state="waiting"}')).toBe(1);
+      expect(sample(text, 'queue_jobs{queue="default",state="active"}')).toBe(0);
+    });
+  });
+
+  describe('a worker with METRICS_PORT', () => {
+    let sut: TestApp;
+    let url: string;
+    let open = false;
+
+    beforeAll(async () => {
+      sut = await startTestApp('worker', { ...environment.env, LOG_LEVEL: 'warn', METRICS_PORT: '0' });
+      open = true;
+      url = sut.app.get(MetricsServer).url!;
+    });
+
+    afterAll(async () => {
+      if (open) await sut.close();
+    });
+
+    it('serves its metrics on that port', async () => {
+      const response = await fetch(url);
+
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await response.text();
+      expect(text).toContain('# TYPE task_duration_seconds histogram');
+      expect(text).toMatch(/^queue_jobs\{queue="default",state="active"\} \d+$/m);
+    });
+
+    it('serves nothing else there', async () => {
+      const base = new URL(url).origin;
+
+      const root = await fetch(`${base}/`);
+      const health = await fetch(`${base}/api/health`);
+      const post = await fetch(url, { method: 'POST' });
+
+      expect(root.status).toBe(404);
+      expect(await root.json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
+      expect(health.status).toBe(404);
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET, HEAD');
+    });
+
+    it('closes the port on shutdown', async () => {
+      await sut.close();
+      open = false;
+
+      await expect(fetch(url)).rejects.toThrow();
+    });
+  });
+});
