@@ -1,13 +1,7 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
-
-/** Compares digests, so the comparison takes the same time whatever the lengths. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
+import { sameSecret } from './same-secret';
 
 /**
  * Admin routes: `Authorization: Bearer <ADMIN_TOKEN>`. No credentials → 401, wrong ones → 403.
