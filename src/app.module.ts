@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { BannerModule } from './banner/banner.module';
 import type { AppConfig } from './config/app-config';
 import type { LoadedConfig } from './config/config.module';
+import { QueueDashboardModule } from './dashboard/queue-dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HomeModule } from './home/home.module';
@@ -24,7 +25,7 @@ function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
     imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
     imports.push(BannerModule);
   }
-  if (roles.has('api')) imports.push(HealthModule, HomeModule);
+  if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule);
   if (roles.has('api')) imports.push(TasksAdminModule);
   if (roles.has('worker')) imports.push(TasksWorkerModule);
   if (roles.has('worker') && config.nodeEnv === 'test') imports.push(TestingTasksModule);

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import type { LoadedConfig } from './config/config.module';
+import { QueueDashboard } from './dashboard/queue-dashboard';
 import { echoRequestId, genRequestId } from './logging/request-id';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
@@ -60,6 +61,7 @@ export async function startApplication(
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
+  app.get(QueueDashboard).mount(fastify);
   const { host, port } = loaded.config.http;
   await app.listen(port, host);
   return { app, url: await app.getUrl() };
