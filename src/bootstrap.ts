@@ -12,6 +12,7 @@ import { echoRequestId, genRequestId } from './logging/request-id';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { setUpOpenApi } from './openapi/openapi';
 import type { Role } from './roles';
 
 export const GLOBAL_PREFIX = 'api';
@@ -61,6 +62,7 @@ export async function startApplication(
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
+  setUpOpenApi(app);
   app.get(QueueDashboard).mount(fastify);
   const { host, port } = loaded.config.http;
   await app.listen(port, host);

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CacheRedis } from '../cache/cache-redis';
 import { TasksService } from '../tasks/tasks.service';
@@ -6,6 +7,7 @@ import { TasksService } from '../tasks/tasks.service';
 /** Each dependency gets this long to answer before readiness reports it down. */
 const CHECK_TIMEOUT_MS = 1_000;
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -18,6 +20,10 @@ export class HealthController {
 
   /** Liveness: the process answers. Touches no dependency, so it stays cheap. */
   @Get()
+  @ApiOkResponse({
+    description: 'The process answers',
+    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

@@ -1,0 +1,34 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+
+/** Swagger UI; the document itself is at `/api/docs-json`. */
+export const OPENAPI_PATH = 'api/docs';
+export const OPENAPI_JSON_PATH = `${OPENAPI_PATH}-json`;
+
+const DESCRIPTION = [
+  'A cached REST API (the homepage banner carousel) and Celery-style background tasks.',
+  '',
+  'Admin routes take `Authorization: Bearer <ADMIN_TOKEN>` (Authorize button above).',
+  'Also served, for operators: the queue dashboard at [/admin/queues](/admin/queues) (HTTP Basic, user',
+  '`admin`, password ADMIN_TOKEN) and Prometheus metrics at [/metrics](/metrics).',
+].join('\n');
+
+/**
+ * Serves the OpenAPI document of every Nest route and Swagger UI over it. The document is built on
+ * the first request, from the controllers' decorators and, in a `nest build`, what the
+ * @nestjs/swagger CLI plugin (nest-cli.json) reads from the DTOs' types and comments.
+ */
+export function setUpOpenApi(app: NestFastifyApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('banner-tasks')
+    .setDescription(DESCRIPTION)
+    // Named `bearer`, the name @ApiBearerAuth() (in @AdminOnly()) refers to by default.
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' })
+    .build();
+  SwaggerModule.setup(OPENAPI_PATH, app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    customSiteTitle: 'banner-tasks API',
+    // No call to the public validator.swagger.io: the page must work on a closed network.
+    swaggerOptions: { validatorUrl: null, persistAuthorization: true },
+  });
+}
