@@ -7,7 +7,7 @@ import { BannerCacheService } from './banner-cache.service';
 import { Banner } from './banner.entity';
 
 /** The demo carousel; its images are the PNGs in `media/banner/`, served by the api. */
-export const DEMO_BANNERS: ReadonlyArray<Pick<Banner, 'name' | 'image' | 'link' | 'info' | 'orders'>> = [
+const DEMO_BANNERS: ReadonlyArray<Pick<Banner, 'name' | 'image' | 'link' | 'info' | 'orders'>> = [
   { name: 'Free courses', image: '/media/banner/1.png', link: '/free-course', info: 'Start learning today', orders: 40 },
   { name: 'Python', image: '/media/banner/2.png', link: '/course/python', info: 'From basics to the web', orders: 30 },
   { name: 'Celery + Redis', image: '/media/banner/3.png', link: '/course/celery', info: 'Tasks and caching', orders: 20 },

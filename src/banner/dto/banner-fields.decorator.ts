@@ -4,7 +4,7 @@ import { IsBoolean, IsInt, isURL, IsString, Max, Min, ValidateBy, ValidateIf } f
 import { BANNER_LIMITS } from '../banner.entity';
 
 /** `orders` bounds: far inside MySQL's INT, far beyond any real carousel. */
-export const ORDERS_RANGE = { min: -1_000_000, max: 1_000_000 } as const;
+const ORDERS_RANGE = { min: -1_000_000, max: 1_000_000 } as const;
 
 /** A site path to an image file: `/`-separated segments of letters, digits, `_`, `-`, no `..`. */
 const IMAGE_PATH = /^(?:\/[\w-]+)*\/[\w-]+(?:\.[\w-]+)*\.(?:png|jpe?g|gif|webp|avif|svg)$/i;
