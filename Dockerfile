@@ -16,6 +16,9 @@ WORKDIR /app
 COPY --chown=node:node package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# Served by the api: the banner images at /media/ and the demo home page at /.
+COPY --chown=node:node media ./media
+COPY --chown=node:node public ./public
 USER node
 EXPOSE 3000
 ENTRYPOINT ["node", "dist/main"]

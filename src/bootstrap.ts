@@ -17,6 +17,9 @@ import type { Role } from './roles';
 
 export const GLOBAL_PREFIX = 'api';
 
+/** `public/` at the repository root: the demo home page, served at `/`. */
+const PUBLIC_ROOT = join(__dirname, '..', 'public');
+
 /** `media/` at the repository root: the images banners point at, served as `/media/...`. */
 const MEDIA_ROOT = join(__dirname, '..', 'media');
 const ONE_HOUR_MS = 3_600_000;
@@ -58,6 +61,9 @@ export async function startApplication(
   app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix(GLOBAL_PREFIX, { exclude: [METRICS_PATH] });
   app.useStaticAssets({ root: MEDIA_ROOT, prefix: '/media/', maxAge: ONE_HOUR_MS });
+  // One route per file (no wildcard), so unknown paths stay Nest's JSON 404s; a second
+  // @fastify/static must not decorate the reply again.
+  app.useStaticAssets({ root: PUBLIC_ROOT, prefix: '/', wildcard: false, decorateReply: false });
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
