@@ -17,14 +17,16 @@ import { QueueDepthCollector } from './queue-depth.collector';
 @Module({})
 export class MetricsModule {
   static forRoles(roles: ReadonlySet<Role>, config: AppConfig): DynamicModule {
+    const countsQueues = roles.has('api') || roles.has('worker');
     const providers: Provider[] = [MetricsService];
-    if (roles.has('api') || roles.has('worker')) providers.push(QueueDepthCollector);
+    if (countsQueues) providers.push(QueueDepthCollector);
     const background = roles.has('worker') || roles.has('beat');
     if (background && !roles.has('api') && config.metrics.port !== undefined) providers.push(MetricsServer);
     return {
       module: MetricsModule,
       global: true,
-      imports: [TasksModule],
+      // Only for the queue counts: with no role (a one-off command) the facade needs no broker.
+      imports: countsQueues ? [TasksModule] : [],
       controllers: roles.has('api') ? [MetricsController] : [],
       providers,
       exports: [MetricsService],
