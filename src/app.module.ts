@@ -1,7 +1,8 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { BannerModule } from './banner/banner.module';
+import { BeatSchedulerModule } from './beat/beat-scheduler.module';
+import { BeatModule } from './beat/beat.module';
 import type { AppConfig } from './config/app-config';
 import type { LoadedConfig } from './config/config.module';
 import { QueueDashboardModule } from './dashboard/queue-dashboard.module';
@@ -25,11 +26,10 @@ function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
     imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
     imports.push(BannerModule);
   }
-  if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule);
-  if (roles.has('api')) imports.push(TasksAdminModule);
+  if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule, TasksAdminModule, BeatModule);
   if (roles.has('worker')) imports.push(TasksWorkerModule);
   if (roles.has('worker') && config.nodeEnv === 'test') imports.push(TestingTasksModule);
-  if (roles.has('beat')) imports.push(ScheduleModule.forRoot());
+  if (roles.has('beat')) imports.push(BeatSchedulerModule);
   return imports;
 }
 

@@ -1,0 +1,83 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { MetricsService } from '../metrics/metrics.service';
+import { TasksService } from '../tasks/tasks.service';
+import { BeatCatalog } from './beat-catalog';
+import type { BeatEntry } from './beat-entry';
+import { BeatStore } from './beat-store';
+import { tickTaskId } from './tick-task-id';
+
+/** What one beat did with a tick: another beat may have claimed it first. */
+export type TickOutcome = 'enqueued' | 'skipped' | 'claimed-elsewhere';
+
+/**
+ * The beat: arms a timer per enabled entry for its next tick and, when it fires, enqueues the
+ * entry's task; it never runs a task itself. Any number of beats may run, with no leader: one
+ * claims each tick in Redis, and the task id is derived from the entry and the tick, which Bull
+ * adds only once, so even a late claim cannot enqueue a tick twice.
+ */
+@Injectable()
+export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(BeatScheduler.name);
+  private stopping = false;
+
+  constructor(
+    private readonly catalog: BeatCatalog,
+    private readonly tasks: TasksService,
+    private readonly store: BeatStore,
+    private readonly timers: SchedulerRegistry,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const enabled = this.catalog.all().filter((entry) => entry.enabled);
+    for (const entry of enabled) this.arm(entry, new Date());
+    this.logger.log(`Scheduling ${enabled.map((e) => `${e.name} (${e.schedule.description})`).join(', ') || 'nothing'}`);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  /**
+   * Enqueues one tick of an entry, unless another beat claimed it or the entry skips while its
+   * previous task has not started. Safe to call from several processes for the same tick.
+   */
+  async tick(entry: BeatEntry, tick: Date): Promise<TickOutcome> {
+    if (!(await this.store.claimTick(entry.name, tick))) return 'claimed-elsewhere';
+    if (entry.skipIfPending) {
+      const last = await this.catalog.lastTask(entry.name);
+      if (last?.state === 'PENDING') {
+        this.logger.log(`Skipped ${entry.name} at ${tick.toISOString()}: task ${last.id} has not started yet`);
+        this.metrics.beatTick(entry.name, 'skipped');
+        return 'skipped';
+      }
+    }
+    const { id } = await this.tasks.applyAsync(entry.task, {
+      id: tickTaskId(entry.name, tick),
+      args: [...entry.args],
+      kwargs: { ...entry.kwargs },
+    });
+    await this.store.recordEnqueued(entry.name, id);
+    this.metrics.beatTick(entry.name, 'enqueued');
+    return 'enqueued';
+  }
+
+  private arm(entry: BeatEntry, after: Date): void {
+    const tick = entry.schedule.next(after);
+    const name = `beat:${entry.name}`;
+    const timer = setTimeout(() => void this.fire(entry, tick, name), Math.max(0, tick.getTime() - Date.now()));
+    this.timers.addTimeout(name, timer);
+  }
+
+  private async fire(entry: BeatEntry, tick: Date, name: string): Promise<void> {
+    this.timers.deleteTimeout(name);
+    try {
+      await this.tick(entry, tick);
+    } catch (error) {
+      this.logger.error(`Could not enqueue ${entry.name} at ${tick.toISOString()}: ${(error as Error).message}`);
+    }
+    // Ticks missed while this process was busy are left to the other beats, not caught up.
+    if (!this.stopping) this.arm(entry, new Date(Math.max(tick.getTime(), Date.now())));
+  }
+}
