@@ -31,7 +31,7 @@ async function serve(roles: ReadonlySet<Role>): Promise<void> {
     installShutdown(app, loaded.config.shutdownGraceMs, logger);
     logger.info(url ? `Ready, listening on ${url}` : 'Ready, serving no HTTP');
   } catch (error) {
-    logger.fatal({ err: error }, 'Start-up failed');
+    logger.fatal({ err: error }, `Start-up failed: ${error instanceof Error ? error.message : String(error)}`);
     logger.flush();
     process.exit(1);
   }

@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CacheRedis } from '../cache/cache-redis';
 import { TasksService } from '../tasks/tasks.service';
+import { ReadinessReportFilter } from './readiness-report.filter';
 
 /** Each dependency gets this long to answer before readiness reports it down. */
 const CHECK_TIMEOUT_MS = 1_000;
@@ -31,6 +32,7 @@ export class HealthController {
   /** Readiness: MySQL, the cache Redis and the queue Redis each answer; 503 names the one that did not. */
   @Get('ready')
   @HealthCheck()
+  @UseFilters(ReadinessReportFilter)
   ready() {
     return this.health.check([
       () => this.database.pingCheck('mysql', { timeout: CHECK_TIMEOUT_MS }),
