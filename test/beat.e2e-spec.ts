@@ -1,6 +1,7 @@
 import { BeatCatalog } from '../src/beat/beat-catalog';
 import { BeatScheduler } from '../src/beat/beat.scheduler';
 import { intervalSchedule } from '../src/beat/schedule';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { tickTaskId } from '../src/beat/tick-task-id';
 import { GATE_TASK } from '../src/tasks/testing/gate.task';
 import { MainProcess } from './support/main-process';
@@ -78,6 +79,9 @@ describe('beat (e2e, real Redis)', () => {
       }
 
       await expect(sut.tick(entry, tick(2))).resolves.toBe('enqueued');
+      const metrics = await beat.app.get(MetricsService).scrape();
+      expect(metrics).toContain('beat_ticks_total{entry="held",outcome="enqueued"} 2');
+      expect(metrics).toContain('beat_ticks_total{entry="held",outcome="skipped"} 1');
     });
   });
 

@@ -1,5 +1,7 @@
 import { MetricsServer } from '../src/metrics/metrics.server';
 import { TasksService } from '../src/tasks/tasks.service';
+import { FAIL_TASK } from '../src/tasks/testing/fail.task';
+import { pollUntil } from './support/poll';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
 
@@ -78,6 +80,18 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(after).not.toContain('00000000-0000-4000-8000-000000000001');
     });
 
+    it('counts the home banner reads by cache result', async () => {
+      const before = await scrape();
+      const count = (text: string, result: string) => sample(text, `cache_results_total{key="banner_list",result="${result}"}`) ?? 0;
+
+      await fetch(`${sut.url}/api/home/banners`);
+      await fetch(`${sut.url}/api/home/banners`);
+
+      const after = await scrape();
+      expect(count(after, 'miss') + count(after, 'hit')).toBe(count(before, 'miss') + count(before, 'hit') + 2);
+      expect(count(after, 'hit')).toBeGreaterThan(count(before, 'hit'));
+    });
+
     it('counts the jobs waiting in each queue when scraped', async () => {
       await sut.app.get(TasksService).delay('add', 1, 2);
 
@@ -112,6 +126,18 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       const text = await response.text();
       expect(text).toContain('# TYPE task_duration_seconds histogram');
       expect(text).toMatch(/^queue_jobs\{queue="default",state="active"\} \d+$/m);
+    });
+
+    it('counts the runs of each task by the state they ended in', async () => {
+      await sut.app.get(TasksService).delay(FAIL_TASK, 'counted failure');
+
+      const text = await pollUntil(
+        async () => (await fetch(url)).text(),
+        (body) => sample(body, `tasks_total{task="${FAIL_TASK}",state="FAILURE"}`) === 1,
+        `the final failure of ${FAIL_TASK} to be counted`,
+      );
+      expect(sample(text, `tasks_total{task="${FAIL_TASK}",state="RETRY"}`)).toBe(1);
+      expect(sample(text, `task_duration_seconds_count{task="${FAIL_TASK}",state="FAILURE"}`)).toBe(1);
     });
 
     it('serves nothing else there', async () => {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import type { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import type { ResponseCachePolicy } from './cache-response.decorator';
 import { type CacheStore, CacheUnavailableError } from './cache-store';
 import { type CachedResponse, toCachedResponse } from './cached-response';
@@ -49,13 +50,15 @@ const config = { banner: { cacheTtlMs: 86_400_000 } } as AppConfig;
 
 describe('ResponseCacheService', () => {
   let store: FakeStore;
+  let metrics: MetricsService;
   let sut: ResponseCacheService;
   let load: jest.Mock<Promise<unknown>, []>;
 
   beforeEach(() => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     store = new FakeStore();
-    sut = new ResponseCacheService(store as unknown as CacheStore, config);
+    metrics = new MetricsService();
+    sut = new ResponseCacheService(store as unknown as CacheStore, config, metrics);
     load = jest.fn(async () => [{ id: 1 }]);
   });
 
@@ -88,6 +91,15 @@ describe('ResponseCacheService', () => {
 
     expect(load).toHaveBeenCalledTimes(1);
     expect(new Set(outcomes.map((outcome) => outcome.entry.body)).size).toBe(1);
+  });
+
+  it('counts every caller in cache_results_total, also those that joined a shared lookup', async () => {
+    await Promise.all(Array.from({ length: 5 }, () => sut.getOrLoad(policy, load)));
+    await sut.getOrLoad(policy, load);
+
+    const text = await metrics.scrape();
+    expect(text).toContain('cache_results_total{key="banner_list",result="miss"} 5');
+    expect(text).toContain('cache_results_total{key="banner_list",result="hit"} 1');
   });
 
   it("waits for another process's load instead of loading, while that process holds the lock", async () => {

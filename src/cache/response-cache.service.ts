@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
+import { type CacheResult, MetricsService } from '../metrics/metrics.service';
 import type { ResponseCachePolicy } from './cache-response.decorator';
 import { CacheStore, CacheUnavailableError } from './cache-store';
 import { type CachedResponse, toCachedResponse } from './cached-response';
@@ -49,18 +50,22 @@ export class ResponseCacheService {
   constructor(
     private readonly store: CacheStore,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
    * The cached response for the policy, loading and storing it on a miss.
    * @throws whatever `load` throws when nothing cached can stand in for it.
    */
-  getOrLoad(policy: ResponseCachePolicy, load: () => Promise<unknown>): Promise<CacheOutcome> {
-    return this.flights.run(policy.key, async () => {
-      const outcome = await this.lookup(policy, load);
-      if (outcome.status !== 'STALE') this.lastGood.set(policy.key, outcome.entry);
-      return outcome;
+  async getOrLoad(policy: ResponseCachePolicy, load: () => Promise<unknown>): Promise<CacheOutcome> {
+    const outcome = await this.flights.run(policy.key, async () => {
+      const shared = await this.lookup(policy, load);
+      if (shared.status !== 'STALE') this.lastGood.set(policy.key, shared.entry);
+      return shared;
     });
+    // Counted per caller, so that callers who joined another's lookup are counted too.
+    this.metrics.cacheResult(policy.key, outcome.status.toLowerCase() as CacheResult);
+    return outcome;
   }
 
   /**

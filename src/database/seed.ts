@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { BannerSeedService, type DemoSeedResult } from '../banner/banner-seed.service';
 import { BannerModule } from '../banner/banner.module';
 import { AppConfigModule } from '../config/config.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { DatabaseModule } from './database.module';
 
 @Module({})
@@ -17,7 +18,15 @@ class SeedModule {}
 export async function runSeed(overrides: Readonly<Record<string, string>> = {}): Promise<DemoSeedResult> {
   const loaded = await AppConfigModule.load(overrides);
   const app = await NestFactory.createApplicationContext(
-    { module: SeedModule, imports: [loaded.module, DatabaseModule.forRoot({ runMigrations: true }), BannerModule] },
+    {
+        module: SeedModule,
+        imports: [
+          loaded.module,
+          MetricsModule.forRoles(new Set(), loaded.config),
+          DatabaseModule.forRoot({ runMigrations: true }),
+          BannerModule,
+        ],
+      },
     { logger: ['error', 'warn'], abortOnError: false },
   );
   try {

@@ -10,7 +10,11 @@ export type CacheResult = 'hit' | 'miss' | 'stale' | 'bypass';
  */
 export type TaskRunState = 'SUCCESS' | 'RETRY' | 'FAILURE';
 
-/** What a beat tick did: enqueued the entry's task, or skipped it (another beat replica had it). */
+/**
+ * What a beat tick did: enqueued the entry's task, or skipped it because the entry's previous task
+ * had not started. A tick that another beat claimed is not counted here, so the sum over replicas
+ * counts each tick once.
+ */
 export type BeatTickOutcome = 'enqueued' | 'skipped';
 
 /** A queue whose jobs are counted on each scrape; Bull's `Queue` is one. */

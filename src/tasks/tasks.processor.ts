@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, 
 import { DiscoveryService } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { TaskQueues } from './queues';
 import { bindArguments } from './task-arguments';
 import type { TaskData } from './task-status';
@@ -12,6 +13,11 @@ import { TasksRepository } from './tasks.repository';
 
 /** Bull's name for a processor that takes jobs of every name. */
 const ANY_JOB_NAME = '*';
+
+/** How long the job's last run took (Bull stamps the start and, for a final outcome, the end). */
+function runTimeMs(job: Job): number {
+  return (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now());
+}
 
 /**
  * The worker: runs every registered task from every queue, WORKER_CONCURRENCY jobs at a time per
@@ -30,6 +36,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly repository: TasksRepository,
     private readonly queues: TaskQueues,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Fails the start when a registered task has no handler here (see pairHandlers). */
@@ -39,11 +46,15 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
 
   onApplicationBootstrap(): void {
     for (const queue of this.queues.all()) {
-      queue.on('completed', (job: Job) => void this.expire(queue, job));
+      queue.on('completed', (job: Job) => {
+        this.metrics.taskFinished(job.name, 'SUCCESS', runTimeMs(job));
+        void this.expire(queue, job);
+      });
       queue.on('failed', (job: Job | null, error: Error) => {
         // Null when a stalled job was failed and already removed by another worker.
         if (!job) return;
         // 'failed' also fires for a run that will be retried; only a final failure has finishedOn.
+        this.metrics.taskFinished(job.name, job.finishedOn ? 'FAILURE' : 'RETRY', runTimeMs(job));
         if (job.finishedOn) void this.expire(queue, job);
         this.logger.warn({ taskId: job.id, task: job.name, attempt: job.attemptsMade, err: error.message }, 'Task failed');
       });
