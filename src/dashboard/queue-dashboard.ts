@@ -8,8 +8,6 @@ import type { ErrorBody } from '../common/http-error.filter';
 import { AppConfig } from '../config/app-config';
 import { TaskQueues } from '../tasks/queues';
 
-type BoardServer = Parameters<typeof createBullBoard>[0]['serverAdapter'];
-
 /** Outside the `/api` prefix: a page for people, not part of the REST API. */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -49,9 +47,7 @@ export class QueueDashboard {
     board.setBasePath(QUEUE_DASHBOARD_PATH);
     createBullBoard({
       queues: this.queues.all().map((queue) => new BullAdapter(queue, { readOnlyMode: false, allowRetries: true })),
-      // @bull-board/fastify 9.10.1 brings its own copy of @bull-board/api 9.10.1, whose types TypeScript
-      // tells apart from the 9.10.2 installed beside it; they agree at run time.
-      serverAdapter: board as unknown as BoardServer,
+      serverAdapter: board,
       options: { uiConfig: { boardTitle: 'banner-tasks queues' } },
     });
     const password = this.config.admin.token;
