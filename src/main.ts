@@ -4,7 +4,7 @@ import pino from 'pino';
 import { startApplication } from './bootstrap';
 import { type EnqueueCommand, parseCommandLine, type ResultCommand, UsageError } from './command-line';
 import { ConfigError } from './config/env-reader';
-import { AppConfigModule } from './config/config.module';
+import { AppConfigModule, type LoadedConfig } from './config/config.module';
 import { createRootLogger } from './logging/root-logger';
 import type { Role } from './roles';
 import { installShutdown } from './shutdown';
@@ -14,15 +14,19 @@ import { TasksService } from './tasks/tasks.service';
 const EXIT_BAD_CONFIG = 1;
 const EXIT_USAGE = 2;
 
-async function serve(roles: ReadonlySet<Role>): Promise<void> {
-  let loaded;
+/** The validated configuration, or one line naming the bad variable and the exit code given. */
+async function loadConfigOrExit(exitCode: number): Promise<LoadedConfig> {
   try {
-    loaded = await AppConfigModule.load();
+    return await AppConfigModule.load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
-    process.exit(EXIT_BAD_CONFIG);
+    process.exit(exitCode);
   }
+}
+
+async function serve(roles: ReadonlySet<Role>): Promise<void> {
+  const loaded = await loadConfigOrExit(EXIT_BAD_CONFIG);
 
   const logger = createRootLogger(loaded.config, roles);
   logger.info(`Starting as ${[...roles].join(', ')}`);
@@ -42,14 +46,7 @@ async function serve(roles: ReadonlySet<Role>): Promise<void> {
  * with stdout kept for the answer and warnings on stderr.
  */
 async function runTask(command: EnqueueCommand | ResultCommand): Promise<never> {
-  let loaded;
-  try {
-    loaded = await AppConfigModule.load();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(CLI_EXIT.unavailable);
-  }
+  const loaded = await loadConfigOrExit(CLI_EXIT.unavailable);
 
   const logger = pino({ level: 'warn', base: { pid: process.pid, role: 'cli' } }, pino.destination(2));
   let app: INestApplicationContext | undefined;

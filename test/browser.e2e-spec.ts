@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { runSeed } from '../src/database/seed';
 import { TasksService } from '../src/tasks/tasks.service';
+import { freePort } from './support/free-port';
 import { pollUntil } from './support/poll';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
@@ -29,16 +28,6 @@ const CHROMIUM = {
     '--disable-sync',
   ],
 };
-
-/** A port free right now: the api must know it before it starts, for the absolute image URLs. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
