@@ -7,6 +7,9 @@ import type { BeatEntry } from './beat-entry';
 import { BeatStore } from './beat-store';
 import { tickTaskId } from './tick-task-id';
 
+/** The entry's timer in @nestjs/schedule's registry. */
+const timerName = (entry: BeatEntry) => `beat:${entry.name}`;
+
 /** What one beat did with a tick: another beat may have claimed it first. */
 export type TickOutcome = 'enqueued' | 'skipped' | 'claimed-elsewhere';
 
@@ -35,8 +38,13 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
     this.logger.log(`Scheduling ${enabled.map((e) => `${e.name} (${e.schedule.description})`).join(', ') || 'nothing'}`);
   }
 
+  /** Stops ticking: disarms every timer; a tick already firing finishes and arms no next one. */
   beforeApplicationShutdown(): void {
     this.stopping = true;
+    for (const entry of this.catalog.all()) {
+      const name = timerName(entry);
+      if (this.timers.doesExist('timeout', name)) this.timers.deleteTimeout(name);
+    }
   }
 
   /**
@@ -65,13 +73,12 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   private arm(entry: BeatEntry, after: Date): void {
     const tick = entry.schedule.next(after);
-    const name = `beat:${entry.name}`;
-    const timer = setTimeout(() => void this.fire(entry, tick, name), Math.max(0, tick.getTime() - Date.now()));
-    this.timers.addTimeout(name, timer);
+    const timer = setTimeout(() => void this.fire(entry, tick), Math.max(0, tick.getTime() - Date.now()));
+    this.timers.addTimeout(timerName(entry), timer);
   }
 
-  private async fire(entry: BeatEntry, tick: Date, name: string): Promise<void> {
-    this.timers.deleteTimeout(name);
+  private async fire(entry: BeatEntry, tick: Date): Promise<void> {
+    this.timers.deleteTimeout(timerName(entry));
     try {
       await this.tick(entry, tick);
     } catch (error) {

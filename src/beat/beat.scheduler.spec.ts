@@ -1,0 +1,93 @@
+import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { MetricsService } from '../metrics/metrics.service';
+import type { TasksService } from '../tasks/tasks.service';
+import type { BeatCatalog } from './beat-catalog';
+import { parseBeatEntry } from './beat-entry';
+import type { BeatStore } from './beat-store';
+import { BeatScheduler } from './beat.scheduler';
+
+const DAY_MS = 86_400_000;
+
+/** The scheduler on a fake clock; the store claims every tick, so each one is enqueued. */
+function schedulerFor(spec: object, timeZone: string) {
+  const entry = parseBeatEntry('daily', spec, timeZone);
+  const ticks: string[] = [];
+  const store = {
+    claimTick: async (_entry: string, tick: Date) => ticks.push(tick.toISOString()) > 0,
+    recordEnqueued: async () => undefined,
+  };
+  const tasks = { applyAsync: async () => ({ id: 'id' }) };
+  const catalog = { all: () => [entry], lastTask: async () => null };
+  const metrics = { beatTick: () => undefined };
+  const sut = new BeatScheduler(
+    catalog as unknown as BeatCatalog,
+    tasks as unknown as TasksService,
+    store as unknown as BeatStore,
+    new SchedulerRegistry(),
+    metrics as unknown as MetricsService,
+  );
+  return { sut, ticks };
+}
+
+describe('BeatScheduler on a fake clock', () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('fires a daily entry once on the day the clocks go forward, at the next valid minute', async () => {
+    jest.setSystemTime(new Date('2026-03-27T12:00:00Z'));
+    const { sut, ticks } = schedulerFor({ task: 'add', cron: '30 2 * * *' }, 'Europe/Berlin');
+
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(4 * DAY_MS);
+
+    expect(ticks).toEqual([
+      '2026-03-28T01:30:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-30T00:30:00.000Z',
+      '2026-03-31T00:30:00.000Z',
+    ]);
+    sut.beforeApplicationShutdown();
+  });
+
+  it('fires a daily entry once on the day the clocks go back, though its time happens twice', async () => {
+    jest.setSystemTime(new Date('2026-10-24T12:00:00Z'));
+    const { sut, ticks } = schedulerFor({ task: 'add', cron: '30 2 * * *' }, 'Europe/Berlin');
+
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(3 * DAY_MS);
+
+    expect(ticks).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z', '2026-10-27T01:30:00.000Z']);
+    sut.beforeApplicationShutdown();
+  });
+
+  it('fires an interval entry on the clock-aligned ticks, whenever it started', async () => {
+    jest.setSystemTime(new Date('2026-11-27T10:00:03.700Z'));
+    const { sut, ticks } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai');
+
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(30_000);
+
+    expect(ticks).toEqual(['2026-11-27T10:00:10.000Z', '2026-11-27T10:00:20.000Z', '2026-11-27T10:00:30.000Z']);
+    sut.beforeApplicationShutdown();
+  });
+
+  it('arms nothing more once shutdown has begun', async () => {
+    jest.setSystemTime(new Date('2026-11-27T10:00:00Z'));
+    const { sut, ticks } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai');
+
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(10_000);
+    sut.beforeApplicationShutdown();
+    await jest.advanceTimersByTimeAsync(60_000);
+
+    expect(ticks).toEqual(['2026-11-27T10:00:10.000Z']);
+  });
+});
