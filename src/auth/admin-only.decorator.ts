@@ -1,10 +1,6 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiServiceUnavailableResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { AdminTokenGuard } from './admin-token.guard';
 
 /**
@@ -15,7 +11,9 @@ export const AdminOnly = () =>
   applyDecorators(
     UseGuards(AdminTokenGuard),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No Bearer token' }),
-    ApiForbiddenResponse({ description: 'Not the admin token' }),
-    ApiServiceUnavailableResponse({ description: 'Admin routes are disabled: ADMIN_TOKEN is not set' }),
+    ApiErrors({
+      401: 'UNAUTHORIZED: no Bearer token',
+      403: 'FORBIDDEN: not the admin token',
+      503: 'SERVICE_UNAVAILABLE: admin routes are closed, ADMIN_TOKEN is not set',
+    }),
   );

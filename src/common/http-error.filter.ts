@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type AppErrorKind } from './app-error';
+import type { ErrorBody } from './error-body.response';
 
 const STATUS_BY_KIND: Record<AppErrorKind, HttpStatus> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -8,15 +9,6 @@ const STATUS_BY_KIND: Record<AppErrorKind, HttpStatus> = {
   conflict: HttpStatus.CONFLICT,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
-
-/** The JSON body of every HTTP error. */
-export interface ErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-  details?: unknown;
-  requestId: string;
-}
 
 /**
  * Turns every error into a JSON answer: {@link AppError} by its kind, Nest's HTTP exceptions by

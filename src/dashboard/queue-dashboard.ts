@@ -4,7 +4,7 @@ import { FastifyAdapter } from '@bull-board/fastify';
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkBasicCredentials } from '../auth/basic-credentials';
-import type { ErrorBody } from '../common/http-error.filter';
+import type { ErrorBody } from '../common/error-body.response';
 import { AppConfig } from '../config/app-config';
 import { TaskQueues } from '../tasks/queues';
 
