@@ -3,6 +3,7 @@ import { ResponseCacheService } from '../cache/response-cache.service';
 import { TasksService } from '../tasks/tasks.service';
 import { BANNER_LIST_CACHE } from './banner-list.cache-policy';
 import { BannerService } from './banner.service';
+import type { BannerRefresh } from './dto/banner-refresh.response';
 
 /** The task that recomputes the cached home banner list (the seed's `update_banner_list`). */
 export const UPDATE_BANNER_LIST_TASK = 'update_banner_list';
@@ -27,7 +28,7 @@ export class BannerCacheService {
   }
 
   /** Asks a worker to refresh the list: enqueues `update_banner_list`. */
-  async requestRefresh(): Promise<{ taskId: string }> {
+  async requestRefresh(): Promise<BannerRefresh> {
     const { id } = await this.tasks.delay(UPDATE_BANNER_LIST_TASK);
     return { taskId: id };
   }

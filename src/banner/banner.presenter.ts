@@ -1,36 +1,6 @@
 import type { Banner } from './banner.entity';
-
-/** An item of `GET /api/home/banners`. */
-export interface HomeBanner {
-  id: number;
-  name: string;
-  /** Absolute: `MEDIA_BASE_URL` + the stored path, since a worker has no request to take a host from. */
-  image: string;
-  link: string;
-  info: string;
-  orders: number;
-}
-
-/** A banner as the admin routes show it, with the seed's field names. */
-export interface AdminBanner {
-  id: number;
-  name: string;
-  image: string;
-  link: string;
-  info: string;
-  orders: number;
-  is_show: boolean;
-  is_delete: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface BannerPage {
-  items: AdminBanner[];
-  page: number;
-  limit: number;
-  total: number;
-}
+import type { AdminBanner } from './dto/admin-banner.response';
+import type { HomeBanner } from './dto/home-banner.response';
 
 export function toHomeBanner(banner: Pick<Banner, keyof HomeBanner>, mediaBaseUrl: string): HomeBanner {
   const { id, name, image, link, info, orders } = banner;

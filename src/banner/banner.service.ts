@@ -4,7 +4,8 @@ import type { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { databaseCall } from '../database/database-errors';
 import { Banner } from './banner.entity';
-import { type HomeBanner, toHomeBanner } from './banner.presenter';
+import { toHomeBanner } from './banner.presenter';
+import type { HomeBanner } from './dto/home-banner.response';
 
 /** The public read side of the banners: what the home carousel shows. */
 @Injectable()

@@ -1,10 +1,14 @@
 import { Controller, Get, UseInterceptors } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { BANNER_LIST_CACHE } from '../banner/banner-list.cache-policy';
-import type { HomeBanner } from '../banner/banner.presenter';
 import { BannerService } from '../banner/banner.service';
+import { HomeBanner } from '../banner/dto/home-banner.response';
+import { ApiCachedResponse } from '../cache/api-cached-response.decorator';
 import { CacheResponse } from '../cache/cache-response.decorator';
 import { HttpCacheInterceptor } from '../cache/http-cache.interceptor';
+import { ApiErrors } from '../common/api-errors.decorator';
 
+@ApiTags('home')
 @Controller('home')
 @UseInterceptors(HttpCacheInterceptor)
 export class HomeController {
@@ -13,6 +17,11 @@ export class HomeController {
   /** The homepage carousel, answered from the response cache and loaded from MySQL on a miss. */
   @Get('banners')
   @CacheResponse(BANNER_LIST_CACHE)
+  @ApiCachedResponse({
+    type: [HomeBanner],
+    description: 'Shown, not deleted banners, highest `orders` first (newest first among equals), at most BANNER_COUNT',
+  })
+  @ApiErrors({ 503: 'DATABASE_UNAVAILABLE: MySQL failed with no cached entry and no last good copy in this process' })
   banners(): Promise<HomeBanner[]> {
     return this.bannerService.homeList();
   }
