@@ -1,3 +1,4 @@
+import type { TaskStatus } from './dto/task-status.response';
 import type { TaskKwargs } from './task-arguments';
 
 /** Celery's task states. */
@@ -31,27 +32,6 @@ export interface StoredTask {
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
   readonly revoked: boolean;
-}
-
-/** The status of a task, as `GET /api/admin/tasks/:id` and `result <id>` report it. */
-export interface TaskStatus {
-  readonly id: string;
-  readonly name: string;
-  readonly state: TaskState;
-  readonly args: readonly unknown[];
-  readonly kwargs: TaskKwargs;
-  /** The return value, once SUCCESS. */
-  readonly result: unknown;
-  /** The last error message (never a stack trace), in RETRY and FAILURE. */
-  readonly error: string | null;
-  /** Runs after the first that were started or are scheduled because of a failure. */
-  readonly retries: number;
-  /** 0–100, as last reported by the task. */
-  readonly progress: number;
-  readonly eta: string | null;
-  readonly createdAt: string;
-  readonly startedAt: string | null;
-  readonly finishedAt: string | null;
 }
 
 /**

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
+import type { EnqueuedTask } from './dto/enqueued-task.response';
+import type { TaskStatus } from './dto/task-status.response';
 import { TaskQueues } from './queues';
 import { bindArguments, type TaskKwargs } from './task-arguments';
 import { resolveTiming, type TaskTiming } from './task-schedule';
-import { type TaskState, type TaskStatus, toTaskStatus } from './task-status';
+import { type TaskState, toTaskStatus } from './task-status';
 import { TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
 
@@ -18,14 +20,6 @@ export interface ApplyOptions extends TaskTiming {
    * enqueuing it again changes nothing. @defaultValue a new random UUID
    */
   readonly id?: string;
-}
-
-/** What enqueuing answers: the id to ask for the result with. */
-export interface EnqueuedTask {
-  readonly id: string;
-  readonly name: string;
-  readonly state: TaskState;
-  readonly eta: string | null;
 }
 
 export interface TaskListFilter {

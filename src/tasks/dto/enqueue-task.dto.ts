@@ -1,4 +1,5 @@
 import { IsArray, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Min } from 'class-validator';
+import { ApiJsonArray } from '../../common/api-json.decorator';
 
 /** `POST /api/admin/tasks`: Celery's `apply_async` over HTTP. */
 export class EnqueueTaskDto {
@@ -7,6 +8,7 @@ export class EnqueueTaskDto {
   readonly name!: string;
 
   /** Positional arguments. @defaultValue [] */
+  @ApiJsonArray()
   @IsOptional()
   @IsArray()
   readonly args?: unknown[];
