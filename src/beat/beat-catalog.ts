@@ -5,20 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { TasksService } from '../tasks/tasks.service';
 import { type BeatEntry, BeatEntryError, DEFAULT_BEAT_SCHEDULE, mergeBeatSchedule, parseBeatEntry } from './beat-entry';
 import { BeatStore } from './beat-store';
-
-/** One entry as `GET /api/admin/schedules` lists it. */
-export interface ScheduleView {
-  name: string;
-  task: string;
-  schedule: string;
-  args: readonly unknown[];
-  kwargs: Readonly<Record<string, unknown>>;
-  enabled: boolean;
-  skipIfPending: boolean;
-  /** The next tick in `BEAT_TIMEZONE` and in UTC; null when the entry is disabled. */
-  nextRun: { timeZone: string; local: string; utc: string } | null;
-  lastTask: { id: string; state: string } | null;
-}
+import type { ScheduleLastTask, ScheduleView } from './dto/schedule-view.response';
 
 /**
  * The schedule: the defaults with `BEAT_SCHEDULE` laid over them, every entry checked at start-up
@@ -78,7 +65,7 @@ export class BeatCatalog implements OnModuleInit {
   }
 
   /** The entry's last enqueued task and its state, or null when none is remembered or kept. */
-  async lastTask(entry: string): Promise<{ id: string; state: string } | null> {
+  async lastTask(entry: string): Promise<ScheduleLastTask | null> {
     const id = await this.store.lastTaskId(entry);
     if (!id) return null;
     try {
