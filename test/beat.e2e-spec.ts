@@ -6,6 +6,7 @@ import { tickTaskId } from '../src/beat/tick-task-id';
 import { GATE_TASK } from '../src/tasks/testing/gate.task';
 import { MainProcess } from './support/main-process';
 import { pollUntil } from './support/poll';
+import { TestRedisServer } from './support/redis-server';
 import { startTaskClient, type TaskClient } from './support/task-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
@@ -122,6 +123,34 @@ describe('beat (e2e, real Redis)', () => {
       expect(weekly).toMatchObject({ schedule: 'cron 0 8 * * 1', args: [1, 2], kwargs: {} });
       expect(weekly.nextRun?.local).toMatch(/T08:00:00\.000\+08:00$/);
       expect(new Date(weekly.nextRun!.utc).getUTCDay()).toBe(1);
+    });
+  });
+
+  describe('GET /api/admin/schedules with the queue Redis gone', () => {
+    let redis: TestRedisServer;
+    let api: TestApp;
+
+    beforeAll(async () => {
+      redis = await TestRedisServer.start();
+      api = await startTestApp('api', { ...environment.env, ...QUIET, QUEUE_REDIS_URL: redis.url(1) });
+    });
+
+    afterAll(async () => {
+      // Back up first, so that the queues close instead of reconnecting for ever.
+      await redis.resume();
+      await api.close();
+      await redis.stop();
+    });
+
+    it('answers 503 TASK_BROKER_UNAVAILABLE, not a 500', async () => {
+      await redis.stop();
+
+      const response = await fetch(`${api.url}/api/admin/schedules`, {
+        headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` },
+      });
+
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ code: 'TASK_BROKER_UNAVAILABLE' });
     });
   });
 
