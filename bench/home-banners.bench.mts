@@ -10,12 +10,14 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const MYSQL_SERVER = 'mysql://root@127.0.0.1:3306';
 const DATABASE = `bt_bench_${randomBytes(4).toString('hex')}`;
+const KEY_PREFIX = `bench-${DATABASE}`;
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -69,6 +71,19 @@ async function seedBanners(): Promise<void> {
   }
 }
 
+/** Drops the benchmark's database and its keys in the default cache and queue Redis databases. */
+async function dropBenchData(): Promise<void> {
+  const mysql = await createConnection({ uri: MYSQL_SERVER });
+  await mysql.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
+  await mysql.end();
+  for (const db of [0, 1]) {
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, db });
+    const keys = await redis.keys(`${KEY_PREFIX}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
+}
+
 interface Measured {
   label: string;
   xCache: string;
@@ -105,8 +120,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     DATABASE_URL: `${MYSQL_SERVER}/${DATABASE}`,
-    CACHE_KEY_PREFIX: `bench-${DATABASE}`,
-    QUEUE_PREFIX: `bench-${DATABASE}`,
+    CACHE_KEY_PREFIX: KEY_PREFIX,
+    QUEUE_PREFIX: KEY_PREFIX,
   };
   const results: Measured[] = [];
   try {
@@ -125,9 +140,7 @@ async function main(): Promise<void> {
       await stopApi(uncached.api);
     }
   } finally {
-    const mysql = await createConnection({ uri: MYSQL_SERVER });
-    await mysql.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-    await mysql.end();
+    await dropBenchData();
   }
 
   console.log(`\nGET /api/home/banners, ${CONNECTIONS} connections, ${DURATION_SECONDS} s each\n`);
