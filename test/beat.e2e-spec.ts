@@ -202,7 +202,7 @@ describe('beat (e2e, real Redis)', () => {
     });
 
     it('leaves only keys that expire with the results', async () => {
-      const keys = await client.redis.keys(`${environment.env.QUEUE_PREFIX}:beat:*`);
+      const keys = await client.redis.keys(`${environment.env.QUEUE_PREFIX}:default:beat:*`);
       expect(keys.length).toBeGreaterThan(0);
       for (const key of keys) {
         const ttl = await client.redis.pttl(key);

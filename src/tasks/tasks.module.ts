@@ -61,7 +61,8 @@ const MAX_STALLED_COUNT = 2;
     LowTask,
     TestTask,
   ],
-  // Other features use TasksService only; the rest is for the worker and testing modules of src/tasks.
+  // Features enqueue through TasksService. The rest is for the worker and testing modules of
+  // src/tasks, and TaskQueues also for what works on the broker beside the jobs (beat state, metrics).
   exports: [TasksService, TaskRegistry, TasksRepository, TaskQueues],
 })
 export class TasksModule {}

@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
+import { callBroker } from './broker-call';
 import { TaskQueues } from './queues';
 import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, type TaskState, TASK_STATES, toTaskState } from './task-status';
 import type { RegisteredTask } from './task.registry';
@@ -16,12 +15,6 @@ const KEPT_RESULTS_PER_QUEUE = 10_000;
 
 /** The most ids read from one list or set when listing: the kept results, and as much backlog. */
 const LIST_SCAN_LIMIT = KEPT_RESULTS_PER_QUEUE;
-
-/**
- * How long a call waits for the broker connection, then for the broker's answer. Bull's own client
- * would queue the command and keep retrying for minutes, so an HTTP request or the CLI would hang.
- */
-const BROKER_TIMEOUT_MS = 5_000;
 
 /** Failure reason stored on a revoked job. */
 const REVOKED_REASON = 'Revoked';
@@ -87,7 +80,7 @@ export class TasksRepository {
   async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number): Promise<void> {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
     const queue = this.queues.get(task.queue);
-    await this.call(queue, `enqueue task ${id}`, () =>
+    await callBroker(queue.client, `enqueue task ${id}`, () =>
       queue.add(task.name, data, {
         jobId: id,
         delay: delayMs,
@@ -109,7 +102,7 @@ export class TasksRepository {
         if (kind === 'list') multi.lpos(queue.toKey(key), id);
         else multi.zscore(queue.toKey(key), id);
       }
-      const [hash, ...memberships] = repliesOf(await this.call(queue, `read task ${id}`, () => multi.exec()));
+      const [hash, ...memberships] = repliesOf(await callBroker(queue.client, `read task ${id}`, () => multi.exec()));
       const index = memberships.findIndex((reply) => reply !== null);
       // A job in no list is not one (Bull moves jobs between lists atomically).
       if (Object.keys(hash as JobHash).length === 0 || index < 0) continue;
@@ -131,7 +124,7 @@ export class TasksRepository {
       const located = await this.idsIn(queue, states);
       const pipeline = queue.client.pipeline();
       located.forEach(({ id }) => pipeline.hmget(queue.toKey(id), 'name', 'timestamp', 'attemptsMade', 'revokedOn'));
-      const replies = repliesOf(await this.call(queue, 'list tasks', () => pipeline.exec()));
+      const replies = repliesOf(await callBroker(queue.client, 'list tasks', () => pipeline.exec()));
       located.forEach(({ id, state }, index) => {
         const [name, timestamp, attemptsMade, revokedOn] = replies[index] as (string | null)[];
         // No name: the job's result expired; Bull drops its id from the set later.
@@ -143,7 +136,7 @@ export class TasksRepository {
     candidates.sort((a, b) => b.createdAt - a.createdAt);
     const tasks = await Promise.all(
       candidates.slice(0, limit).map(async ({ queue, id, state }) => {
-        const hash = await this.call(queue, 'list tasks', () => queue.client.hgetall(queue.toKey(id)));
+        const hash = await callBroker(queue.client, 'list tasks', () => queue.client.hgetall(queue.toKey(id)));
         return Object.keys(hash).length === 0 ? null : toStoredTask(id, hash, state);
       }),
     );
@@ -155,7 +148,7 @@ export class TasksRepository {
       const keys = ['wait', 'paused', 'delayed', 'priority', 'failed', 'completed'].map((key) => queue.toKey(key));
       const revoke = () =>
         queue.client.eval(REVOKE_SCRIPT, keys.length + 1, queue.toKey(id), ...keys, id, Date.now(), this.resultTtlMs, REVOKED_REASON);
-      const outcome = (await this.call(queue, `revoke task ${id}`, revoke)) as RevokeOutcome;
+      const outcome = (await callBroker(queue.client, `revoke task ${id}`, revoke)) as RevokeOutcome;
       if (outcome !== 'missing') return outcome;
     }
     return 'missing';
@@ -169,31 +162,6 @@ export class TasksRepository {
     await queue.client.pexpire(queue.toKey(id), this.resultTtlMs);
   }
 
-  /**
-   * Runs a command once the broker is connected, within {@link BROKER_TIMEOUT_MS} for each step.
-   * @throws AppError `TASK_BROKER_UNAVAILABLE`: not connected (nothing was sent), or no answer in
-   * time (the command may still take effect when the broker comes back: the message says so).
-   */
-  private async call<T>(queue: Queue, what: string, command: () => Promise<T>): Promise<T> {
-    if (queue.client.status !== 'ready') {
-      try {
-        await once(queue.client, 'ready', { signal: AbortSignal.timeout(BROKER_TIMEOUT_MS) });
-      } catch {
-        throw brokerUnavailable(`The task broker (QUEUE_REDIS_URL) is unreachable: could not ${what}`);
-      }
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      const message = `The task broker did not answer within ${BROKER_TIMEOUT_MS / 1000} s: could not confirm ${what}, which may still take effect`;
-      timer = setTimeout(() => reject(brokerUnavailable(message)), BROKER_TIMEOUT_MS);
-    });
-    try {
-      return await Promise.race([command(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   private async idsIn(queue: Queue, states: readonly BullJobState[]): Promise<{ id: string; state: BullJobState }[]> {
     const multi = queue.client.multi();
     for (const state of states) {
@@ -201,13 +169,9 @@ export class TasksRepository {
       if (kind === 'list') multi.lrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
       else multi.zrevrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
     }
-    const replies = repliesOf(await this.call(queue, 'list tasks', () => multi.exec()));
+    const replies = repliesOf(await callBroker(queue.client, 'list tasks', () => multi.exec()));
     return states.flatMap((state, index) => (replies[index] as string[]).map((id) => ({ id, state })));
   }
-}
-
-function brokerUnavailable(message: string): AppError {
-  return new AppError('TASK_BROKER_UNAVAILABLE', message, 'unavailable');
 }
 
 /** The replies of a transaction or pipeline; throws the first command error. */
