@@ -1,15 +1,15 @@
-import { BeatCatalog } from '../src/beat/beat-catalog';
-import { BeatScheduler } from '../src/beat/beat.scheduler';
-import { intervalSchedule } from '../src/beat/schedule';
-import { MetricsService } from '../src/metrics/metrics.service';
-import { tickTaskId } from '../src/beat/tick-task-id';
-import { GATE_TASK } from '../src/tasks/testing/gate.task';
-import { MainProcess } from './support/main-process';
-import { pollUntil } from './support/poll';
-import { TestRedisServer } from './support/redis-server';
-import { startTaskClient, type TaskClient } from './support/task-client';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { BeatCatalog } from '../../src/beat/beat-catalog';
+import { BeatScheduler } from '../../src/beat/beat.scheduler';
+import { intervalSchedule } from '../../src/beat/schedule';
+import { MetricsService } from '../../src/metrics/metrics.service';
+import { tickTaskId } from '../../src/beat/tick-task-id';
+import { GATE_TASK } from '../../src/tasks/testing/gate.task';
+import { MainProcess } from '../support/main-process';
+import { pollUntil } from '../support/poll';
+import { TestRedisServer } from '../support/redis-server';
+import { startTaskClient, type TaskClient } from '../support/task-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 const QUIET = { LOG_LEVEL: 'warn' };
 const NO_BANNER_REFRESH = { 'update-banner-list': { enabled: false } };

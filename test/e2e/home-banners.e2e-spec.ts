@@ -1,10 +1,10 @@
 import type { RedisClientType } from '@keyv/redis';
-import { UpdateBannerListTask } from '../src/banner/update-banner-list.task';
-import { BannerRows } from './support/banner-rows';
-import { openRedisClient } from './support/cache-redis-client';
-import { BANNER_SELECT, QueryCounter } from './support/query-counter';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { UpdateBannerListTask } from '../../src/banner/update-banner-list.task';
+import { BannerRows } from '../support/banner-rows';
+import { openRedisClient } from '../support/cache-redis-client';
+import { BANNER_SELECT, QueryCounter } from '../support/query-counter';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 const MEDIA_BASE_URL = 'https://media.example.test';
 const BANNER_CACHE_TTL_SECONDS = 600;

@@ -1,9 +1,9 @@
-import { MetricsServer } from '../src/metrics/metrics.server';
-import { TasksService } from '../src/tasks/tasks.service';
-import { FAIL_TASK } from '../src/tasks/testing/fail.task';
-import { pollUntil } from './support/poll';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { MetricsServer } from '../../src/metrics/metrics.server';
+import { TasksService } from '../../src/tasks/tasks.service';
+import { FAIL_TASK } from '../../src/tasks/testing/fail.task';
+import { pollUntil } from '../support/poll';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 /** The value of one sample in Prometheus text, or undefined when the series is not there. */
 function sample(text: string, series: string): number | undefined {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { MainProcess } from './support/main-process';
-import { pollUntil } from './support/poll';
-import { startTaskClient, type TaskClient } from './support/task-client';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { MainProcess } from '../support/main-process';
+import { pollUntil } from '../support/poll';
+import { startTaskClient, type TaskClient } from '../support/task-client';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 /**
  * Workers as production runs them, `node dist/main --role=worker` child processes (run

@@ -6,8 +6,8 @@ import type { Config } from 'jest';
  */
 const config: Config = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  rootDir: '..',
-  roots: ['<rootDir>/test'],
+  rootDir: '../..',
+  roots: ['<rootDir>/test/e2e'],
   testRegex: '.*\\.e2e-spec\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testEnvironment: 'node',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { MainProcess } from './support/main-process';
-import { startTaskClient, type TaskClient } from './support/task-client';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { MainProcess } from '../support/main-process';
+import { startTaskClient, type TaskClient } from '../support/task-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { AppError } from '../src/common/app-error';
-import type { TaskStatus } from '../src/tasks/dto/task-status.response';
-import type { TaskState } from '../src/tasks/task-status';
-import { TEST_TASK_RESULT } from '../src/tasks/seed/test-task.task';
-import { pollUntil } from './support/poll';
-import { TestRedisServer } from './support/redis-server';
-import { startTaskClient, type TaskClient } from './support/task-client';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import type { AppError } from '../../src/common/app-error';
+import type { TaskStatus } from '../../src/tasks/dto/task-status.response';
+import type { TaskState } from '../../src/tasks/task-status';
+import { TEST_TASK_RESULT } from '../../src/tasks/seed/test-task.task';
+import { pollUntil } from '../support/poll';
+import { TestRedisServer } from '../support/redis-server';
+import { startTaskClient, type TaskClient } from '../support/task-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 /**
  * The task routes of an in-process api, with an in-process worker where a test needs one, on the

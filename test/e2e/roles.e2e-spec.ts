@@ -1,7 +1,7 @@
 import { createConnection } from 'mysql2/promise';
-import { MainProcess } from './support/main-process';
-import { TestRedisServer } from './support/redis-server';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { MainProcess } from '../support/main-process';
+import { TestRedisServer } from '../support/redis-server';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 describe('node dist/main (e2e, real MariaDB and Redis)', () => {
   let environment: TestEnvironment;

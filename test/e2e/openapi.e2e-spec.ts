@@ -1,5 +1,5 @@
-import { MainProcess } from './support/main-process';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { MainProcess } from '../support/main-process';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 interface Schema {
   $ref?: string;

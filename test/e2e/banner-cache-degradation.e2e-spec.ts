@@ -1,10 +1,10 @@
-import { BannerRows } from './support/banner-rows';
-import { openRedisClient } from './support/cache-redis-client';
-import { BANNER_SELECT, QueryCounter } from './support/query-counter';
-import { TestRedisServer } from './support/redis-server';
-import { TcpProxy } from './support/tcp-proxy';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { BannerRows } from '../support/banner-rows';
+import { openRedisClient } from '../support/cache-redis-client';
+import { BANNER_SELECT, QueryCounter } from '../support/query-counter';
+import { TestRedisServer } from '../support/redis-server';
+import { TcpProxy } from '../support/tcp-proxy';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 interface HomeAnswer {
   status: number;

@@ -1,15 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { runSeed } from '../src/database/seed';
-import { TasksService } from '../src/tasks/tasks.service';
-import { freePort } from './support/free-port';
-import { pollUntil } from './support/poll';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { runSeed } from '../../src/database/seed';
+import { TasksService } from '../../src/tasks/tasks.service';
+import { freePort } from '../support/free-port';
+import { pollUntil } from '../support/poll';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 /** Git-ignored; a screenshot of each page is left there for a person to look at. */
-const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
+const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 
 /**
  * Debian's Chromium (`.ci/run` installs it when missing). On this closed network Chromium's own

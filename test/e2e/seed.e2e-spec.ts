@@ -1,7 +1,7 @@
 import { createConnection } from 'mysql2/promise';
-import { runSeed } from '../src/database/seed';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestEnvironment, type TestEnvironment } from './support/test-environment';
+import { runSeed } from '../../src/database/seed';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 const MEDIA_BASE_URL = 'https://media.example.test';
 
