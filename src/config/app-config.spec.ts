@@ -10,9 +10,11 @@ describe('parseConfig', () => {
       url: 'mysql://root@127.0.0.1:3306/banner_tasks',
       name: 'banner_tasks',
       migrationsRun: true,
+      replicaUrls: [],
     });
     expect(sut.cache.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0 });
     expect(sut.queue.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 1 });
+    expect(sut.queue).toMatchObject({ cluster: false, prefix: 'bull' });
     expect(sut.banner).toEqual({
       mediaBaseUrl: 'http://127.0.0.1:3000',
       count: 3,
@@ -48,6 +50,35 @@ describe('parseConfig', () => {
     expect(sut.queue.redis).toMatchObject({ host: 'redis.internal', port: 6380, db: 5, password: 's@cret' });
   });
 
+  it('puts the queue prefix in braces on a Redis Cluster, so that every queue key hashes to one slot', () => {
+    const sut = parseConfig({ QUEUE_REDIS_CLUSTER: 'true', QUEUE_REDIS_URL: 'redis://node-1:7000', QUEUE_PREFIX: 'jobs' });
+
+    expect(sut.queue).toMatchObject({ cluster: true, prefix: '{jobs}' });
+    expect(sut.queue.redis).toMatchObject({ host: 'node-1', port: 7000, db: 0 });
+  });
+
+  it('refuses a queue database other than 0 on a Redis Cluster, without echoing the password', () => {
+    const parse = () => parseConfig({ QUEUE_REDIS_CLUSTER: 'true', QUEUE_REDIS_URL: 'redis://:hunter2@node-1:7000/1' });
+
+    expect(parse).toThrow(ConfigError);
+    expect(parse).toThrow('QUEUE_REDIS_URL must be a redis:// URL with database 0 or none when QUEUE_REDIS_CLUSTER is true');
+    expect(parse).not.toThrow(/hunter2/);
+  });
+
+  it('reads DATABASE_REPLICA_URLS as a comma list', () => {
+    const sut = parseConfig({ DATABASE_REPLICA_URLS: 'mysql://reader@replica-1:3306/banner_tasks, mariadb://replica-2/banner_tasks' });
+
+    expect(sut.database.replicaUrls).toEqual(['mysql://reader@replica-1:3306/banner_tasks', 'mariadb://replica-2/banner_tasks']);
+  });
+
+  it.each([
+    ['postgres://replica/banner_tasks', 'DATABASE_REPLICA_URLS must be a comma list of URLs starting with mysql:// or mariadb://'],
+    ['mysql://replica/banner_tasks,', 'DATABASE_REPLICA_URLS must be a comma list of URLs starting with mysql:// or mariadb:// (got "")'],
+    ['mysql://reader:hunter2@replica/', 'DATABASE_REPLICA_URLS must be a mysql:// URL that ends with a database name of letters, digits, _ or $ (got "mysql://reader:***@replica/")'],
+  ])('refuses DATABASE_REPLICA_URLS=%j with a message naming it', (value, message) => {
+    expect(() => parseConfig({ DATABASE_REPLICA_URLS: value })).toThrow(message);
+  });
+
   it('reads BEAT_SCHEDULE overrides as JSON', () => {
     const sut = parseConfig({ BEAT_SCHEDULE: '{"test-task":{"enabled":true}}' });
 
@@ -74,6 +105,7 @@ describe('parseConfig', () => {
     ['BEAT_TIMEZONE', 'Mars/Olympus', 'BEAT_TIMEZONE must be an IANA time zone'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     ['MIGRATIONS_RUN', 'maybe', 'MIGRATIONS_RUN must be true or false'],
+    ['QUEUE_REDIS_CLUSTER', 'yes', 'QUEUE_REDIS_CLUSTER must be true or false'],
     ['BEAT_SCHEDULE', '{"test-task":', 'BEAT_SCHEDULE must be a JSON object'],
     ['BEAT_SCHEDULE', '[1]', 'BEAT_SCHEDULE must be a JSON object'],
     ['WORKER_CONCURRENCY', '0', 'WORKER_CONCURRENCY must be an integer from 1 to 256'],

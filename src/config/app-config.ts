@@ -32,6 +32,11 @@ export abstract class AppConfig {
     readonly url: string;
     readonly name: string;
     readonly migrationsRun: boolean;
+    /**
+     * Read replicas of `url` (DATABASE_REPLICA_URLS). The home banner read goes to them; writes,
+     * migrations and every other read stay on `url`. Empty: everything on `url`.
+     */
+    readonly replicaUrls: readonly string[];
   };
   abstract readonly cache: {
     readonly redis: RedisConnection;
@@ -41,6 +46,15 @@ export abstract class AppConfig {
   };
   abstract readonly queue: {
     readonly redis: RedisConnection;
+    /**
+     * True (QUEUE_REDIS_CLUSTER): `redis` is a seed node of a Redis Cluster, from which the client
+     * learns the other nodes.
+     */
+    readonly cluster: boolean;
+    /**
+     * The Bull key prefix. In a cluster it is QUEUE_PREFIX in braces, a hash tag: every key of the
+     * queues then lives in one slot, as Bull's Lua scripts and the beat's claim need.
+     */
     readonly prefix: string;
     /** How long finished tasks and their results are kept (Celery's `result_expires`). */
     readonly resultTtlMs: number;
@@ -93,16 +107,38 @@ function redisConnection(reader: EnvReader, name: string, fallback: string): Red
   };
 }
 
-function databaseName(url: URL): string {
+function withoutPassword(url: URL): string {
+  return url.href.replace(/:[^:@/]*@/, ':***@');
+}
+
+function databaseName(url: URL, variable = 'DATABASE_URL'): string {
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_$]{1,64}$/.test(name)) {
-    throw new ConfigError(
-      'DATABASE_URL',
-      'a mysql:// URL that ends with a database name of letters, digits, _ or $',
-      url.href.replace(/:[^:@/]*@/, ':***@'),
-    );
+    throw new ConfigError(variable, 'a mysql:// URL that ends with a database name of letters, digits, _ or $', withoutPassword(url));
   }
   return name;
+}
+
+/** DATABASE_REPLICA_URLS: a comma list of mysql:// URLs, each naming its database. */
+function replicaUrls(read: EnvReader): string[] {
+  const name = 'DATABASE_REPLICA_URLS';
+  return read.urlList(name, ['mysql:', 'mariadb:'], withoutPassword).map((url) => {
+    databaseName(url, name);
+    return url.href;
+  });
+}
+
+/** A cluster has only database 0, so a queue URL that names another is a mistake. */
+function queueRedis(read: EnvReader, cluster: boolean): RedisConnection {
+  const redis = redisConnection(read, 'QUEUE_REDIS_URL', 'redis://127.0.0.1:6379/1');
+  if (cluster && redis.db !== 0) {
+    throw new ConfigError(
+      'QUEUE_REDIS_URL',
+      'a redis:// URL with database 0 or none when QUEUE_REDIS_CLUSTER is true (a Redis Cluster has only database 0)',
+      withoutPassword(new URL(redis.url)),
+    );
+  }
+  return redis;
 }
 
 /**
@@ -114,6 +150,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const nodeEnv = read.oneOf('NODE_ENV', NODE_ENVS, 'production');
   const port = read.int('PORT', 3000, 0, 65_535);
   const databaseUrl = read.url('DATABASE_URL', ['mysql:', 'mariadb:'], 'mysql://root@127.0.0.1:3306/banner_tasks');
+  const queueCluster = read.boolean('QUEUE_REDIS_CLUSTER', false);
+  const queuePrefix = read.string('QUEUE_PREFIX', 'bull', {
+    regex: /^[\w.-]{1,64}$/,
+    expected: 'letters, digits, _, . or - (at most 64)',
+  });
 
   return {
     nodeEnv,
@@ -124,6 +165,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       url: databaseUrl.href,
       name: databaseName(databaseUrl),
       migrationsRun: read.boolean('MIGRATIONS_RUN', true),
+      replicaUrls: replicaUrls(read),
     },
     cache: {
       redis: redisConnection(read, 'REDIS_URL', 'redis://127.0.0.1:6379/0'),
@@ -134,11 +176,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       timeoutMs: read.int('CACHE_TIMEOUT_MS', 200, 1, 60_000),
     },
     queue: {
-      redis: redisConnection(read, 'QUEUE_REDIS_URL', 'redis://127.0.0.1:6379/1'),
-      prefix: read.string('QUEUE_PREFIX', 'bull', {
-        regex: /^[\w.-]{1,64}$/,
-        expected: 'letters, digits, _, . or - (at most 64)',
-      }),
+      redis: queueRedis(read, queueCluster),
+      cluster: queueCluster,
+      prefix: queueCluster ? `{${queuePrefix}}` : queuePrefix,
       resultTtlMs: read.int('TASK_RESULT_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
     },
     admin: { token: read.optionalString('ADMIN_TOKEN', 16) },

@@ -89,6 +89,26 @@ export class EnvReader {
     return url;
   }
 
+  /**
+   * A comma list of URLs, each with one of the protocols; unset: none.
+   * @param redact how a rejected item is shown (URLs may carry passwords).
+   */
+  urlList(name: string, protocols: readonly string[], redact: (url: URL) => string): URL[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const expected = `a comma list of URLs starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+    return value.split(',').map((item) => {
+      let url: URL;
+      try {
+        url = new URL(item.trim());
+      } catch {
+        throw new ConfigError(name, expected, item.trim() === '' ? item : '***');
+      }
+      if (!protocols.includes(url.protocol)) throw new ConfigError(name, expected, redact(url));
+      return url;
+    });
+  }
+
   jsonObject(name: string): Record<string, unknown> {
     const value = this.raw(name);
     if (value === undefined) return {};
