@@ -2,6 +2,7 @@ import { BullModule, getQueueToken } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
+import { type BullClientType, QueueClusterClients, QueueClusterModule } from './queue-cluster';
 import { ALL_QUEUES, TaskQueues } from './queues';
 import { AddTask } from './seed/add.task';
 import { LowTask } from './seed/low.task';
@@ -20,18 +21,22 @@ import { TasksService } from './tasks.service';
 const MAX_STALLED_COUNT = 2;
 
 /**
- * The broker and result store: Bull on `QUEUE_REDIS_URL`. Every role (and the CLI) imports this
+ * The broker and result store: Bull on `QUEUE_REDIS_URL`, a single Redis or, with
+ * `QUEUE_REDIS_CLUSTER=true`, a seed node of a Redis Cluster. Every role (and the CLI) imports this
  * module to enqueue and read results; only the worker role adds the processor (TasksWorkerModule).
  */
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
+      imports: [QueueClusterModule],
+      inject: [AppConfig, QueueClusterClients],
+      useFactory: (config: AppConfig, cluster: QueueClusterClients) => {
         const { host, port, db, username, password } = config.queue.redis;
         const { lockMs } = config.worker;
         return {
-          redis: { host, port, db, username, password },
+          ...(config.queue.cluster
+            ? { createClient: (type: BullClientType) => cluster.create(type) }
+            : { redis: { host, port, db, username, password } }),
           prefix: config.queue.prefix,
           // A running job's lock lasts lockMs (WORKER_LOCK_SECONDS, 30 s by default as in Bull)
           // and is renewed every lockMs / 2, so only an event loop blocked for more than half
@@ -47,12 +52,13 @@ const MAX_STALLED_COUNT = 2;
       },
     }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+    QueueClusterModule,
   ],
   providers: [
     {
       provide: TaskQueues,
-      useFactory: (...queues: Queue[]) => new TaskQueues(queues),
-      inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+      useFactory: (cluster: QueueClusterClients, ...queues: Queue[]) => new TaskQueues(queues, cluster),
+      inject: [QueueClusterClients, ...ALL_QUEUES.map((name) => getQueueToken(name))],
     },
     TaskRegistry,
     TasksRepository,
