@@ -12,6 +12,7 @@ import { HomeModule } from './home/home.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import type { Role } from './roles';
+import { EvictionPolicyCheckModule } from './tasks/eviction-policy-check.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TasksAdminModule } from './tasks/tasks-admin.module';
 import { TasksWorkerModule } from './tasks/tasks-worker.module';
@@ -24,7 +25,7 @@ function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
   const imports: Imports = [TasksModule, MetricsModule.forRoles(roles, config)];
   if (roles.has('api') || roles.has('worker')) {
     imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
-    imports.push(BannerModule);
+    imports.push(BannerModule, EvictionPolicyCheckModule);
   }
   if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule, TasksAdminModule, BeatModule);
   if (roles.has('worker')) imports.push(TasksWorkerModule);

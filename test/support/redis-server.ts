@@ -10,10 +10,14 @@ import { freePort } from './free-port';
 export class TestRedisServer {
   private process?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: readonly string[],
+  ) {}
 
-  static async start(): Promise<TestRedisServer> {
-    const server = new TestRedisServer(await freePort());
+  /** @param options more `redis-server` options, e.g. `['--maxmemory-policy', 'allkeys-lru']`. */
+  static async start(options: readonly string[] = []): Promise<TestRedisServer> {
+    const server = new TestRedisServer(await freePort(), options);
     await server.resume();
     return server;
   }
@@ -26,7 +30,7 @@ export class TestRedisServer {
   async resume(): Promise<void> {
     this.process = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.options],
       { stdio: 'ignore' },
     );
     const deadline = Date.now() + 10_000;

@@ -1,0 +1,64 @@
+import { MainProcess } from '../support/main-process';
+import { TestRedisServer } from '../support/redis-server';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+
+/** pino's number for `warn`. */
+const WARN = 40;
+
+describe('queue Redis eviction policy check at start (e2e, built app)', () => {
+  let environment: TestEnvironment;
+  const servers: TestRedisServer[] = [];
+  const processes: MainProcess[] = [];
+
+  beforeAll(() => {
+    environment = createTestEnvironment();
+  });
+
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map((process) => process.stop()));
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+  });
+
+  afterAll(async () => {
+    await environment.dispose();
+  });
+
+  const start = async (redisOptions: string[], roles: string[], logLevel = 'info'): Promise<MainProcess[]> => {
+    const redis = await TestRedisServer.start(redisOptions);
+    servers.push(redis);
+    const env = { ...environment.env, LOG_LEVEL: logLevel, QUEUE_REDIS_URL: redis.url(1), MIGRATIONS_RUN: 'false' };
+    const started = roles.map((role) => new MainProcess([`--role=${role}`], env));
+    processes.push(...started);
+    return started;
+  };
+  const policyWarnings = (process: MainProcess) =>
+    process.lines.filter((line) => line.includes('maxmemory-policy') && JSON.parse(line).level === WARN);
+
+  it('warns once, naming the policy, QUEUE_REDIS_URL and the fix, when the queue Redis can evict (api and worker)', async () => {
+    const sut = await start(['--maxmemory-policy', 'allkeys-lru'], ['api', 'worker']);
+
+    for (const process of sut) {
+      const line = JSON.parse(await process.waitForLine(/maxmemory-policy/));
+      expect(line.level).toBe(WARN);
+      expect(line.msg).toContain('maxmemory-policy allkeys-lru');
+      expect(line.msg).toContain('QUEUE_REDIS_URL');
+      expect(line.msg).toContain('Set maxmemory-policy noeviction');
+      await process.ready();
+      expect(policyWarnings(process)).toHaveLength(1);
+    }
+  });
+
+  it('says nothing above debug when the queue Redis is noeviction', async () => {
+    const [sut] = await start(['--maxmemory-policy', 'noeviction'], ['worker'], 'debug');
+
+    await sut.waitForLine(/"msg":"The queue Redis has maxmemory-policy noeviction"/);
+    expect(policyWarnings(sut)).toEqual([]);
+  });
+
+  it('says it could not check, without a warning, when CONFIG is disabled as on managed Redis', async () => {
+    const [sut] = await start(['--rename-command', 'CONFIG', ''], ['worker']);
+
+    expect(JSON.parse(await sut.waitForLine(/Could not check the maxmemory-policy/)).level).toBeLessThan(WARN);
+    expect(policyWarnings(sut)).toEqual([]);
+  });
+});
