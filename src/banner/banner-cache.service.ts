@@ -21,10 +21,12 @@ export class BannerCacheService {
 
   /**
    * Recomputes the list and overwrites the entry the home endpoint reads, with no miss window.
+   * Reads the primary: it runs after writes, and a replica that has not caught up would put the
+   * old list back for BANNER_CACHE_TTL.
    * @throws AppError DATABASE_UNAVAILABLE or CACHE_UNAVAILABLE, so that the task is retried.
    */
   async refresh(): Promise<void> {
-    await this.responseCache.overwrite(BANNER_LIST_CACHE, await this.bannerService.homeList());
+    await this.responseCache.overwrite(BANNER_LIST_CACHE, await this.bannerService.homeList('primary'));
   }
 
   /** Asks a worker to refresh the list: enqueues `update_banner_list`. */
