@@ -7,9 +7,25 @@ import { QUEUES, TaskQueues } from './queues';
 const SAFE_POLICY = 'noeviction';
 
 /** One node's policy; `node` is its address in a cluster, unset for a single Redis. */
-interface NodePolicy {
+export interface NodePolicy {
   readonly node?: string;
   readonly policy: string;
+}
+
+/** The one warning line for nodes that may evict, grouped by policy; undefined when none may. */
+export function evictionWarning(policies: readonly NodePolicy[]): string | undefined {
+  const evicting = policies.filter(({ policy }) => policy !== SAFE_POLICY);
+  if (evicting.length === 0) return undefined;
+  const found = [...new Set(evicting.map(({ policy }) => policy))]
+    .map((policy) => {
+      const nodes = evicting.filter((each) => each.policy === policy && each.node).map(({ node }) => node);
+      return nodes.length > 0 ? `${policy} (${nodes.join(', ')})` : policy;
+    })
+    .join(', ');
+  return (
+    `The queue Redis (QUEUE_REDIS_URL) has maxmemory-policy ${found}: when memory runs short it can evict queued ` +
+    `jobs and results. Set maxmemory-policy ${SAFE_POLICY} on it, and keep the cache (REDIS_URL) on a Redis of its own with an LRU policy`
+  );
 }
 
 async function policyOf(client: Redis): Promise<string> {
@@ -49,15 +65,8 @@ export class EvictionPolicyCheck implements OnApplicationBootstrap {
       this.logger.log(`Could not check the maxmemory-policy of the queue Redis (QUEUE_REDIS_URL): ${(error as Error).message}. It must be ${SAFE_POLICY}`);
       return;
     }
-    const evicting = policies.filter(({ policy }) => policy !== SAFE_POLICY);
-    if (evicting.length === 0) {
-      this.logger.debug(`The queue Redis has maxmemory-policy ${SAFE_POLICY}`);
-      return;
-    }
-    const found = [...new Set(evicting.map(({ node, policy }) => (node ? `${policy} on ${node}` : policy)))].join(', ');
-    this.logger.warn(
-      `The queue Redis (QUEUE_REDIS_URL) has maxmemory-policy ${found}: when memory runs short it can evict queued ` +
-        `jobs and results. Set maxmemory-policy ${SAFE_POLICY} on it, and keep the cache (REDIS_URL) on a Redis of its own with an LRU policy`,
-    );
+    const warning = evictionWarning(policies);
+    if (warning) this.logger.warn(warning);
+    else this.logger.debug(`The queue Redis has maxmemory-policy ${SAFE_POLICY}`);
   }
 }
