@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type AppErrorKind } from './app-error';
@@ -10,9 +13,22 @@ const STATUS_BY_KIND: Record<AppErrorKind, HttpStatus> = {
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
+/** A request Fastify refuses itself (a malformed URL, an over-long route parameter), as FastifyError reports it. */
+interface FastifyClientError extends Error {
+  readonly name: 'FastifyError';
+  readonly statusCode: number;
+}
+
+function isFastifyClientError(error: unknown): error is FastifyClientError {
+  if (!(error instanceof Error) || error.name !== 'FastifyError') return false;
+  const { statusCode } = error as Partial<FastifyClientError>;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
+}
+
 /**
- * Turns every error into a JSON answer: {@link AppError} by its kind, Nest's HTTP exceptions by
- * their status, anything else into a 500 that is logged with the request id and shows no internals.
+ * Turns every error into a JSON answer: {@link AppError} by its kind, Nest's HTTP exceptions and
+ * Fastify's 4xx errors by their status, anything else into a 500 that is logged with the request
+ * id and shows no internals.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -20,8 +36,14 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    this.answer(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /**
+   * Also Fastify's `frameworkErrors`: its router refuses a malformed URL before Nest sees the
+   * request, and would otherwise answer in its own shape.
+   */
+  answer(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const body = this.toBody(error, String(request.id));
     void reply.status(body.statusCode).send(body);
   }
@@ -30,6 +52,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (error instanceof AppError) {
       const { code, message, details } = error;
       return { statusCode: STATUS_BY_KIND[error.kind], code, message, details, requestId };
+    }
+    if (isFastifyClientError(error)) {
+      return { statusCode: error.statusCode, code: codeForStatus(error.statusCode), message: error.message, requestId };
     }
     if (error instanceof HttpException) {
       const statusCode = error.getStatus();
@@ -45,6 +70,33 @@ export class HttpErrorFilter implements ExceptionFilter {
     this.logger.error({ err: error, requestId }, 'Unhandled error');
     return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', requestId };
   }
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request that Node's HTTP parser refuses (a control character
+ * in a header, a malformed request line, headers over 16 KiB) never becomes a request, so no
+ * filter sees it. It still gets the JSON error body, under a new request id, and the connection is
+ * closed, as Node does.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const statusCode =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body: ErrorBody = {
+    statusCode,
+    code: codeForStatus(statusCode),
+    message: statusCode === 400 ? 'The request is not valid HTTP' : String(STATUS_CODES[statusCode]),
+    requestId: randomUUID(),
+  };
+  const json = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nConnection: close\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function codeForStatus(status: number): string {
