@@ -13,15 +13,17 @@ const STATUS_BY_KIND: Record<AppErrorKind, HttpStatus> = {
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-/** A request Fastify refuses itself (a malformed URL, an over-long route parameter), as FastifyError reports it. */
-interface FastifyClientError extends Error {
-  readonly name: 'FastifyError';
+/**
+ * An error Fastify marks as the client's with a 4xx `statusCode`: its own FastifyErrors (a
+ * malformed URL, a body over the limit) and a request body the client aborted.
+ */
+interface ClientError extends Error {
   readonly statusCode: number;
 }
 
-function isFastifyClientError(error: unknown): error is FastifyClientError {
-  if (!(error instanceof Error) || error.name !== 'FastifyError') return false;
-  const { statusCode } = error as Partial<FastifyClientError>;
+function isClientError(error: unknown): error is ClientError {
+  if (!(error instanceof Error)) return false;
+  const { statusCode } = error as Partial<ClientError>;
   return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
 }
 
@@ -53,7 +55,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const { code, message, details } = error;
       return { statusCode: STATUS_BY_KIND[error.kind], code, message, details, requestId };
     }
-    if (isFastifyClientError(error)) {
+    if (isClientError(error)) {
       return { statusCode: error.statusCode, code: codeForStatus(error.statusCode), message: error.message, requestId };
     }
     if (error instanceof HttpException) {
