@@ -1,4 +1,4 @@
-import { nestsDeeperThan } from './json-body-parser';
+import { hasKeyAnywhere, nestsDeeperThan } from './json-body-parser';
 
 const text = (json: string) => Buffer.from(json, 'utf8');
 
@@ -30,5 +30,24 @@ describe('nestsDeeperThan', () => {
 
   it('checks a body of 100 000 levels without recursing', () => {
     expect(nestsDeeperThan(text('['.repeat(100_000) + ']'.repeat(100_000)), 32)).toBe(true);
+  });
+});
+
+describe('hasKeyAnywhere', () => {
+  it.each([
+    ['at the top', { constructor: 1 }],
+    ['in a nested object', { kwargs: { data: { constructor: 'x' } } }],
+    ['in an object inside an array', { args: [1, [{ constructor: null }]] }],
+  ])('finds the key %s', (_, value) => {
+    expect(hasKeyAnywhere(value, 'constructor')).toBe(true);
+  });
+
+  it.each([
+    ['a scalar', 7],
+    ['null', null],
+    ['the key as a value', { name: 'constructor', args: ['constructor'] }],
+    ['an inherited property alone', {}],
+  ])('does not find it in %s', (_, value) => {
+    expect(hasKeyAnywhere(value, 'constructor')).toBe(false);
   });
 });

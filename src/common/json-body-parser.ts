@@ -40,9 +40,21 @@ export function nestsDeeperThan(text: Uint8Array, max: number): boolean {
 }
 
 /**
- * The `application/json` parser of the api: Fastify's own (which refuses `__proto__` and
- * `constructor` keys), behind a nesting limit, so a body nested too deep is a 400 and not a
- * stack overflow in the ValidationPipe.
+ * Whether an object anywhere in the value has the own key. Recursive: run it on parsed bodies
+ * only, which {@link nestsDeeperThan} has bounded.
+ */
+export function hasKeyAnywhere(value: unknown, key: string): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Object.hasOwn(value, key)) return true;
+  return Object.values(value).some((item) => hasKeyAnywhere(item, key));
+}
+
+/**
+ * The `application/json` parser of the api: Fastify's own (which refuses `__proto__` keys and
+ * `constructor.prototype`), behind a nesting limit, so a body nested too deep is a 400 and not a
+ * stack overflow in the ValidationPipe. A `constructor` key is refused too: class-transformer
+ * drops it without a word, so it would vanish from a task's arguments and slip past the check
+ * for unknown fields.
  */
 export function depthLimitedJsonParser(fastify: FastifyInstance): JsonParser<Buffer> {
   // Fastify's default JSON parser is the callback form of FastifyBodyParser.
@@ -52,6 +64,12 @@ export function depthLimitedJsonParser(fastify: FastifyInstance): JsonParser<Buf
       done(new BadRequestException(`JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`));
       return;
     }
-    parse(request, body.toString('utf8'), done);
+    parse(request, body.toString('utf8'), (error, value) => {
+      if (!error && hasKeyAnywhere(value, 'constructor')) {
+        done(new BadRequestException('JSON body has a "constructor" key, which is not allowed'));
+        return;
+      }
+      done(error, value);
+    });
   };
 }
