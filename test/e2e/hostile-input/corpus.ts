@@ -63,9 +63,9 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
   ];
   /** Routes that read a JSON body, and a body each would accept. */
   const bodyRoutes: [Route, object][] = [
-    [['POST', '/api/admin/banners'], VALID_BANNER],
-    [['PATCH', banner], { orders: 5 }],
-    [['POST', '/api/admin/tasks'], VALID_TASK],
+    [CREATE_BANNER, VALID_BANNER],
+    [updateBanner, { orders: 5 }],
+    [ENQUEUE, VALID_TASK],
   ];
   /** Writes that take no body, and ignore a well-formed one. */
   const bodylessWrites: Route[] = [
@@ -223,25 +223,26 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
 
   // Missing and extra fields.
   const fieldCases: [Route, string, object][] = [
-    [['POST', '/api/admin/banners'], 'no fields', {}],
+    [CREATE_BANNER, 'no fields', {}],
     ...(['name', 'image', 'link'] as const).map((field): [Route, string, object] => {
       const { [field]: _, ...rest } = VALID_BANNER;
-      return [['POST', '/api/admin/banners'], `no ${field}`, rest];
+      return [CREATE_BANNER, `no ${field}`, rest];
     }),
-    ...['id', 'is_delete', 'created_at', 'updated_at', 'admin'].flatMap((field): [Route, string, object][] => [
-      [['POST', '/api/admin/banners'], `an extra ${field}`, { ...VALID_BANNER, [field]: 1 }],
-      [['PATCH', banner], `an extra ${field}`, { orders: 5, [field]: 1 }],
+    ...['id', 'is_delete', 'created_at', 'updated_at', 'admin', 'constructor'].flatMap((field): [Route, string, object][] => [
+      [CREATE_BANNER, `an extra ${field}`, { ...VALID_BANNER, [field]: 1 }],
+      [updateBanner, `an extra ${field}`, { orders: 5, [field]: 1 }],
     ]),
-    [['POST', '/api/admin/tasks'], 'no fields', {}],
-    [['POST', '/api/admin/tasks'], 'no name', { args: [1, 2] }],
-    [['POST', '/api/admin/tasks'], 'too few args', { name: 'add', args: [1] }],
-    [['POST', '/api/admin/tasks'], 'too many args', { name: 'add', args: [1, 2, 3] }],
-    [['POST', '/api/admin/tasks'], 'an unknown kwarg', { name: 'add', kwargs: { n: 1, m: 2, o: 3 } }],
-    [['POST', '/api/admin/tasks'], 'an arg given twice', { name: 'add', args: [1, 2], kwargs: { n: 1 } }],
-    [['POST', '/api/admin/tasks'], 'both countdown and eta', { ...VALID_TASK, countdown: 10, eta: '2030-05-01T10:00:00Z' }],
-    [['POST', '/api/admin/tasks'], 'an eta without offset', { ...VALID_TASK, eta: '2030-05-01T10:00:00' }],
+    [ENQUEUE, 'no fields', {}],
+    [ENQUEUE, 'no name', { args: [1, 2] }],
+    [ENQUEUE, 'too few args', { name: 'add', args: [1] }],
+    [ENQUEUE, 'too many args', { name: 'add', args: [1, 2, 3] }],
+    [ENQUEUE, 'an unknown kwarg', { name: 'add', kwargs: { n: 1, m: 2, o: 3 } }],
+    [ENQUEUE, 'an arg given twice', { name: 'add', args: [1, 2], kwargs: { n: 1 } }],
+    [ENQUEUE, 'both countdown and eta', { ...VALID_TASK, countdown: 10, eta: '2030-05-01T10:00:00Z' }],
+    [ENQUEUE, 'an eta without offset', { ...VALID_TASK, eta: '2030-05-01T10:00:00' }],
+    [ENQUEUE, 'a constructor key in test_task data', { name: 'test_task', args: [{ constructor: 1 }] }],
     ...['id', 'queue', 'priority', 'attempts'].map((field): [Route, string, object] => [
-      ['POST', '/api/admin/tasks'],
+      ENQUEUE,
       `an extra ${field}`,
       { ...VALID_TASK, [field]: field === 'id' ? '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10' : 1 },
     ]),
@@ -316,20 +317,20 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
     asAdmin('numbers', 'GET', `/api/admin/tasks?limit=${value}`);
   }
   const numberBodies: [Route, string][] = [
-    [['POST', '/api/admin/banners'], JSON.stringify({ ...VALID_BANNER, orders: 1e300 })],
-    [['POST', '/api/admin/banners'], `{"name":"a","image":"/media/banner/1.png","link":"/","orders":1e400}`],
-    [['POST', '/api/admin/banners'], JSON.stringify({ ...VALID_BANNER, orders: -1e300 })],
-    [['POST', '/api/admin/banners'], JSON.stringify({ ...VALID_BANNER, orders: 1_000_001 })],
-    [['POST', '/api/admin/banners'], JSON.stringify({ ...VALID_BANNER, orders: Number.MAX_SAFE_INTEGER + 2 })],
-    [['PATCH', banner], JSON.stringify({ orders: 1e300 })],
-    [['PATCH', banner], '{"orders":-1e400}'],
-    [['POST', '/api/admin/tasks'], JSON.stringify({ ...VALID_TASK, countdown: 1e300 })],
-    [['POST', '/api/admin/tasks'], `{"name":"add","args":[1,2],"countdown":1e400}`],
-    [['POST', '/api/admin/tasks'], JSON.stringify({ ...VALID_TASK, countdown: -1 })],
-    [['POST', '/api/admin/tasks'], `{"name":"add","args":[1e400,1]}`],
-    [['POST', '/api/admin/tasks'], `{"name":"add","kwargs":{"n":-1e400,"m":1}}`],
-    [['POST', '/api/admin/tasks'], JSON.stringify({ ...VALID_TASK, eta: '+275760-09-13T00:00:00.001Z' })],
-    [['POST', '/api/admin/tasks'], JSON.stringify({ ...VALID_TASK, eta: '99999-01-01T00:00:00Z' })],
+    [CREATE_BANNER, JSON.stringify({ ...VALID_BANNER, orders: 1e300 })],
+    [CREATE_BANNER, `{"name":"a","image":"/media/banner/1.png","link":"/","orders":1e400}`],
+    [CREATE_BANNER, JSON.stringify({ ...VALID_BANNER, orders: -1e300 })],
+    [CREATE_BANNER, JSON.stringify({ ...VALID_BANNER, orders: 1_000_001 })],
+    [CREATE_BANNER, JSON.stringify({ ...VALID_BANNER, orders: Number.MAX_SAFE_INTEGER + 2 })],
+    [updateBanner, JSON.stringify({ orders: 1e300 })],
+    [updateBanner, '{"orders":-1e400}'],
+    [ENQUEUE, JSON.stringify({ ...VALID_TASK, countdown: 1e300 })],
+    [ENQUEUE, `{"name":"add","args":[1,2],"countdown":1e400}`],
+    [ENQUEUE, JSON.stringify({ ...VALID_TASK, countdown: -1 })],
+    [ENQUEUE, `{"name":"add","args":[1e400,1]}`],
+    [ENQUEUE, `{"name":"add","kwargs":{"n":-1e400,"m":1}}`],
+    [ENQUEUE, JSON.stringify({ ...VALID_TASK, eta: '+275760-09-13T00:00:00.001Z' })],
+    [ENQUEUE, JSON.stringify({ ...VALID_TASK, eta: '99999-01-01T00:00:00Z' })],
   ];
   for (const [route, body] of numberBodies) jsonTo('numbers', route, body, body);
 
