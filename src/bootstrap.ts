@@ -7,7 +7,7 @@ import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { answerClientError, HttpErrorFilter } from './common/http-error.filter';
-import { depthLimitedJsonParser } from './common/json-body-parser';
+import { jsonBodyParser } from './common/json-body-parser';
 import type { LoadedConfig } from './config/config.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { echoRequestId, genRequestId } from './logging/request-id';
@@ -53,7 +53,7 @@ export async function startApplication(
   }
 
   // One filter answers every error, also those Fastify and Node's HTTP parser raise before Nest
-  // sees the request. Bodies keep Fastify's limit of 1 MiB (413 beyond).
+  // sees the request.
   const errorFilter = new HttpErrorFilter();
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
@@ -66,7 +66,8 @@ export async function startApplication(
     options,
   );
   const fastify = app.getHttpAdapter().getInstance();
-  app.useBodyParser('application/json', {}, depthLimitedJsonParser(fastify));
+  // Bodies keep Fastify's limit of 1 MiB (413 beyond); JSON ones also a nesting limit.
+  app.useBodyParser('application/json', {}, jsonBodyParser(fastify));
   echoRequestId(fastify);
   instrumentHttp(fastify, app.get(MetricsService));
   app.useLogger(app.get(NestPinoLogger));

@@ -56,7 +56,7 @@ export function hasKeyAnywhere(value: unknown, key: string): boolean {
  * drops it without a word, so it would vanish from a task's arguments and slip past the check
  * for unknown fields.
  */
-export function depthLimitedJsonParser(fastify: FastifyInstance): JsonParser<Buffer> {
+export function jsonBodyParser(fastify: FastifyInstance): JsonParser<Buffer> {
   // Fastify's default JSON parser is the callback form of FastifyBodyParser.
   const parse = fastify.getDefaultJsonParser('error', 'error') as JsonParser<string>;
   return (request, body, done) => {
