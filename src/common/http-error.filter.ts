@@ -101,6 +101,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   socket.destroy(error);
 }
 
+/** Nest's name for the status, else Node's reason phrase in the same form (431 has no Nest name). */
 function codeForStatus(status: number): string {
-  return (HttpStatus[status] ?? 'HTTP_ERROR').toString();
+  return HttpStatus[status] ?? STATUS_CODES[status]?.toUpperCase().replace(/\W+/g, '_') ?? 'HTTP_ERROR';
 }
