@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { type INestApplicationContext, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { HttpErrorFilter } from './common/http-error.filter';
+import { answerClientError, HttpErrorFilter } from './common/http-error.filter';
+import { jsonBodyParser } from './common/json-body-parser';
 import type { LoadedConfig } from './config/config.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { echoRequestId, genRequestId } from './logging/request-id';
@@ -50,12 +52,22 @@ export async function startApplication(
     return { app };
   }
 
+  // One filter answers every error, also those Fastify and Node's HTTP parser raise before Nest
+  // sees the request.
+  const errorFilter = new HttpErrorFilter();
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    new FastifyAdapter({ return503OnClosing: true, genReqId: genRequestId }),
+    new FastifyAdapter({
+      return503OnClosing: true,
+      genReqId: genRequestId,
+      frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => errorFilter.answer(error, request, reply),
+      clientErrorHandler: answerClientError,
+    }),
     options,
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // Bodies keep Fastify's limit of 1 MiB (413 beyond); JSON ones also a nesting limit.
+  app.useBodyParser('application/json', {}, jsonBodyParser(fastify));
   echoRequestId(fastify);
   instrumentHttp(fastify, app.get(MetricsService));
   app.useLogger(app.get(NestPinoLogger));
@@ -64,7 +76,7 @@ export async function startApplication(
   // One route per file (no wildcard), so unknown paths stay Nest's JSON 404s; a second
   // @fastify/static must not decorate the reply again.
   app.useStaticAssets({ root: PUBLIC_ROOT, prefix: '/', wildcard: false, decorateReply: false });
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalFilters(errorFilter);
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type AppErrorKind } from './app-error';
@@ -11,8 +14,23 @@ const STATUS_BY_KIND: Record<AppErrorKind, HttpStatus> = {
 };
 
 /**
- * Turns every error into a JSON answer: {@link AppError} by its kind, Nest's HTTP exceptions by
- * their status, anything else into a 500 that is logged with the request id and shows no internals.
+ * An error Fastify marks as the client's with a 4xx `statusCode`: its own FastifyErrors (a
+ * malformed URL, a body over the limit) and a request body the client aborted.
+ */
+interface ClientError extends Error {
+  readonly statusCode: number;
+}
+
+function isClientError(error: unknown): error is ClientError {
+  if (!(error instanceof Error)) return false;
+  const { statusCode } = error as Partial<ClientError>;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500;
+}
+
+/**
+ * Turns every error into a JSON answer: {@link AppError} by its kind, Nest's HTTP exceptions and
+ * Fastify's 4xx errors by their status, anything else into a 500 that is logged with the request
+ * id and shows no internals.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -20,8 +38,14 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    this.answer(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /**
+   * Also Fastify's `frameworkErrors`: its router refuses a malformed URL before Nest sees the
+   * request, and would otherwise answer in its own shape.
+   */
+  answer(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const body = this.toBody(error, String(request.id));
     void reply.status(body.statusCode).send(body);
   }
@@ -30,6 +54,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (error instanceof AppError) {
       const { code, message, details } = error;
       return { statusCode: STATUS_BY_KIND[error.kind], code, message, details, requestId };
+    }
+    if (isClientError(error)) {
+      return { statusCode: error.statusCode, code: codeForStatus(error.statusCode), message: error.message, requestId };
     }
     if (error instanceof HttpException) {
       const statusCode = error.getStatus();
@@ -47,6 +74,34 @@ export class HttpErrorFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * Fastify's `clientErrorHandler`: a request that Node's HTTP parser refuses (a control character
+ * in a header, a malformed request line, headers over 16 KiB) never becomes a request, so no
+ * filter sees it. It still gets the JSON error body, under a new request id, and the connection is
+ * closed, as Node does.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection has nobody left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const statusCode =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body: ErrorBody = {
+    statusCode,
+    code: codeForStatus(statusCode),
+    message: statusCode === 400 ? 'The request is not valid HTTP' : String(STATUS_CODES[statusCode]),
+    requestId: randomUUID(),
+  };
+  const json = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nConnection: close\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** Nest's name for the status, else Node's reason phrase in the same form (431 has no Nest name). */
 function codeForStatus(status: number): string {
-  return (HttpStatus[status] ?? 'HTTP_ERROR').toString();
+  return HttpStatus[status] ?? STATUS_CODES[status]?.toUpperCase().replace(/\W+/g, '_') ?? 'HTTP_ERROR';
 }

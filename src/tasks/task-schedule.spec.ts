@@ -43,6 +43,7 @@ describe('resolveTiming', () => {
     [{ countdown: 10, eta: '2030-05-01T02:00:10Z' }, 'Give either countdown or eta, not both'],
     [{ countdown: -1 }, 'countdown must be a number of seconds, 0 or more (got -1)'],
     [{ countdown: Number.POSITIVE_INFINITY }, 'countdown must be a number of seconds'],
+    [{ countdown: 1e300 }, 'countdown is too far in the future (got 1e+300)'],
     [{ eta: 'tomorrow' }, 'eta must be an ISO-8601 date-time such as 2030-05-01T10:00:00+08:00 (got "tomorrow")'],
     [{ eta: '2030-02-30T10:00:00Z' }, 'eta "2030-02-30T10:00:00Z" is not a real date-time'],
     [{ eta: '2030-05-01T25:00:00Z' }, 'is not a real date-time'],

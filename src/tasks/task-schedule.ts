@@ -62,7 +62,10 @@ export function resolveTiming(timing: TaskTiming, now: number): ResolvedTiming {
       throw invalid(`countdown must be a number of seconds, 0 or more (got ${countdown})`);
     }
     const delayMs = Math.round(countdown * 1000);
-    return { delayMs, eta: new Date(now + delayMs) };
+    const due = new Date(now + delayMs);
+    // A Date ends in the year 275760; past it the due moment would be an invalid Date.
+    if (Number.isNaN(due.getTime())) throw invalid(`countdown is too far in the future (got ${countdown})`);
+    return { delayMs, eta: due };
   }
   if (eta !== undefined) {
     const due = parseEta(eta);

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, isURL, IsString, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsBoolean, IsInt, isURL, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { BANNER_LIMITS } from '../banner.entity';
 
 /** `orders` bounds: far inside MySQL's INT, far beyond any real carousel. */
@@ -40,9 +40,6 @@ const Characters = (min: number, max: number) =>
     },
     min > 0 ? `$property must be ${min} to ${max} characters long` : `$property must be at most ${max} characters long`,
   );
-
-/** The field may be left out, but not sent as `null` (the columns are NOT NULL). */
-export const Omittable = () => ValidateIf((_, value) => value !== undefined);
 
 export const BannerName = () => applyDecorators(trim, IsString(), Characters(1, BANNER_LIMITS.name));
 

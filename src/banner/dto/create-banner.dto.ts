@@ -1,4 +1,5 @@
-import { BannerImage, BannerInfo, BannerIsShow, BannerLink, BannerName, BannerOrders, Omittable } from './banner-fields.decorator';
+import { Omittable } from '../../common/omittable.decorator';
+import { BannerImage, BannerInfo, BannerIsShow, BannerLink, BannerName, BannerOrders } from './banner-fields.decorator';
 
 /** `POST /api/admin/banners`, with the seed's field names. */
 export class CreateBannerDto {

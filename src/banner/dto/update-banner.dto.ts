@@ -1,4 +1,5 @@
-import { BannerImage, BannerInfo, BannerIsShow, BannerLink, BannerName, BannerOrders, Omittable } from './banner-fields.decorator';
+import { Omittable } from '../../common/omittable.decorator';
+import { BannerImage, BannerInfo, BannerIsShow, BannerLink, BannerName, BannerOrders } from './banner-fields.decorator';
 
 /** `PATCH /api/admin/banners/:id`: any writable field; those left out keep their value. */
 export class UpdateBannerDto {

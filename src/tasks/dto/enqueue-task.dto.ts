@@ -1,5 +1,6 @@
-import { IsArray, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, Min } from 'class-validator';
+import { IsArray, IsNotEmpty, IsNumber, IsObject, IsString, Min } from 'class-validator';
 import { ApiJsonArray } from '../../common/api-json.decorator';
+import { Omittable } from '../../common/omittable.decorator';
 
 /** `POST /api/admin/tasks`: Celery's `apply_async` over HTTP. */
 export class EnqueueTaskDto {
@@ -9,23 +10,23 @@ export class EnqueueTaskDto {
 
   /** Positional arguments. @defaultValue [] */
   @ApiJsonArray()
-  @IsOptional()
+  @Omittable()
   @IsArray()
   readonly args?: unknown[];
 
   /** Arguments by parameter name. @defaultValue {} */
-  @IsOptional()
+  @Omittable()
   @IsObject()
   readonly kwargs?: Record<string, unknown>;
 
   /** Seconds from now. */
-  @IsOptional()
+  @Omittable()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   readonly countdown?: number;
 
   /** ISO-8601 with a time zone offset; its rules are checked by TasksService, with their reasons. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   readonly eta?: string;
 }

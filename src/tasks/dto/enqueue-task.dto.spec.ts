@@ -1,0 +1,26 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { EnqueueTaskDto } from './enqueue-task.dto';
+
+/** Validates like the global ValidationPipe does: transform, whitelist, refuse unknown fields. */
+async function errorsOf(plain: object): Promise<string[]> {
+  const errors = await validate(plainToInstance(EnqueueTaskDto, plain), { whitelist: true, forbidNonWhitelisted: true });
+  return errors.flatMap((error) => Object.values(error.constraints ?? {}));
+}
+
+describe('EnqueueTaskDto', () => {
+  it('accepts a name alone and every option', async () => {
+    expect(await errorsOf({ name: 'add' })).toEqual([]);
+    expect(await errorsOf({ name: 'add', args: [1], kwargs: { m: 2 }, countdown: 1.5 })).toEqual([]);
+  });
+
+  it.each<[string, object, string]>([
+    ['null args', { name: 'add', args: null }, 'args must be an array'],
+    ['null kwargs', { name: 'add', kwargs: null }, 'kwargs must be an object'],
+    ['a null countdown', { name: 'add', countdown: null }, 'countdown must not be less than 0'],
+    ['a null eta', { name: 'add', eta: null }, 'eta must be a string'],
+    ['an id', { name: 'add', id: '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10' }, 'property id should not exist'],
+  ])('refuses %s', async (_, plain, message) => {
+    expect(await errorsOf(plain)).toContain(message);
+  });
+});
