@@ -66,7 +66,7 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
     for (;;) {
       await sleep(KILL_EVERY_MS);
       if (Date.now() >= until) return;
-      await fleet.replace(fleet.running('worker')[0]);
+      await fleet.killAndReplace(fleet.running('worker')[0]);
       kills++;
     }
   }
@@ -174,9 +174,10 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
   it('completes every accepted task exactly once, with the result of its own request: none lost, none doubled', () => {
     const lost = accepted().filter((id) => events.completionsOf(id).length === 0);
     const doubled = accepted().filter((id) => events.completionsOf(id).length > 1);
-    const wrongResult = ids.flatMap((id, seq) =>
-      id !== undefined && events.completionsOf(id).some((value) => value !== seq) ? [{ seq, id, results: events.completionsOf(id) }] : [],
-    );
+    const wrongResult = ids.flatMap((id, seq) => {
+      const results = id === undefined ? [] : events.completionsOf(id);
+      return results.some((value) => value !== seq) ? [{ seq, id, results }] : [];
+    });
     const clientIds = new Set(accepted());
     const unknownJobs = [...events.completions.keys()].filter((id) => !clientIds.has(id) && !tickOfId.has(id));
 

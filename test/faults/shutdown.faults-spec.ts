@@ -1,5 +1,5 @@
-import Redis from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Redis from 'ioredis';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -111,7 +111,8 @@ describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
     await pollUntil(
       async () => {
         await countUnfinished(unfinishedAtEnd);
-        return accepted().filter((id) => events.completionsOf(id).length === 0).length + Object.values(unfinishedAtEnd).reduce((a, b) => a + b);
+        const incomplete = accepted().filter((id) => events.completionsOf(id).length === 0).length;
+        return incomplete + Object.values(unfinishedAtEnd).reduce((sum, count) => sum + count);
       },
       (left) => left === 0,
       'every accepted task to complete and the broker to hold no unfinished job',
@@ -168,7 +169,9 @@ describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
       .flatMap((member) => {
         const records = logRecords([member]);
         const done = new Set(records.filter((record) => record.msg === 'Task succeeded').map((record) => record.taskId));
-        return records.filter((record) => record.msg === 'Task started' && !done.has(record.taskId)).map((record) => record.taskId);
+        return records
+          .filter((record) => record.msg === 'Task started' && !done.has(record.taskId))
+          .map((record) => record.taskId);
       });
 
     expect(activeAtSignal()).toBeGreaterThan(0);

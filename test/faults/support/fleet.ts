@@ -64,7 +64,7 @@ export class Fleet {
   }
 
   /** SIGKILLs a process, then starts one of the same role in its place and waits until it is ready. */
-  async replace(member: FleetMember): Promise<FleetMember> {
+  async killAndReplace(member: FleetMember): Promise<FleetMember> {
     member.process.child.kill('SIGKILL');
     await member.process.exitCode();
     const next = this.spawn(member.role);

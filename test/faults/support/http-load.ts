@@ -46,11 +46,9 @@ export class HttpLoad {
     let status: string;
     let detail: string;
     try {
-      const response = await fetch(url, {
-        method,
-        headers: { authorization: `Bearer ${this.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      const headers: Record<string, string> = { authorization: `Bearer ${this.adminToken}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       const text = await response.text();
       status = String(response.status);
       this.count(status);
