@@ -15,7 +15,8 @@ const TASKS = 2_000;
 const BANNER_READS = 2_000;
 /** Requests in flight at most, per kind: a client with a small connection pool. */
 const CONCURRENCY = 16;
-const KILL_EVERY_MS = 4_000;
+/** How long the workers run between a replacement being ready and the next kill. */
+const KILL_PAUSE_MS = 4_000;
 /**
  * Half the tasks sleep this long, so that a killed worker is usually in the middle of some: the
  * other half are `add`, which ends within a millisecond.
@@ -64,7 +65,7 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
 
   async function killWorkers(until: number): Promise<void> {
     for (;;) {
-      await sleep(KILL_EVERY_MS);
+      await sleep(KILL_PAUSE_MS);
       if (Date.now() >= until) return;
       await fleet.killAndReplace(fleet.running('worker')[0]);
       kills++;
@@ -209,7 +210,7 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
       events.completionsOf(tickTaskId(BEAT_ENTRY, tick)).some((value) => value !== TEST_TASK_RESULT),
     );
 
-    expect(windowTicks.length).toBeGreaterThanOrEqual(LOAD_MS / SECOND);
+    expect(windowTicks.length).toBeGreaterThanOrEqual(LOAD_MS / SECOND - 1);
     expect({ missing, doubled, wrongResult }).toEqual({ missing: [], doubled: [], wrongResult: [] });
   });
 

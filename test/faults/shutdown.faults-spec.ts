@@ -25,6 +25,8 @@ const SCHEDULE = { 'update-banner-list': { enabled: false }, 'test-task': { enab
 /** Bull's lists and sets a job waits or runs in; all must be empty once the restarted worker is done. */
 const UNFINISHED = { wait: 'list', active: 'list', paused: 'list', delayed: 'zset', failed: 'zset' } as const;
 const DRAIN_TIMEOUT_MS = 60_000;
+/** pino's level number of warn; error and fatal are above it. */
+const PINO_WARN = 40;
 
 const taskOf = (seq: number): [string, unknown[]] => (seq % 2 === 0 ? ['add', [seq, 0]] : ['testing.sleep', [SLEEP_MS, seq]]);
 
@@ -155,12 +157,15 @@ describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
       .reduce((sum, record) => sum + (record.active as number), 0);
   }
 
-  it('every process exits 0 within the grace period, after a clean shutdown', () => {
+  it('every process exits 0 within the grace period, after a clean shutdown with no warning or error logged', () => {
+    const complaints = logRecords(stopping).filter((record) => (record.level as number) >= PINO_WARN);
+
     expect(exits).toHaveLength(7);
     for (const exit of exits) {
       expect({ role: exit.role, code: exit.code, signal: exit.signal }).toEqual({ role: exit.role, code: 0, signal: null });
       expect(exit.lastLine).toContain('Shut down cleanly');
     }
+    expect(complaints).toEqual([]);
   });
 
   it('each worker finished, before exiting, every task it had started (and was in the middle of some)', () => {
