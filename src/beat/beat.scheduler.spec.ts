@@ -9,15 +9,18 @@ import { BeatScheduler } from './beat.scheduler';
 
 const DAY_MS = 86_400_000;
 
-/** The scheduler on a fake clock; the store claims every tick, so each one is enqueued. */
-function schedulerFor(spec: object, timeZone: string) {
+/**
+ * The scheduler on a fake clock; the store claims every tick, so each one is enqueued, by
+ * `applyAsync` when given.
+ */
+function schedulerFor(spec: object, timeZone: string, applyAsync = async () => ({ id: 'id' })) {
   const entry = parseBeatEntry('daily', spec, timeZone);
   const ticks: string[] = [];
   const store = {
     claimTick: async (_entry: string, tick: Date) => ticks.push(tick.toISOString()) > 0,
     recordEnqueued: async () => undefined,
   };
-  const tasks = { applyAsync: async () => ({ id: 'id' }) };
+  const tasks = { applyAsync };
   const catalog = { all: () => [entry], lastTask: async () => null };
   const metrics = { beatTick: () => undefined };
   const sut = new BeatScheduler(
@@ -54,7 +57,7 @@ describe('BeatScheduler on a fake clock', () => {
       '2026-03-30T00:30:00.000Z',
       '2026-03-31T00:30:00.000Z',
     ]);
-    sut.beforeApplicationShutdown();
+    await sut.beforeApplicationShutdown();
   });
 
   it('fires a daily entry once on the day the clocks go back, though its time happens twice', async () => {
@@ -65,7 +68,7 @@ describe('BeatScheduler on a fake clock', () => {
     await jest.advanceTimersByTimeAsync(3 * DAY_MS);
 
     expect(ticks).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z', '2026-10-27T01:30:00.000Z']);
-    sut.beforeApplicationShutdown();
+    await sut.beforeApplicationShutdown();
   });
 
   it('fires an interval entry on the clock-aligned ticks, whenever it started', async () => {
@@ -76,7 +79,7 @@ describe('BeatScheduler on a fake clock', () => {
     await jest.advanceTimersByTimeAsync(30_000);
 
     expect(ticks).toEqual(['2026-11-27T10:00:10.000Z', '2026-11-27T10:00:20.000Z', '2026-11-27T10:00:30.000Z']);
-    sut.beforeApplicationShutdown();
+    await sut.beforeApplicationShutdown();
   });
 
   it('arms nothing more once shutdown has begun', async () => {
@@ -85,9 +88,35 @@ describe('BeatScheduler on a fake clock', () => {
 
     sut.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(10_000);
-    sut.beforeApplicationShutdown();
+    await sut.beforeApplicationShutdown();
     await jest.advanceTimersByTimeAsync(60_000);
 
     expect(ticks).toEqual(['2026-11-27T10:00:10.000Z']);
+  });
+
+  it('on shutdown, waits for a tick it has claimed to be enqueued: no other beat can claim it', async () => {
+    jest.setSystemTime(new Date('2026-11-27T10:00:00Z'));
+    let releaseBroker!: () => void;
+    const brokerAnswers = new Promise<void>((resolve) => (releaseBroker = resolve));
+    const enqueued: string[] = [];
+    const { sut } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai', async () => {
+      await brokerAnswers;
+      enqueued.push(new Date().toISOString());
+      return { id: 'id' };
+    });
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(10_000);
+
+    let stopped = false;
+    const stopping = (async () => {
+      await sut.beforeApplicationShutdown();
+      stopped = true;
+    })();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(stopped).toBe(false);
+
+    releaseBroker();
+    await stopping;
+    expect(enqueued).toEqual(['2026-11-27T10:00:11.000Z']);
   });
 });

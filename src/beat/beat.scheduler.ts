@@ -23,6 +23,8 @@ export type TickOutcome = 'enqueued' | 'skipped' | 'claimed-elsewhere';
 export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BeatScheduler.name);
   private stopping = false;
+  /** Ticks being claimed and enqueued right now. */
+  private readonly firing = new Set<Promise<void>>();
 
   constructor(
     private readonly catalog: BeatCatalog,
@@ -38,13 +40,18 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
     this.logger.log(`Scheduling ${enabled.map((e) => `${e.name} (${e.schedule.description})`).join(', ') || 'nothing'}`);
   }
 
-  /** Stops ticking: disarms every timer; a tick already firing finishes and arms no next one. */
-  beforeApplicationShutdown(): void {
+  /**
+   * Stops ticking: disarms every timer, then waits for the ticks already firing, which arm no next
+   * one. The wait matters: once this beat has claimed a tick no other beat can, so closing the
+   * broker connection under its enqueue would lose the tick.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const entry of this.catalog.all()) {
       const name = timerName(entry);
       if (this.timers.doesExist('timeout', name)) this.timers.deleteTimeout(name);
     }
+    await Promise.all(this.firing);
   }
 
   /**
@@ -73,7 +80,10 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   private arm(entry: BeatEntry, after: Date): void {
     const tick = entry.schedule.next(after);
-    const timer = setTimeout(() => void this.fire(entry, tick), Math.max(0, tick.getTime() - Date.now()));
+    const timer = setTimeout(() => {
+      const firing = this.fire(entry, tick).finally(() => this.firing.delete(firing));
+      this.firing.add(firing);
+    }, Math.max(0, tick.getTime() - Date.now()));
     this.timers.addTimeout(timerName(entry), timer);
   }
 
