@@ -26,27 +26,29 @@ return 1`;
 export class BeatStore {
   private readonly queue: Queue;
   private readonly ttlMs: number;
+  private readonly timeoutMs: number;
 
   constructor(queues: TaskQueues, config: AppConfig) {
     this.queue = queues.get(QUEUES.default);
     this.ttlMs = config.queue.resultTtlMs;
+    this.timeoutMs = config.queue.timeoutMs;
   }
 
   /** True for the one caller that claims this tick of the entry first. */
   async claimTick(entry: string, tick: Date): Promise<boolean> {
-    const claimed = await callBroker(this.queue.client, 'claim a beat tick', () =>
+    const claimed = await callBroker(this.queue.client, this.timeoutMs, 'claim a beat tick', () =>
       this.queue.client.eval(CLAIM_TICK, 1, this.key(entry), tick.getTime(), this.ttlMs),
     );
     return claimed === 1;
   }
 
   lastTaskId(entry: string): Promise<string | null> {
-    return callBroker(this.queue.client, 'read the last beat task', () => this.queue.client.hget(this.key(entry), 'task'));
+    return callBroker(this.queue.client, this.timeoutMs, 'read the last beat task', () => this.queue.client.hget(this.key(entry), 'task'));
   }
 
   async recordEnqueued(entry: string, taskId: string): Promise<void> {
     const key = this.key(entry);
-    await callBroker(this.queue.client, 'record the beat task', () =>
+    await callBroker(this.queue.client, this.timeoutMs, 'record the beat task', () =>
       this.queue.client.multi().hset(key, 'task', taskId).pexpire(key, this.ttlMs).exec(),
     );
   }

@@ -58,6 +58,11 @@ export abstract class AppConfig {
     readonly prefix: string;
     /** How long finished tasks and their results are kept (Celery's `result_expires`). */
     readonly resultTtlMs: number;
+    /**
+     * Longest wait for the broker connection, then again for its answer, before a call from a
+     * request, the CLI or the beat fails with TASK_BROKER_UNAVAILABLE.
+     */
+    readonly timeoutMs: number;
   };
   abstract readonly admin: { readonly token?: string };
   abstract readonly metrics: {
@@ -180,6 +185,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       cluster: queueCluster,
       prefix: queueCluster ? `{${queuePrefix}}` : queuePrefix,
       resultTtlMs: read.int('TASK_RESULT_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
+      timeoutMs: read.int('QUEUE_TIMEOUT_MS', 5_000, 1, 60_000),
     },
     admin: { token: read.optionalString('ADMIN_TOKEN', 16) },
     metrics: { port: read.optionalInt('METRICS_PORT', 0, 65_535) },

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
+import { AppConfig } from '../config/app-config';
 import { callBroker } from './broker-call';
 import { QUEUES, TaskQueues } from './queues';
 
@@ -49,7 +50,10 @@ async function readPolicies(client: Redis | Cluster): Promise<NodePolicy[]> {
 export class EvictionPolicyCheck implements OnApplicationBootstrap {
   private readonly logger = new Logger(EvictionPolicyCheck.name);
 
-  constructor(private readonly queues: TaskQueues) {}
+  constructor(
+    private readonly queues: TaskQueues,
+    private readonly config: AppConfig,
+  ) {}
 
   onApplicationBootstrap(): void {
     // Not awaited: an unreachable queue Redis must not hold up the start (readiness reports it).
@@ -60,7 +64,7 @@ export class EvictionPolicyCheck implements OnApplicationBootstrap {
     const client = this.queues.get(QUEUES.default).client as Redis | Cluster;
     let policies: NodePolicy[];
     try {
-      policies = await callBroker(client as Redis, 'read maxmemory-policy', () => readPolicies(client));
+      policies = await callBroker(client as Redis, this.config.queue.timeoutMs, 'read maxmemory-policy', () => readPolicies(client));
     } catch (error) {
       this.logger.log(`Could not check the maxmemory-policy of the queue Redis (QUEUE_REDIS_URL): ${(error as Error).message}. It must be ${SAFE_POLICY}`);
       return;

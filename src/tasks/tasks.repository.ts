@@ -69,18 +69,20 @@ type JobHash = Record<string, string>;
 @Injectable()
 export class TasksRepository {
   private readonly resultTtlMs: number;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly queues: TaskQueues,
     config: AppConfig,
   ) {
     this.resultTtlMs = config.queue.resultTtlMs;
+    this.timeoutMs = config.queue.timeoutMs;
   }
 
   async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number): Promise<void> {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
     const queue = this.queues.get(task.queue);
-    await callBroker(queue.client, `enqueue task ${id}`, () =>
+    await callBroker(queue.client, this.timeoutMs, `enqueue task ${id}`, () =>
       queue.add(task.name, data, {
         jobId: id,
         delay: delayMs,
@@ -102,7 +104,7 @@ export class TasksRepository {
         if (kind === 'list') multi.lpos(queue.toKey(key), id);
         else multi.zscore(queue.toKey(key), id);
       }
-      const [hash, ...memberships] = repliesOf(await callBroker(queue.client, `read task ${id}`, () => multi.exec()));
+      const [hash, ...memberships] = repliesOf(await callBroker(queue.client, this.timeoutMs, `read task ${id}`, () => multi.exec()));
       const index = memberships.findIndex((reply) => reply !== null);
       // A job in no list is not one (Bull moves jobs between lists atomically).
       if (Object.keys(hash as JobHash).length === 0 || index < 0) continue;
@@ -124,7 +126,7 @@ export class TasksRepository {
       const located = await this.idsIn(queue, states);
       const pipeline = queue.client.pipeline();
       located.forEach(({ id }) => pipeline.hmget(queue.toKey(id), 'name', 'timestamp', 'attemptsMade', 'revokedOn'));
-      const replies = repliesOf(await callBroker(queue.client, 'list tasks', () => pipeline.exec()));
+      const replies = repliesOf(await callBroker(queue.client, this.timeoutMs, 'list tasks', () => pipeline.exec()));
       located.forEach(({ id, state }, index) => {
         const [name, timestamp, attemptsMade, revokedOn] = replies[index] as (string | null)[];
         // No name: the job's result expired; Bull drops its id from the set later.
@@ -136,7 +138,7 @@ export class TasksRepository {
     candidates.sort((a, b) => b.createdAt - a.createdAt);
     const tasks = await Promise.all(
       candidates.slice(0, limit).map(async ({ queue, id, state }) => {
-        const hash = await callBroker(queue.client, 'list tasks', () => queue.client.hgetall(queue.toKey(id)));
+        const hash = await callBroker(queue.client, this.timeoutMs, 'list tasks', () => queue.client.hgetall(queue.toKey(id)));
         return Object.keys(hash).length === 0 ? null : toStoredTask(id, hash, state);
       }),
     );
@@ -148,7 +150,7 @@ export class TasksRepository {
       const keys = ['wait', 'paused', 'delayed', 'priority', 'failed', 'completed'].map((key) => queue.toKey(key));
       const revoke = () =>
         queue.client.eval(REVOKE_SCRIPT, keys.length + 1, queue.toKey(id), ...keys, id, Date.now(), this.resultTtlMs, REVOKED_REASON);
-      const outcome = (await callBroker(queue.client, `revoke task ${id}`, revoke)) as RevokeOutcome;
+      const outcome = (await callBroker(queue.client, this.timeoutMs, `revoke task ${id}`, revoke)) as RevokeOutcome;
       if (outcome !== 'missing') return outcome;
     }
     return 'missing';
@@ -169,7 +171,7 @@ export class TasksRepository {
       if (kind === 'list') multi.lrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
       else multi.zrevrange(queue.toKey(key), 0, LIST_SCAN_LIMIT - 1);
     }
-    const replies = repliesOf(await callBroker(queue.client, 'list tasks', () => multi.exec()));
+    const replies = repliesOf(await callBroker(queue.client, this.timeoutMs, 'list tasks', () => multi.exec()));
     return states.flatMap((state, index) => (replies[index] as string[]).map((id) => ({ id, state })));
   }
 }
