@@ -1,6 +1,7 @@
 import { BullModule, getQueueToken } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import type { Queue } from 'bull';
+import type { Queue, QueueOptions } from 'bull';
+import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { type BullClientType, QueueClusterClients, QueueClusterModule } from './queue-cluster';
 import { ALL_QUEUES, TaskQueues } from './queues';
@@ -20,6 +21,48 @@ import { TasksService } from './tasks.service';
  */
 const MAX_STALLED_COUNT = 2;
 
+/** Longest pause between two reconnection attempts to the broker (Bull's own grows to 20 s). */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+function brokerConnection(config: AppConfig): RedisOptions {
+  const { host, port, db, username, password } = config.queue.redis;
+  return {
+    host,
+    port,
+    db,
+    username,
+    password,
+    // Bull backs off up to 20 s between attempts, which would keep the tasks down that long
+    // after Redis is back; with this cap they resume within about 2 s.
+    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
+    // A worker's commands wait for Redis however long it is away (ioredis would fail them after
+    // 20 attempts, now about 20 s, and a worker started then would never take a job). Callers
+    // that must not wait use QUEUE_TIMEOUT_MS.
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** Bull's options for every queue, from the configuration. */
+function bullOptions(config: AppConfig, cluster: QueueClusterClients): QueueOptions {
+  const { lockMs } = config.worker;
+  return {
+    ...(config.queue.cluster
+      ? { createClient: (type: BullClientType) => cluster.create(type) }
+      : { redis: brokerConnection(config) }),
+    prefix: config.queue.prefix,
+    // A running job's lock lasts lockMs (WORKER_LOCK_SECONDS, 30 s by default as in Bull)
+    // and is renewed every lockMs / 2, so only an event loop blocked for more than half
+    // of it looks like a dead worker. The stalled check runs every lockMs, so a killed
+    // worker's job runs again within about 2 × lockMs (lock expiry plus one check).
+    settings: {
+      lockDuration: lockMs,
+      lockRenewTime: lockMs / 2,
+      stalledInterval: lockMs,
+      maxStalledCount: MAX_STALLED_COUNT,
+    },
+  };
+}
+
 /**
  * The broker and result store: Bull on `QUEUE_REDIS_URL`, a single Redis or, with
  * `QUEUE_REDIS_CLUSTER=true`, a seed node of a Redis Cluster. Every role (and the CLI) imports this
@@ -27,30 +70,7 @@ const MAX_STALLED_COUNT = 2;
  */
 @Module({
   imports: [
-    BullModule.forRootAsync({
-      imports: [QueueClusterModule],
-      inject: [AppConfig, QueueClusterClients],
-      useFactory: (config: AppConfig, cluster: QueueClusterClients) => {
-        const { host, port, db, username, password } = config.queue.redis;
-        const { lockMs } = config.worker;
-        return {
-          ...(config.queue.cluster
-            ? { createClient: (type: BullClientType) => cluster.create(type) }
-            : { redis: { host, port, db, username, password } }),
-          prefix: config.queue.prefix,
-          // A running job's lock lasts lockMs (WORKER_LOCK_SECONDS, 30 s by default as in Bull)
-          // and is renewed every lockMs / 2, so only an event loop blocked for more than half
-          // of it looks like a dead worker. The stalled check runs every lockMs, so a killed
-          // worker's job runs again within about 2 × lockMs (lock expiry plus one check).
-          settings: {
-            lockDuration: lockMs,
-            lockRenewTime: lockMs / 2,
-            stalledInterval: lockMs,
-            maxStalledCount: MAX_STALLED_COUNT,
-          },
-        };
-      },
-    }),
+    BullModule.forRootAsync({ imports: [QueueClusterModule], inject: [AppConfig, QueueClusterClients], useFactory: bullOptions }),
     BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
     QueueClusterModule,
   ],
