@@ -16,11 +16,11 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
 /**
- * What the beats share in the queue Redis, on the queue's own connection: per entry, one hash
- * (`<QUEUE_PREFIX>:default:beat:<entry>`) with the last claimed tick and the id of the last
- * enqueued task. It expires with the task's result (`TASK_RESULT_TTL`), so an entry removed from
- * the schedule leaves nothing behind. A broker that is down fails every call with
- * `TASK_BROKER_UNAVAILABLE`, as the task producer does.
+ * What the beats share in the queue Redis, on the queue's fail-fast connection (see TaskQueues):
+ * per entry, one hash (`<QUEUE_PREFIX>:default:beat:<entry>`) with the last claimed tick and the
+ * id of the last enqueued task. It expires with the task's result (`TASK_RESULT_TTL`), so an
+ * entry removed from the schedule leaves nothing behind. A broker that is down fails every call
+ * with `TASK_BROKER_UNAVAILABLE`, as the task producer does.
  */
 @Injectable()
 export class BeatStore {
@@ -29,7 +29,7 @@ export class BeatStore {
   private readonly timeoutMs: number;
 
   constructor(queues: TaskQueues, config: AppConfig) {
-    this.queue = queues.get(QUEUES.default);
+    this.queue = queues.failFast(QUEUES.default);
     this.ttlMs = config.queue.resultTtlMs;
     this.timeoutMs = config.queue.timeoutMs;
   }

@@ -46,7 +46,7 @@ export class QueueDashboard {
     const board = new FastifyAdapter();
     board.setBasePath(QUEUE_DASHBOARD_PATH);
     createBullBoard({
-      queues: this.queues.all().map((queue) => new BullAdapter(queue, { readOnlyMode: false, allowRetries: true })),
+      queues: this.queues.allFailFast().map((queue) => new BullAdapter(queue, { readOnlyMode: false, allowRetries: true })),
       serverAdapter: board,
       options: { uiConfig: { boardTitle: 'banner-tasks queues' } },
     });

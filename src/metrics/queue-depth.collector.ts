@@ -11,6 +11,6 @@ export class QueueDepthCollector implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.observeQueues(this.queues.all());
+    this.metrics.observeQueues(this.queues.allFailFast());
   }
 }

@@ -14,15 +14,27 @@ export function isQueueName(name: unknown): name is QueueName {
   return (ALL_QUEUES as readonly unknown[]).includes(name);
 }
 
-/** The Bull queue of every name in {@link QUEUES}, as registered by the tasks module. */
+/**
+ * The Bull queue of every name in {@link QUEUES}, twice over the same keys:
+ * - as registered by the tasks module, for the worker: its connection queues commands while Redis
+ *   is away and sends them again when it is back, so a job that finished during an outage is
+ *   still marked done;
+ * - fail-fast, for calls someone waits on (enqueue, status, revoke, list, beat ticks, readiness,
+ *   metrics, the dashboard): a command is sent on a live connection or refused at once, and never
+ *   sent again. A caller told TASK_BROKER_UNAVAILABLE must not see its task run later, on the
+ *   Redis that came back.
+ */
 export class TaskQueues implements OnApplicationShutdown {
   private readonly byName: ReadonlyMap<string, Queue>;
+  private readonly failFastByName: ReadonlyMap<string, Queue>;
 
   constructor(
     queues: readonly Queue[],
     private readonly cluster: QueueClusterClients,
+    failFastOf: (queue: Queue) => Queue,
   ) {
     this.byName = new Map(queues.map((queue) => [queue.name, queue]));
+    this.failFastByName = new Map(queues.map((queue) => [queue.name, failFastOf(queue)]));
   }
 
   /**
@@ -30,17 +42,29 @@ export class TaskQueues implements OnApplicationShutdown {
    * connections Bull leaves open. Nest runs this before the queues' hooks: their module is deeper.
    */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.all().map((queue) => queue.close()));
+    await Promise.all([...new Set([...this.all(), ...this.allFailFast()])].map((queue) => queue.close()));
     await this.cluster.close();
   }
 
   get(name: QueueName): Queue {
-    const queue = this.byName.get(name);
-    if (!queue) throw new Error(`Queue "${name}" is not registered`);
-    return queue;
+    return pick(this.byName, name);
   }
 
   all(): Queue[] {
     return [...this.byName.values()];
   }
+
+  failFast(name: QueueName): Queue {
+    return pick(this.failFastByName, name);
+  }
+
+  allFailFast(): Queue[] {
+    return [...this.failFastByName.values()];
+  }
+}
+
+function pick(queues: ReadonlyMap<string, Queue>, name: QueueName): Queue {
+  const queue = queues.get(name);
+  if (!queue) throw new Error(`Queue "${name}" is not registered`);
+  return queue;
 }

@@ -1,6 +1,6 @@
 import { BullModule, getQueueToken } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import type { Queue, QueueOptions } from 'bull';
+import Bull, { type Queue, type QueueOptions } from 'bull';
 import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { type BullClientType, QueueClusterClients, QueueClusterModule } from './queue-cluster';
@@ -37,7 +37,7 @@ function brokerConnection(config: AppConfig): RedisOptions {
     retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
     // A worker's commands wait for Redis however long it is away (ioredis would fail them after
     // 20 attempts, now about 20 s, and a worker started then would never take a job). Callers
-    // that must not wait use QUEUE_TIMEOUT_MS.
+    // that must not wait use the fail-fast queues and QUEUE_TIMEOUT_MS.
     maxRetriesPerRequest: null,
   };
 }
@@ -64,6 +64,18 @@ function bullOptions(config: AppConfig, cluster: QueueClusterClients): QueueOpti
 }
 
 /**
+ * A queue over the same keys whose connection refuses commands while Redis is away and never
+ * sends one again after a reconnection (see {@link TaskQueues}). Only its command connection is
+ * ever opened: it adds and reads jobs, and processes none. On a Redis Cluster the registered queue
+ * serves instead: ioredis's cluster client has no such switch for its node connections.
+ */
+function failFastOf(config: AppConfig, queue: Queue): Queue {
+  if (config.queue.cluster) return queue;
+  const redis = { ...brokerConnection(config), enableOfflineQueue: false, autoResendUnfulfilledCommands: false };
+  return new Bull(queue.name, { prefix: config.queue.prefix, redis });
+}
+
+/**
  * The broker and result store: Bull on `QUEUE_REDIS_URL`, a single Redis or, with
  * `QUEUE_REDIS_CLUSTER=true`, a seed node of a Redis Cluster. Every role (and the CLI) imports this
  * module to enqueue and read results; only the worker role adds the processor (TasksWorkerModule).
@@ -77,8 +89,9 @@ function bullOptions(config: AppConfig, cluster: QueueClusterClients): QueueOpti
   providers: [
     {
       provide: TaskQueues,
-      useFactory: (cluster: QueueClusterClients, ...queues: Queue[]) => new TaskQueues(queues, cluster),
-      inject: [QueueClusterClients, ...ALL_QUEUES.map((name) => getQueueToken(name))],
+      useFactory: (config: AppConfig, cluster: QueueClusterClients, ...queues: Queue[]) =>
+        new TaskQueues(queues, cluster, (queue) => failFastOf(config, queue)),
+      inject: [AppConfig, QueueClusterClients, ...ALL_QUEUES.map((name) => getQueueToken(name))],
     },
     TaskRegistry,
     TasksRepository,

@@ -64,7 +64,8 @@ type JobHash = Record<string, string>;
  * The broker side of the tasks: Bull jobs on their queues, read and changed in Redis. Bull's API
  * covers adding and running jobs; reading a job's state consistently, revoking and expiring results
  * need a few commands on Bull's own keys (its documented layout: `<prefix>:<queue>:<list>` and
- * `<prefix>:<queue>:<job id>`).
+ * `<prefix>:<queue>:<job id>`). Callers wait on all but `expireResult`, so those use the fail-fast
+ * queues (see TaskQueues).
  */
 @Injectable()
 export class TasksRepository {
@@ -81,7 +82,7 @@ export class TasksRepository {
 
   async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number): Promise<void> {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
-    const queue = this.queues.get(task.queue);
+    const queue = this.queues.failFast(task.queue);
     await callBroker(queue.client, this.timeoutMs, `enqueue task ${id}`, () =>
       queue.add(task.name, data, {
         jobId: id,
@@ -97,7 +98,7 @@ export class TasksRepository {
 
   /** The task with this id on any queue, read in one transaction so its state is consistent. */
   async find(id: string): Promise<StoredTask | null> {
-    for (const queue of this.queues.all()) {
+    for (const queue of this.queues.allFailFast()) {
       const multi = queue.client.multi().hgetall(queue.toKey(id));
       for (const state of BULL_STATES) {
         const { key, kind } = STATE_KEYS[state];
@@ -122,7 +123,7 @@ export class TasksRepository {
   async list(filter: { readonly state?: TaskState; readonly name?: string }, limit: number): Promise<StoredTask[]> {
     const states = [...new Set((filter.state ? [filter.state] : TASK_STATES).flatMap(bullStatesOf))];
     const candidates: { queue: Queue; id: string; state: BullJobState; createdAt: number }[] = [];
-    for (const queue of this.queues.all()) {
+    for (const queue of this.queues.allFailFast()) {
       const located = await this.idsIn(queue, states);
       const pipeline = queue.client.pipeline();
       located.forEach(({ id }) => pipeline.hmget(queue.toKey(id), 'name', 'timestamp', 'attemptsMade', 'revokedOn'));
@@ -146,7 +147,7 @@ export class TasksRepository {
   }
 
   async revoke(id: string): Promise<RevokeOutcome> {
-    for (const queue of this.queues.all()) {
+    for (const queue of this.queues.allFailFast()) {
       const keys = ['wait', 'paused', 'delayed', 'priority', 'failed', 'completed'].map((key) => queue.toKey(key));
       const revoke = () =>
         queue.client.eval(REVOKE_SCRIPT, keys.length + 1, queue.toKey(id), ...keys, id, Date.now(), this.resultTtlMs, REVOKED_REASON);

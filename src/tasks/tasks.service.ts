@@ -117,6 +117,6 @@ export class TasksService {
 
   /** Round-trips to the broker Redis (`QUEUE_REDIS_URL`). */
   async pingBroker(): Promise<void> {
-    await Promise.all(this.queues.all().map((queue) => queue.client.ping()));
+    await Promise.all(this.queues.allFailFast().map((queue) => queue.client.ping()));
   }
 }
