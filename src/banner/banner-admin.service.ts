@@ -44,9 +44,11 @@ export class BannerAdminService {
       isShow: input.is_show ?? true,
       isDelete: false,
     });
-    const { id } = await databaseCall(() => this.banners.save(banner));
+    // save() reads the stored defaults back in its own transaction: nothing is read after the
+    // commit, so a MySQL lost right then cannot turn a done write into a 503.
+    const saved = await databaseCall(() => this.banners.save(banner));
     await this.bannerCache.refreshAfterWrite();
-    return this.get(id);
+    return toAdminBanner(saved);
   }
 
   async update(id: number, input: UpdateBannerDto): Promise<AdminBanner> {
@@ -61,9 +63,15 @@ export class BannerAdminService {
     };
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     if (Object.keys(defined).length === 0) return toAdminBanner(banner);
-    await databaseCall(() => this.banners.update({ id }, defined));
+    // The change and the read of the changed row commit together, for the same reason as create.
+    const updated = await databaseCall(() =>
+      this.banners.manager.transaction(async (manager) => {
+        await manager.update(Banner, { id }, defined);
+        return manager.findOneByOrFail(Banner, { id });
+      }),
+    );
     await this.bannerCache.refreshAfterWrite();
-    return this.get(id);
+    return toAdminBanner(updated);
   }
 
   /** Soft delete: the row stays with `is_delete = true` and leaves the home list. Repeating it is harmless. */
