@@ -2,7 +2,7 @@ import { BannerRows } from '../support/banner-rows';
 import { MainProcess } from '../support/main-process';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
-import { brief, countBy, crashLines, report, Traffic, window } from './support/outage';
+import { brief, countBy, crashLines, report, span, Traffic } from './support/outage';
 
 const DOWN_MS = 2_000;
 /** CACHE_TIMEOUT_MS is 200; the rest is room for a busy shared machine, a bound on a hang. */
@@ -63,7 +63,7 @@ describe('the cache Redis restarts under an api serving the banner list (real pr
 
     report('cache-redis-restart', {
       outageMs: backAt - downAt,
-      notFromCache: window(answers, (a) => a.at >= downAt && a.xCache !== 'HIT', downAt),
+      notFromCache: span(answers, (a) => a.at >= downAt && a.xCache !== 'HIT', downAt),
       cachedAgainAfterMs: hitAgain.at - downAt,
       requests: answers.length,
       statuses: countBy(answers, (a) => String(a.status)),

@@ -2,7 +2,7 @@ import { createConnection } from 'mysql2/promise';
 import { BannerRows } from '../support/banner-rows';
 import { MainProcess } from '../support/main-process';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
-import { type Answer, brief, countBy, crashLines, report, Traffic, window } from './support/outage';
+import { type Answer, brief, countBy, crashLines, report, span, Traffic } from './support/outage';
 import { TripwireProxy } from './support/tripwire-proxy';
 
 const DOWN_MS = 2_500;
@@ -110,8 +110,8 @@ describe('MySQL is cut off under an api serving reads and admin writes (real pro
     const afterUp = writeAnswers.filter((a) => a.at >= upAt);
     report('database-cut', {
       outageMs: upAt - downAt,
-      errors: window(writeAnswers, (a) => a.status >= 500, downAt),
-      errorsAfterBackMs: window(afterUp, (a) => a.status >= 500, upAt),
+      errors: span(writeAnswers, (a) => a.status >= 500, downAt),
+      errorsAfterBack: span(afterUp, (a) => a.status >= 500, upAt),
       firstWriteAfterBackMs: firstWritten.at + firstWritten.ms - upAt,
       reads: { requests: readAnswers.length, statuses: countBy(readAnswers, (a) => String(a.status)), xCache: countBy(readAnswers, (a) => String(a.xCache)) },
       writes: { requests: writeAnswers.length, statuses: countBy(writeAnswers, (a) => `${a.kind} ${a.status}`) },

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { MainProcess } from '../support/main-process';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
-import { type Answer, brief, countBy, crashLines, report, Traffic, window } from './support/outage';
+import { type Answer, brief, countBy, crashLines, report, span, Traffic } from './support/outage';
 
 const QUEUE_TIMEOUT_MS = 1_000;
 /** First hung (SIGSTOP: commands are sent but never answered), then killed and down. */
@@ -99,7 +99,7 @@ describe('the queue Redis restarts under an api and a worker (real processes)', 
       queueTimeoutMs: QUEUE_TIMEOUT_MS,
       hangMs: killedAt - downAt,
       outageMs: backAt - downAt,
-      errors: window(answers, (a) => a.status !== 202, downAt),
+      errors: span(answers, (a) => a.status !== 202, downAt),
       firstAcceptedAfterRestartMs: firstAccepted.at - downAt,
       requests: answers.length,
       statuses: countBy(answers, (a: Answer) => String(a.status)),

@@ -78,7 +78,7 @@ export class Traffic {
 }
 
 /** When the answers that match came, in ms since `origin` (the moment the store was taken away). */
-export function window(answers: readonly Answer[], match: (answer: Answer) => boolean, origin: number) {
+export function span(answers: readonly Answer[], match: (answer: Answer) => boolean, origin: number) {
   const matching = answers.filter(match);
   return {
     count: matching.length,
