@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { MainProcess } from '../support/main-process';
 import { TestRedisServer } from '../support/redis-server';
@@ -12,10 +15,10 @@ const DOWN_MS = 2_000;
 const MARGIN_MS = 3_000;
 
 /**
- * Scenario 3: the queue Redis (broker and results) hangs, is killed, and a fresh, empty
- * redis-server starts on the same port, as a supervisor restarts a stuck docker-compose Redis (no
- * persistence). The hang leaves enqueues sent and unanswered; empty makes a replayed one visible:
- * any job in the new Redis was sent to it after it started.
+ * Scenario 3: the queue Redis (broker and results) hangs, is killed, and starts again on the same
+ * port from its append-only file, as a supervisor restarts the stuck docker-compose queue Redis
+ * (`--appendonly yes`): what it had accepted is still there. The hang leaves enqueues sent and
+ * never read; one that Bull's client sent again after the restart would show as a job.
  */
 describe('the queue Redis restarts under an api and a worker (real processes)', () => {
   let environment: TestEnvironment;
@@ -24,6 +27,7 @@ describe('the queue Redis restarts under an api and a worker (real processes)', 
   let worker: MainProcess;
   let url: string;
   let traffic: Traffic | undefined;
+  let dataDir: string;
 
   const admin = (path: string, init: RequestInit = {}) =>
     fetch(`${url}/api/admin${path}`, {
@@ -33,8 +37,10 @@ describe('the queue Redis restarts under an api and a worker (real processes)', 
 
   beforeAll(async () => {
     environment = createTestEnvironment();
-    redis = await TestRedisServer.start();
-    const env = { ...environment.env, QUEUE_REDIS_URL: redis.url(1), QUEUE_TIMEOUT_MS: String(QUEUE_TIMEOUT_MS) };
+    dataDir = mkdtempSync(join(tmpdir(), 'bt-faults-queue-redis-'));
+    redis = await TestRedisServer.start(['--appendonly', 'yes', '--appendfsync', 'everysec', '--dir', dataDir]);
+    // A short lock, so that a job caught running by the kill is found stalled and run again quickly.
+    const env = { ...environment.env, QUEUE_REDIS_URL: redis.url(1), QUEUE_TIMEOUT_MS: String(QUEUE_TIMEOUT_MS), WORKER_LOCK_SECONDS: '2' };
     api = new MainProcess(['--role=api'], env);
     url = (await api.ready())!;
     worker = new MainProcess(['--role=worker'], env);
@@ -45,10 +51,11 @@ describe('the queue Redis restarts under an api and a worker (real processes)', 
     await traffic?.stop();
     await Promise.all([api?.stop(), worker?.stop()]);
     await redis?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     await environment?.dispose();
   });
 
-  it('answers 503 JSON within the timeout while it is down, never runs those, and runs what comes after', async () => {
+  it('answers 503 JSON within the timeout while it is down, never runs those, and runs every task it accepted', async () => {
     // Every enqueue adds 1000 to its own index, so each job in Redis names the request that sent it.
     traffic = new Traffic((index) => ({
       kind: 'enqueue',
@@ -80,17 +87,15 @@ describe('the queue Redis restarts under an api and a worker (real processes)', 
     const slowest = Math.max(...answers.map((a) => a.ms));
     expect(slowest).toBeLessThan(2 * QUEUE_TIMEOUT_MS + MARGIN_MS);
 
-    // The worker reconnected by itself: everything accepted after the kill (so by the new Redis) runs.
-    const acceptedAfter = answers.filter((a) => a.status === 202 && a.at >= killedAt);
-    const results = await Promise.all(acceptedAfter.map((a) => succeeded((a.body as { id: string }).id)));
-    expect(results).toEqual(acceptedAfter.map((a) => (a.tag as number) + 1000));
+    // The worker reconnected by itself: every task accepted, before or after the restart, runs.
+    const acceptedAnswers = answers.filter((a) => a.status === 202);
+    const results = await Promise.all(acceptedAnswers.map((a) => succeeded((a.body as { id: string }).id)));
+    expect(results).toEqual(acceptedAnswers.map((a) => (a.tag as number) + 1000));
 
-    // Nothing refused with a 503 reached the new Redis later (Bull's client replays queued commands).
-    const refused = new Set(answers.filter((a) => a.status === 503).map((a) => a.tag as number));
-    const accepted = new Set(answers.filter((a) => a.status === 202).map((a) => a.tag as number));
-    const sent = await enqueuedIndexes();
-    expect(sent.filter((index) => refused.has(index) || !accepted.has(index))).toEqual([]);
-    expect(sent).toEqual(expect.arrayContaining(acceptedAfter.map((a) => a.tag as number)));
+    // Nothing refused with a 503 reached Redis later (Bull's own client sends queued and
+    // unanswered commands again after reconnecting).
+    const stored = (await enqueuedIndexes()).sort((a, b) => a - b);
+    expect(stored).toEqual(acceptedAnswers.map((a) => a.tag as number));
 
     expect(crashLines(api).concat(crashLines(worker))).toEqual([]);
     expect([api.child.exitCode, worker.child.exitCode]).toEqual([null, null]);
@@ -104,7 +109,8 @@ describe('the queue Redis restarts under an api and a worker (real processes)', 
       requests: answers.length,
       statuses: countBy(answers, (a: Answer) => String(a.status)),
       slowestMs: slowest,
-      ranAfterRestart: results.length,
+      accepted: results.length,
+      acceptedAfterKill: acceptedAnswers.filter((a) => a.at >= killedAt).length,
     });
   });
 
