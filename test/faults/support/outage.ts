@@ -89,7 +89,8 @@ export function span(answers: readonly Answer[], match: (answer: Answer) => bool
 
 /** An answer in a few words, for failure messages. */
 export function brief(answer: Answer & { kind?: string }): string {
-  return `${answer.kind ?? ''} ${answer.status} ${answer.code ?? ''} sent at ${answer.at} ms, took ${answer.ms} ms`;
+  const what = [answer.kind, answer.status, answer.code, answer.xCache && `X-Cache ${answer.xCache}`].filter(Boolean).join(' ');
+  return `${what}, sent at ${answer.at} ms, took ${answer.ms} ms`;
 }
 
 /** Counts of each value. */
