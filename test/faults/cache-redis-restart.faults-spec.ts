@@ -2,7 +2,8 @@ import { BannerRows } from '../support/banner-rows';
 import { MainProcess } from '../support/main-process';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
-import { brief, countBy, crashLines, report, span, Traffic } from './support/outage';
+import { reportFigures } from './support/figures';
+import { brief, countBy, crashLines, span, Traffic } from './support/outage';
 
 const DOWN_MS = 2_000;
 /** CACHE_TIMEOUT_MS is 200; the rest is room for a busy shared machine, a bound on a hang. */
@@ -61,7 +62,7 @@ describe('the cache Redis restarts under an api serving the banner list (real pr
     expect(crashLines(api)).toEqual([]);
     expect(api.child.exitCode).toBeNull();
 
-    report('cache-redis-restart', {
+    reportFigures('cache-redis-restart', {
       outageMs: backAt - downAt,
       notFromCache: span(answers, (a) => a.at >= downAt && a.xCache !== 'HIT', downAt),
       cachedAgainAfterMs: hitAgain.at - downAt,

@@ -3,7 +3,8 @@ import { BannerRows } from '../support/banner-rows';
 import { MainProcess } from '../support/main-process';
 import { pollUntil } from '../support/poll';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
-import { type Answer, brief, countBy, crashLines, report, span, Traffic } from './support/outage';
+import { reportFigures } from './support/figures';
+import { type Answer, brief, countBy, crashLines, span, Traffic } from './support/outage';
 import { TripwireProxy } from './support/tripwire-proxy';
 
 const DOWN_MS = 2_500;
@@ -116,7 +117,7 @@ describe('MySQL is cut off under an api serving reads and admin writes (real pro
     expect(api.child.exitCode).toBeNull();
 
     const afterUp = writeAnswers.filter((a) => a.at >= upAt);
-    report('database-cut', {
+    reportFigures('database-cut', {
       outageMs: upAt - downAt,
       errors: span(writeAnswers, (a) => a.status >= 500, downAt),
       errorsAfterBack: span(afterUp, (a) => a.status >= 500, upAt),

@@ -5,7 +5,8 @@ import Redis from 'ioredis';
 import { MainProcess } from '../support/main-process';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
-import { type Answer, brief, countBy, crashLines, report, span, Traffic } from './support/outage';
+import { reportFigures } from './support/figures';
+import { type Answer, brief, countBy, crashLines, span, Traffic } from './support/outage';
 
 const QUEUE_TIMEOUT_MS = 1_000;
 /** First hung (SIGSTOP: commands are sent but never answered), then killed and down. */
@@ -100,7 +101,7 @@ describe('the queue Redis restarts under an api and a worker (real processes)', 
     expect(crashLines(api).concat(crashLines(worker))).toEqual([]);
     expect([api.child.exitCode, worker.child.exitCode]).toEqual([null, null]);
 
-    report('queue-redis-restart', {
+    reportFigures('queue-redis-restart', {
       queueTimeoutMs: QUEUE_TIMEOUT_MS,
       hangMs: killedAt - downAt,
       outageMs: backAt - downAt,

@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MainProcess } from '../../support/main-process';
 
 /** One HTTP answer seen while a store was taken away. */
@@ -103,13 +101,4 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): Recor
 /** Output lines that betray a crash or an error nobody handled. */
 export function crashLines(process: MainProcess): string[] {
   return process.lines.filter((line) => /Unhandled|uncaught|FATAL|"level":60/i.test(line));
-}
-
-/** The scenario's figures, one JSON line on the console and in `test-artifacts/faults/`. */
-export function report(scenario: string, summary: Record<string, unknown>): void {
-  const line = JSON.stringify({ scenario, ...summary });
-  console.log(line);
-  const dir = join(__dirname, '..', '..', '..', 'test-artifacts', 'faults');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${scenario}.json`), `${line}\n`);
 }
