@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import { type Redis, ReplyError } from 'ioredis';
 import { callBroker } from './broker-call';
 
 /** Just what callBroker reads of an ioredis client: its status and its `ready` event. */
@@ -37,5 +37,33 @@ describe('callBroker', () => {
       code: 'TASK_BROKER_UNAVAILABLE',
       message: 'The task broker did not answer within 20 ms: could not confirm enqueue task 1, which may still take effect',
     });
+  });
+
+  it('fails with TASK_BROKER_FULL when the broker refuses a write for lack of memory', async () => {
+    const oom = async () => {
+      throw new ReplyError("OOM command not allowed when used memory > 'maxmemory'.");
+    };
+
+    await expect(callBroker(fakeClient('ready'), 50, 'enqueue task 1', oom)).rejects.toMatchObject({
+      code: 'TASK_BROKER_FULL',
+      kind: 'unavailable',
+      message: 'The task broker (QUEUE_REDIS_URL) is out of memory: could not enqueue task 1',
+    });
+  });
+
+  it('fails with TASK_BROKER_FULL when a transaction is aborted because a command of it was refused for lack of memory', async () => {
+    const aborted = Object.assign(new ReplyError('EXECABORT Transaction discarded because of previous errors.'), {
+      previousErrors: [new ReplyError("OOM command not allowed when used memory > 'maxmemory'.")],
+    });
+
+    await expect(callBroker(fakeClient('ready'), 50, 'list tasks', () => Promise.reject(aborted))).rejects.toMatchObject({
+      code: 'TASK_BROKER_FULL',
+    });
+  });
+
+  it('passes on any other error of the command as it is', async () => {
+    const failure = new ReplyError('NOSCRIPT No matching script');
+
+    await expect(callBroker(fakeClient('ready'), 50, 'enqueue task 1', () => Promise.reject(failure))).rejects.toBe(failure);
   });
 });

@@ -14,7 +14,11 @@ const NOT_FOUND = 'TASK_NOT_FOUND: no task has this id: it never existed or its 
 @ApiTags('tasks')
 @Controller('admin/tasks')
 @AdminOnly()
-@ApiErrors({ 503: 'TASK_BROKER_UNAVAILABLE: the queue Redis does not answer within 5 s' })
+@ApiErrors({
+  503:
+    'TASK_BROKER_UNAVAILABLE: the queue Redis does not answer within QUEUE_TIMEOUT_MS; ' +
+    'TASK_BROKER_FULL: it is out of memory and refuses new tasks',
+})
 export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 

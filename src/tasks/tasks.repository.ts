@@ -31,6 +31,23 @@ const STATE_KEYS: Readonly<Record<BullJobState, { key: string; kind: 'list' | 'z
 const BULL_STATES = Object.keys(STATE_KEYS) as BullJobState[];
 
 /**
+ * Reads a job's hash and the first of Bull's lists or sets that holds it (1-based, 0 for none), in
+ * one script so a job moving meanwhile is not missed. `no-writes` lets it run when the broker is
+ * full: Redis refuses transactions then, but not read-only scripts.
+ *
+ * KEYS: job hash, then each state's list or set. ARGV: id, then each state's kind (list or zset).
+ */
+const FIND_SCRIPT = `#!lua flags=no-writes
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 2, #KEYS do
+  local found
+  if ARGV[i] == 'list' then found = redis.call('LPOS', KEYS[i], ARGV[1]) else found = redis.call('ZSCORE', KEYS[i], ARGV[1]) end
+  if found then return { fields, i - 1 } end
+end
+return { fields, 0 }
+`;
+
+/**
  * Revokes a job that has not started, atomically: Redis runs the script alone, so no worker can
  * take the job half-way. The job leaves every list a worker reads from (`wait`, `paused`,
  * `delayed`) and is kept in `failed` with a `revokedOn` mark until the result TTL. Nothing lives
@@ -96,20 +113,17 @@ export class TasksRepository {
     );
   }
 
-  /** The task with this id on any queue, read in one transaction so its state is consistent. */
+  /** The task with this id on any queue, read in one script so its state is consistent. */
   async find(id: string): Promise<StoredTask | null> {
     for (const queue of this.queues.allFailFast()) {
-      const multi = queue.client.multi().hgetall(queue.toKey(id));
-      for (const state of BULL_STATES) {
-        const { key, kind } = STATE_KEYS[state];
-        if (kind === 'list') multi.lpos(queue.toKey(key), id);
-        else multi.zscore(queue.toKey(key), id);
-      }
-      const [hash, ...memberships] = repliesOf(await callBroker(queue.client, this.timeoutMs, `read task ${id}`, () => multi.exec()));
-      const index = memberships.findIndex((reply) => reply !== null);
+      const keys = [queue.toKey(id), ...BULL_STATES.map((state) => queue.toKey(STATE_KEYS[state].key))];
+      const kinds = BULL_STATES.map((state) => STATE_KEYS[state].kind);
+      const [fields, stateNumber] = (await callBroker(queue.client, this.timeoutMs, `read task ${id}`, () =>
+        queue.client.eval(FIND_SCRIPT, keys.length, ...keys, id, ...kinds),
+      )) as [string[], number];
       // A job in no list is not one (Bull moves jobs between lists atomically).
-      if (Object.keys(hash as JobHash).length === 0 || index < 0) continue;
-      return toStoredTask(id, hash as JobHash, BULL_STATES[index]);
+      if (fields.length === 0 || stateNumber === 0) continue;
+      return toStoredTask(id, hashOf(fields), BULL_STATES[stateNumber - 1]);
     }
     return null;
   }
@@ -175,6 +189,13 @@ export class TasksRepository {
     const replies = repliesOf(await callBroker(queue.client, this.timeoutMs, 'list tasks', () => multi.exec()));
     return states.flatMap((state, index) => (replies[index] as string[]).map((id) => ({ id, state })));
   }
+}
+
+/** A hash from HGETALL's flat reply of fields and values. */
+function hashOf(fields: string[]): JobHash {
+  const hash: JobHash = {};
+  for (let i = 0; i < fields.length; i += 2) hash[fields[i]] = fields[i + 1];
+  return hash;
 }
 
 /** The replies of a transaction or pipeline; throws the first command error. */

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { MainProcess } from '../support/main-process';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -23,8 +24,8 @@ describe('queue Redis eviction policy check at start (e2e, built app)', () => {
     await environment.dispose();
   });
 
-  const start = async (redisOptions: string[], roles: string[], logLevel = 'info'): Promise<MainProcess[]> => {
-    const redis = await TestRedisServer.start(redisOptions);
+  const start = async (redisOptions: string[], roles: string[], logLevel = 'info', redis?: TestRedisServer): Promise<MainProcess[]> => {
+    redis ??= await TestRedisServer.start(redisOptions);
     servers.push(redis);
     const env = { ...environment.env, LOG_LEVEL: logLevel, QUEUE_REDIS_URL: redis.url(1), MIGRATIONS_RUN: 'false' };
     const started = roles.map((role) => new MainProcess([`--role=${role}`], env));
@@ -60,5 +61,34 @@ describe('queue Redis eviction policy check at start (e2e, built app)', () => {
 
     expect(JSON.parse(await sut.waitForLine(/Could not check the maxmemory-policy/)).level).toBeLessThan(WARN);
     expect(policyWarnings(sut)).toEqual([]);
+  });
+
+  it('answers enqueues 503 TASK_BROKER_FULL once the noeviction queue Redis is full, and loses nothing already queued', async () => {
+    const redis = await TestRedisServer.start(['--maxmemory-policy', 'noeviction']);
+    const [api] = await start([], ['api'], 'info', redis);
+    const url = await api.ready();
+    const enqueue = (args: number[]) =>
+      fetch(`${url}/api/admin/tasks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'add', args, countdown: 3600 }),
+      });
+    const queued = (await (await enqueue([1, 2])).json()) as { id: string };
+    const admin = new Redis(redis.url());
+    await admin.config('SET', 'maxmemory', '1');
+    await admin.quit();
+
+    const refused = await enqueue([3, 4]);
+
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toMatchObject({
+      statusCode: 503,
+      code: 'TASK_BROKER_FULL',
+      message: expect.stringMatching(/^The task broker \(QUEUE_REDIS_URL\) is out of memory: could not enqueue task /),
+    });
+    const before = await fetch(`${url}/api/admin/tasks/${queued.id}`, {
+      headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` },
+    });
+    expect(await before.json()).toMatchObject({ id: queued.id, state: 'PENDING' });
   });
 });
