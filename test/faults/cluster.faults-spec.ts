@@ -5,6 +5,7 @@ import { BannerRows } from '../support/banner-rows';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { fleetEnv, type ReadStatus, taskFigures, taskOf } from './support/fault-tasks';
 import { reportFigures } from './support/figures';
 import { Fleet, logRecords } from './support/fleet';
 import { HttpLoad, paced } from './support/http-load';
@@ -33,9 +34,6 @@ const SCHEDULE = { 'update-banner-list': { enabled: false }, [BEAT_ENTRY]: { ena
 const SECOND = 1_000;
 const DRAIN_TIMEOUT_MS = 60_000;
 
-/** Both kinds of task return the `seq` of the request that enqueued them. */
-const taskOf = (seq: number): [string, unknown[]] => (seq % 2 === 0 ? ['add', [seq, 0]] : ['testing.sleep', [SLEEP_MS, seq]]);
-
 /**
  * Faults 1 and 2 of the suite in one 60 s run, since the claims of 1 must hold under the faults of
  * 2: 2 api, 2 worker and 3 beat processes, while a client enqueues 2,000 tasks over HTTP and reads
@@ -54,7 +52,7 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
   let statusReads: HttpLoad;
   /** The id of each accepted request, by seq. */
   const ids: (string | undefined)[] = new Array(TASKS).fill(undefined);
-  const statuses = new Map<string, { state: string; result: unknown } | undefined>();
+  const statuses = new Map<string, ReadStatus>();
   /** The beat ticks that fell inside the load, when all three beats were running. */
   const windowTicks: Date[] = [];
   let runStart: number;
@@ -75,14 +73,10 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
     runStart = Date.now();
     redis = await TestRedisServer.start();
     environment = createTestEnvironment();
-    // The cache and the broker on the private redis-server, so the test may watch the broker freely.
-    const env: Record<string, string> = {
-      ...environment.env,
-      REDIS_URL: redis.url(0),
-      QUEUE_REDIS_URL: redis.url(1),
+    const env = fleetEnv(environment, redis, {
       WORKER_LOCK_SECONDS: String(LOCK_SECONDS),
       BEAT_SCHEDULE: JSON.stringify(SCHEDULE),
-    };
+    });
     events = await JobEvents.subscribe(redis.url(1), env.QUEUE_PREFIX);
     fleet = new Fleet(env);
     // The apis first: they create the database and apply its migrations, which the workers need.
@@ -96,7 +90,7 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
     const loadStart = Date.now();
     await Promise.all([
       paced(TASKS, LOAD_MS, CONCURRENCY, async (seq) => {
-        const [name, args] = taskOf(seq);
+        const [name, args] = taskOf(seq, SLEEP_MS);
         ids[seq] = await load.enqueue(name, args);
       }),
       paced(BANNER_READS, LOAD_MS, CONCURRENCY, () => load.readBanners()),
@@ -134,19 +128,12 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
 
   /** The run in numbers, printed whether or not the claims hold. */
   function figures() {
-    const runsPerTask = accepted().map((id) => events.completionsOf(id).length);
     const workerLogs = logRecords(fleet.everStarted('worker'));
     const handlerStarts = workerLogs.filter((record) => record.msg === 'Task started').length;
     return {
       processes: { api: 2, worker: 2, beat: 3 },
       loadSeconds: LOAD_MS / SECOND,
-      tasks: {
-        enqueued: accepted().length,
-        completed: runsPerTask.filter((runs) => runs > 0).length,
-        duplicated: runsPerTask.filter((runs) => runs > 1).length,
-        lost: runsPerTask.filter((runs) => runs === 0).length,
-        notSuccess: [...statuses.values()].filter((status) => status?.state !== 'SUCCESS').length,
-      },
+      tasks: taskFigures(accepted(), events, statuses),
       http: load.figures,
       statusReads: statusReads.figures,
       workerKills: kills,

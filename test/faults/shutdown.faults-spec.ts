@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { fleetEnv, type ReadStatus, taskFigures, taskOf } from './support/fault-tasks';
 import { reportFigures } from './support/figures';
 import { Fleet, type FleetExit, type FleetMember, logRecords } from './support/fleet';
 import { HttpLoad, paced } from './support/http-load';
@@ -28,8 +29,6 @@ const DRAIN_TIMEOUT_MS = 60_000;
 /** pino's level number of warn; error and fatal are above it. */
 const PINO_WARN = 40;
 
-const taskOf = (seq: number): [string, unknown[]] => (seq % 2 === 0 ? ['add', [seq, 0]] : ['testing.sleep', [SLEEP_MS, seq]]);
-
 /**
  * Fault 6 of the suite: SIGTERM to every process of a loaded fleet (2 api, 2 worker, 3 beat) at
  * once. Each must finish what it has in hand and exit 0 within SHUTDOWN_GRACE_SECONDS (past it the
@@ -52,7 +51,7 @@ describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
   const ids: (string | undefined)[] = [];
   const unfinishedAfterExit: Record<string, number> = {};
   const unfinishedAtEnd: Record<string, number> = {};
-  const statuses = new Map<string, { state: string; result: unknown } | undefined>();
+  const statuses = new Map<string, ReadStatus>();
 
   const accepted = () => ids.filter((id): id is string => id !== undefined);
 
@@ -68,14 +67,11 @@ describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
     redis = await TestRedisServer.start();
     broker = new Redis(redis.url(1));
     environment = createTestEnvironment();
-    const env: Record<string, string> = {
-      ...environment.env,
-      REDIS_URL: redis.url(0),
-      QUEUE_REDIS_URL: redis.url(1),
+    const env = fleetEnv(environment, redis, {
       WORKER_LOCK_SECONDS: String(LOCK_SECONDS),
       SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
       BEAT_SCHEDULE: JSON.stringify(SCHEDULE),
-    };
+    });
     queuePrefix = env.QUEUE_PREFIX;
     events = await JobEvents.subscribe(redis.url(1), queuePrefix);
     fleet = new Fleet(env);
@@ -94,7 +90,7 @@ describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
         LOAD_LIMIT_MS,
         CONCURRENCY,
         async (seq) => {
-          const [name, args] = taskOf(seq);
+          const [name, args] = taskOf(seq, SLEEP_MS);
           ids[seq] = await load.enqueue(name, args);
         },
         () => allExited,
@@ -125,7 +121,6 @@ describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
     const statusReads = new HttpLoad(() => [api.url!], env.ADMIN_TOKEN);
     for (const id of accepted()) statuses.set(id, await statusReads.taskStatus(id));
 
-    const runsPerTask = accepted().map((id) => events.completionsOf(id).length);
     reportFigures('shutdown', {
       processes: { api: 2, worker: 2, beat: 3 },
       exitCodes: exits.map(({ role, code }) => `${role}:${code}`),
@@ -133,13 +128,7 @@ describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
       activeAtSignal: activeAtSignal(),
       unfinishedAfterExit,
       unfinishedAtEnd,
-      tasks: {
-        enqueued: accepted().length,
-        completed: runsPerTask.filter((runs) => runs > 0).length,
-        duplicated: runsPerTask.filter((runs) => runs > 1).length,
-        lost: runsPerTask.filter((runs) => runs === 0).length,
-        notSuccess: [...statuses.values()].filter((status) => status?.state !== 'SUCCESS').length,
-      },
+      tasks: taskFigures(accepted(), events, statuses),
       httpBeforeSignal,
       http: load.figures,
       stalledRecoveries: [...events.stalls.values()].reduce((sum, count) => sum + count, 0),
