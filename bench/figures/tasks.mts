@@ -14,6 +14,8 @@ interface Run {
   readonly enqueuePerSecond: number;
   /** Finished per second, from the first enqueue to the last completion. */
   readonly completedPerSecond: number;
+  /** CPU time of the worker process per task, in µs. */
+  readonly workerCpuUs: number;
 }
 
 type Side = 'app' | 'bare';
@@ -46,11 +48,13 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
           for (const side of ['bare', 'app'] as const) {
             progress.step(`tasks: ${side === 'app' ? 'application' : 'bare Bull'}, concurrency ${concurrency}, rep ${rep}/${options.reps}, ${options.tasks} tasks`);
             await broker.flushdb();
+            const cpuBefore = workers[side].cpuMs();
             const produced = await request<Produced>(producers[side], { count: options.tasks });
             const lastFinishedAt = await drained(broker, prefixes[side], DRAIN_TIMEOUT_MS);
             runs[concurrency][side].push({
               enqueuePerSecond: options.tasks / ((produced.endedAt - produced.startedAt) / 1000),
               completedPerSecond: options.tasks / ((lastFinishedAt - produced.startedAt) / 1000),
+              workerCpuUs: ((workers[side].cpuMs() - cpuBefore) * 1000) / options.tasks,
             });
           }
         }
@@ -80,7 +84,9 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
     ratios[concurrency] = ratio;
     rows.push({
       figure: `tasks end to end, one worker, concurrency ${concurrency}: app ÷ bare Bull`,
-      value: `${Math.round(m(app, 'completedPerSecond'))} ÷ ${Math.round(m(bare, 'completedPerSecond'))} tasks/s = ${round(ratio * 100, 1)} %`,
+      value:
+        `${Math.round(m(app, 'completedPerSecond'))} ÷ ${Math.round(m(bare, 'completedPerSecond'))} tasks/s = ${round(ratio * 100, 1)} %` +
+        ` (worker CPU per task ${Math.round(m(app, 'workerCpuUs'))} µs ÷ ${Math.round(m(bare, 'workerCpuUs'))} µs)`,
       target: '≥ 90 %',
       met: ratio >= 0.9,
     });

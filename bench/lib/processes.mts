@@ -69,6 +69,16 @@ export class Child {
     return match ? Number(match[1]) / 1024 : Number.NaN;
   }
 
+  /**
+   * CPU time used so far (user + system, in ms, from /proc): unlike throughput, what a request
+   * costs barely moves when other processes take the cores.
+   */
+  cpuMs(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime (fields 14 and 15 of the file) in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
   /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
   async stop(graceMs = 15_000): Promise<void> {
     if (this.process.exitCode !== null || this.process.signalCode !== null) return;
