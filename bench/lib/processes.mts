@@ -90,13 +90,24 @@ export class Child {
   }
 }
 
+/** The Node flags of the image's `ENTRYPOINT ["node", …flags, "dist/main"]`: the bench runs the service as deployed. */
+function deployedNodeFlags(): string[] {
+  const dockerfile = readFileSync(fileURLToPath(new URL('../../Dockerfile', import.meta.url)), 'utf8');
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile);
+  if (!entrypoint) throw new Error('The Dockerfile has no ENTRYPOINT ["node", …] line');
+  const command = JSON.parse(entrypoint[1]) as string[];
+  return command.slice(1, command.indexOf('dist/main'));
+}
+
+const DEPLOYED_NODE_FLAGS = deployedNodeFlags();
+
 /** `node dist/main --role=…`, resolved once it logs "Ready" (with its URL when it serves HTTP). */
 export async function startMain(
   role: string,
   env: Readonly<Record<string, string>>,
   nodeArgs: readonly string[] = [],
 ): Promise<{ child: Child; url?: string }> {
-  const child = new Child(process.execPath, [...nodeArgs, MAIN, `--role=${role}`], env);
+  const child = new Child(process.execPath, [...DEPLOYED_NODE_FLAGS, ...nodeArgs, MAIN, `--role=${role}`], env);
   const line = await child.waitForLine(/"msg":"Ready/);
   return { child, url: /listening on (http:\/\/[^"]+)/.exec(line)?.[1] };
 }
