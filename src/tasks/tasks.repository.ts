@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
+import type { JobOptions, Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
 import { callBroker } from './broker-call';
 import { TaskQueues } from './queues';
@@ -77,20 +77,26 @@ export class TasksRepository {
     this.resultTtlMs = config.queue.resultTtlMs;
   }
 
-  async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number): Promise<void> {
+  /**
+   * @param enqueuedAt the moment `delayMs` counts from. Bull holds the job until its timestamp plus
+   * the delay, and stamps it when the job is built, a little later than the caller's clock read:
+   * passing the caller's moment makes a job with an eta due exactly at the eta.
+   */
+  async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number, enqueuedAt: number): Promise<void> {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
     const queue = this.queues.get(task.queue);
-    await callBroker(queue.client, `enqueue task ${id}`, () =>
-      queue.add(task.name, data, {
-        jobId: id,
-        delay: delayMs,
-        attempts: task.attempts,
-        backoff: { type: 'exponential', delay: task.backoffMs },
-        timeout: task.timeoutMs,
-        removeOnComplete: keep,
-        removeOnFail: keep,
-      }),
-    );
+    // Bull reads `timestamp` (lib/job.js), but its typings leave it out.
+    const options: JobOptions & { timestamp: number } = {
+      jobId: id,
+      timestamp: enqueuedAt,
+      delay: delayMs,
+      attempts: task.attempts,
+      backoff: { type: 'exponential', delay: task.backoffMs },
+      timeout: task.timeoutMs,
+      removeOnComplete: keep,
+      removeOnFail: keep,
+    };
+    await callBroker(queue.client, `enqueue task ${id}`, () => queue.add(task.name, data, options));
   }
 
   /** The task with this id on any queue, read in one transaction so its state is consistent. */
