@@ -161,11 +161,13 @@ export class TasksRepository {
   }
 
   /**
-   * Starts the result TTL of a finished job: its hash expires exactly then, even when no other job
-   * finishes (Bull's own age limit only prunes when a later job finishes).
+   * Starts the result TTL of finished jobs, in one round trip: each hash expires exactly then, even
+   * when no other job finishes (Bull's own age limit only prunes when a later job finishes).
    */
-  async expireResult(queue: Queue, id: string): Promise<void> {
-    await queue.client.pexpire(queue.toKey(id), this.resultTtlMs);
+  async expireResults(queue: Queue, ids: readonly string[]): Promise<void> {
+    const pipeline = queue.client.pipeline();
+    for (const id of ids) pipeline.pexpire(queue.toKey(id), this.resultTtlMs);
+    repliesOf(await callBroker(queue.client, 'set result TTLs', () => pipeline.exec()));
   }
 
   private async idsIn(queue: Queue, states: readonly BullJobState[]): Promise<{ id: string; state: BullJobState }[]> {
