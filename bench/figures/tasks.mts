@@ -34,6 +34,7 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
     bare: startChild('bare-bull.mts', environment.env({ QUEUE_PREFIX: prefixes.bare }), ['producer']),
   };
   const runs: Record<string, Record<Side, Run[]>> = {};
+  let bareWorkerRssMb = Number.NaN;
   try {
     await Promise.all(Object.values(producers).map(childReady));
     for (const concurrency of CONCURRENCIES) {
@@ -58,7 +59,10 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
             });
           }
         }
-        if (concurrency === CONCURRENCIES[CONCURRENCIES.length - 1]) memory.set('worker', workers.app.rssMb());
+        if (concurrency === CONCURRENCIES[CONCURRENCIES.length - 1]) {
+          memory.set('worker', workers.app.rssMb());
+          bareWorkerRssMb = workers.bare.rssMb();
+        }
       } finally {
         await Promise.all([workers.app.stop(), workers.bare.stop()]);
       }
@@ -91,5 +95,6 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
       met: ratio >= 0.9,
     });
   }
-  return { rows, data: { tasks: options.tasks, runs, completedRatio: ratios, enqueueRatio: enqueueApp / enqueueBare } };
+  rows.push({ figure: 'memory: RSS of the bare Bull worker after the same load', value: `${round(bareWorkerRssMb, 1)} MB`, target: '(reference)' });
+  return { rows, data: { bareWorkerRssMb, tasks: options.tasks, runs, completedRatio: ratios, enqueueRatio: enqueueApp / enqueueBare } };
 }

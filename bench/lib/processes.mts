@@ -112,10 +112,13 @@ export async function startMain(
   return { child, url: /listening on (http:\/\/[^"]+)/.exec(line)?.[1] };
 }
 
-/** A bench script under bench/children, run by the same Node, with an IPC channel. */
+/**
+ * A bench script under bench/children, run by the same Node with the service's flags (the bare
+ * Bull worker is compared with the service's, memory included), with an IPC channel.
+ */
 export function startChild(script: string, env: Readonly<Record<string, string>>, args: readonly string[] = []): Child {
   const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));
-  return new Child(process.execPath, [path, ...args], env, true);
+  return new Child(process.execPath, [...DEPLOYED_NODE_FLAGS, path, ...args], env, true);
 }
 
 /** Kills every child still running: on the way out after a failure or Ctrl-C. */
