@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import type { LoadedConfig } from './config/config.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
+import { HomeFastPath } from './home/home.fast-path';
 import { echoRequestId, genRequestId } from './logging/request-id';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
@@ -70,6 +71,7 @@ export async function startApplication(
   );
   setUpOpenApi(app);
   app.get(QueueDashboard).mount(fastify);
+  app.get(HomeFastPath).mount(fastify, GLOBAL_PREFIX);
   const { host, port } = loaded.config.http;
   await app.listen(port, host);
   return { app, url: await app.getUrl() };
