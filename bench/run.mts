@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   const context: BenchContext = { environment, options, progress };
   const interrupted = () => {
     killAll();
+    rmSync(LOG_DIRECTORY, { recursive: true, force: true });
     void environment.dispose().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
