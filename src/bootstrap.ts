@@ -10,6 +10,7 @@ import { answerClientError, HttpErrorFilter } from './common/http-error.filter';
 import { jsonBodyParser } from './common/json-body-parser';
 import type { LoadedConfig } from './config/config.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
+import { HomeFastPath } from './home/home.fast-path';
 import { echoRequestId, genRequestId } from './logging/request-id';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
@@ -82,6 +83,7 @@ export async function startApplication(
   );
   setUpOpenApi(app);
   app.get(QueueDashboard).mount(fastify);
+  app.get(HomeFastPath).mount(fastify, GLOBAL_PREFIX);
   const { host, port } = loaded.config.http;
   await app.listen(port, host);
   return { app, url: await app.getUrl() };

@@ -4,13 +4,14 @@ import { AppConfig } from '../config/app-config';
 import { CacheRedis } from './cache-redis';
 import { CacheRedisModule } from './cache-redis.module';
 import { CacheStore, createRedisKeyv } from './cache-store';
+import { CachedRouteHook } from './cached-route.hook';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
 import { ResponseCacheService } from './response-cache.service';
 
 /**
  * The response cache on the cache Redis (`REDIS_URL`), kept apart from the queue's Redis:
  * `@nestjs/cache-manager` over `@keyv/redis`, sharing the one connection of {@link CacheRedis}.
- * Other modules use {@link ResponseCacheService} and {@link HttpCacheInterceptor}.
+ * Other modules use {@link ResponseCacheService}, {@link HttpCacheInterceptor} and {@link CachedRouteHook}.
  */
 @Module({
   imports: [
@@ -21,7 +22,7 @@ import { ResponseCacheService } from './response-cache.service';
       useFactory: (redis: CacheRedis, config: AppConfig) => ({ stores: [createRedisKeyv(redis, config.cache.keyPrefix)] }),
     }),
   ],
-  providers: [CacheStore, ResponseCacheService, HttpCacheInterceptor],
-  exports: [CacheRedisModule, ResponseCacheService, HttpCacheInterceptor],
+  providers: [CacheStore, ResponseCacheService, HttpCacheInterceptor, CachedRouteHook],
+  exports: [CacheRedisModule, ResponseCacheService, HttpCacheInterceptor, CachedRouteHook],
 })
 export class CacheModule {}

@@ -5,7 +5,7 @@ import { lastValueFrom, type Observable, of } from 'rxjs';
 import { AppConfig } from '../config/app-config';
 import { CACHE_RESPONSE_POLICY, type ResponseCachePolicy } from './cache-response.decorator';
 import { ifNoneMatchHits, publicCacheControl } from './http-caching';
-import { ResponseCacheService } from './response-cache.service';
+import { type CacheOutcome, ResponseCacheService } from './response-cache.service';
 
 /**
  * Serves handlers marked with `@CacheResponse()` from the response cache: the stored bytes go out
@@ -25,30 +25,39 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const policy = this.reflector.get<ResponseCachePolicy | undefined>(CACHE_RESPONSE_POLICY, context.getHandler());
     if (!policy || context.getType() !== 'http') return next.handle();
 
-    const { entry, status } = await this.cache.getOrLoad(policy, () => lastValueFrom(next.handle()));
+    const outcome = await this.cache.getOrLoad(policy, () => lastValueFrom(next.handle()));
 
     const http = context.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
-    reply.header('x-cache', status).header('etag', entry.etag).header('cache-control', this.cacheControl(policy));
-    if (ifNoneMatchHits(http.getRequest<FastifyRequest>().headers['if-none-match'], entry.etag)) {
-      reply.status(304);
-      return of(undefined);
-    }
-    // A string body with a JSON content type is sent by Fastify without serializing it again.
-    reply.header('content-type', 'application/json; charset=utf-8');
-    return of(entry.body);
+    const notModified = writeCachedHeaders(reply, http.getRequest<FastifyRequest>(), outcome, cacheControlOf(policy, this.config));
+    return of(notModified ? undefined : outcome.entry.body);
   }
+}
 
-  /**
-   * Clients may reuse the answer for `max-age`, as long again while they revalidate, and as long
-   * as the server keeps the entry if the server fails.
-   */
-  private cacheControl(policy: ResponseCachePolicy): string {
-    const maxAgeSeconds = policy.clientMaxAgeSeconds(this.config);
-    return publicCacheControl({
-      maxAgeSeconds,
-      staleWhileRevalidateSeconds: maxAgeSeconds,
-      staleIfErrorSeconds: Math.floor(policy.ttlMs(this.config) / 1000),
-    });
+/**
+ * Clients may reuse the answer for `max-age`, as long again while they revalidate, and as long
+ * as the server keeps the entry if the server fails.
+ */
+export function cacheControlOf(policy: ResponseCachePolicy, config: AppConfig): string {
+  const maxAgeSeconds = policy.clientMaxAgeSeconds(config);
+  return publicCacheControl({
+    maxAgeSeconds,
+    staleWhileRevalidateSeconds: maxAgeSeconds,
+    staleIfErrorSeconds: Math.floor(policy.ttlMs(config) / 1000),
+  });
+}
+
+/**
+ * Sets the status and headers of a cached answer: `X-Cache`, `ETag`, `Cache-Control`, and either
+ * 304 (true: send no body) or the JSON content type of the stored body (false).
+ */
+export function writeCachedHeaders(reply: FastifyReply, request: FastifyRequest, { entry, status }: CacheOutcome, cacheControl: string): boolean {
+  reply.header('x-cache', status).header('etag', entry.etag).header('cache-control', cacheControl);
+  if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) {
+    reply.status(304);
+    return true;
   }
+  // A string body with a JSON content type is sent by Fastify without serializing it again.
+  reply.header('content-type', 'application/json; charset=utf-8');
+  return false;
 }

@@ -8,14 +8,20 @@ import { CacheResponse } from '../cache/cache-response.decorator';
 import { HttpCacheInterceptor } from '../cache/http-cache.interceptor';
 import { ApiErrors } from '../common/api-errors.decorator';
 
+export const HOME_PATH = 'home';
+export const BANNERS_PATH = 'banners';
+
 @ApiTags('home')
-@Controller('home')
+@Controller(HOME_PATH)
 @UseInterceptors(HttpCacheInterceptor)
 export class HomeController {
   constructor(private readonly bannerService: BannerService) {}
 
-  /** The homepage carousel, answered from the response cache and loaded from MySQL on a miss. */
-  @Get('banners')
+  /**
+   * The homepage carousel, answered from the response cache and loaded from MySQL on a miss.
+   * {@link HomeFastPath} answers it ahead of Nest; this route answers when that lookup fails.
+   */
+  @Get(BANNERS_PATH)
   @CacheResponse(BANNER_LIST_CACHE)
   @ApiCachedResponse({
     type: [HomeBanner],

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
+import type { JobOptions, Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
 import { callBroker } from './broker-call';
 import { TaskQueues } from './queues';
@@ -81,7 +81,7 @@ type JobHash = Record<string, string>;
  * The broker side of the tasks: Bull jobs on their queues, read and changed in Redis. Bull's API
  * covers adding and running jobs; reading a job's state consistently, revoking and expiring results
  * need a few commands on Bull's own keys (its documented layout: `<prefix>:<queue>:<list>` and
- * `<prefix>:<queue>:<job id>`). Callers wait on all but `expireResult`, so those use the fail-fast
+ * `<prefix>:<queue>:<job id>`). Callers wait on all but `expireResults`, so those use the fail-fast
  * queues (see TaskQueues).
  */
 @Injectable()
@@ -97,20 +97,26 @@ export class TasksRepository {
     this.timeoutMs = config.queue.timeoutMs;
   }
 
-  async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number): Promise<void> {
+  /**
+   * @param enqueuedAt the moment `delayMs` counts from. Bull holds the job until its timestamp plus
+   * the delay, and stamps it when the job is built, a little later than the caller's clock read:
+   * passing the caller's moment makes a job with an eta due exactly at the eta.
+   */
+  async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number, enqueuedAt: number): Promise<void> {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
     const queue = this.queues.failFast(task.queue);
-    await callBroker(queue.client, this.timeoutMs, `enqueue task ${id}`, () =>
-      queue.add(task.name, data, {
-        jobId: id,
-        delay: delayMs,
-        attempts: task.attempts,
-        backoff: { type: 'exponential', delay: task.backoffMs },
-        timeout: task.timeoutMs,
-        removeOnComplete: keep,
-        removeOnFail: keep,
-      }),
-    );
+    // Bull reads `timestamp` (lib/job.js), but its typings leave it out.
+    const options: JobOptions & { timestamp: number } = {
+      jobId: id,
+      timestamp: enqueuedAt,
+      delay: delayMs,
+      attempts: task.attempts,
+      backoff: { type: 'exponential', delay: task.backoffMs },
+      timeout: task.timeoutMs,
+      removeOnComplete: keep,
+      removeOnFail: keep,
+    };
+    await callBroker(queue.client, this.timeoutMs, `enqueue task ${id}`, () => queue.add(task.name, data, options));
   }
 
   /** The task with this id on any queue, read in one script so its state is consistent. */
@@ -172,11 +178,13 @@ export class TasksRepository {
   }
 
   /**
-   * Starts the result TTL of a finished job: its hash expires exactly then, even when no other job
-   * finishes (Bull's own age limit only prunes when a later job finishes).
+   * Starts the result TTL of finished jobs, in one round trip: each hash expires exactly then, even
+   * when no other job finishes (Bull's own age limit only prunes when a later job finishes).
    */
-  async expireResult(queue: Queue, id: string): Promise<void> {
-    await queue.client.pexpire(queue.toKey(id), this.resultTtlMs);
+  async expireResults(queue: Queue, ids: readonly string[]): Promise<void> {
+    const pipeline = queue.client.pipeline();
+    for (const id of ids) pipeline.pexpire(queue.toKey(id), this.resultTtlMs);
+    repliesOf(await pipeline.exec());
   }
 
   private async idsIn(queue: Queue, states: readonly BullJobState[]): Promise<{ id: string; state: BullJobState }[]> {

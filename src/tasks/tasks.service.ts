@@ -63,13 +63,14 @@ export class TasksService {
     const { args = [], kwargs = {} } = options;
     const task = this.registry.get(name);
     bindArguments(name, task.params, args, kwargs);
-    const timing = resolveTiming(options, Date.now());
+    const now = Date.now();
+    const timing = resolveTiming(options, now);
     if (options.id !== undefined && !TASK_ID.test(options.id)) {
       throw new AppError('TASK_INVALID_ID', `A task id must be a UUID (got "${options.id}")`, 'invalid');
     }
     const id = options.id ?? randomUUID();
     const eta = timing.eta?.toISOString() ?? null;
-    await this.repository.add(task, id, { args, kwargs, eta }, timing.delayMs);
+    await this.repository.add(task, id, { args, kwargs, eta }, timing.delayMs, now);
     return { id, name, state: 'PENDING', eta };
   }
 

@@ -1,0 +1,45 @@
+/**
+ * The baseline: plain Bull, no Nest, with the application's queue settings and job options
+ * (src/tasks/tasks.module.ts, tasks.repository.ts, the task defaults). `worker <concurrency>`
+ * runs add tasks; `producer` enqueues them on request.
+ */
+import { randomUUID } from 'node:crypto';
+import Queue from 'bull';
+import { serveRequests } from '../lib/ipc.mts';
+import { enqueueAll, type ProduceRequest } from './produce.mts';
+
+const [mode, concurrency] = process.argv.slice(2);
+const url = new URL(process.env.QUEUE_REDIS_URL ?? '');
+const LOCK_MS = 30_000;
+const KEEP = { age: 86_400, count: 10_000 };
+
+const queue = new Queue('default', {
+  redis: { host: url.hostname, port: Number(url.port), db: Number(url.pathname.slice(1) || 0) },
+  prefix: process.env.QUEUE_PREFIX,
+  settings: { lockDuration: LOCK_MS, lockRenewTime: LOCK_MS / 2, stalledInterval: LOCK_MS, maxStalledCount: 2 },
+});
+
+if (mode === 'worker') {
+  void queue.process('*', Number(concurrency), async (job) => (job.data.args[0] as number) + (job.data.args[1] as number));
+}
+
+serveRequests(async (body) => {
+  const { count } = body as ProduceRequest;
+  return enqueueAll(count, async (index) => {
+    const id = randomUUID();
+    await queue.add(
+      'add',
+      { args: [index, 1], kwargs: {}, eta: null },
+      {
+        jobId: id,
+        delay: 0,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 1_000 },
+        timeout: 60_000,
+        removeOnComplete: KEEP,
+        removeOnFail: KEEP,
+      },
+    );
+    return id;
+  });
+});

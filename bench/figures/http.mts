@@ -1,0 +1,119 @@
+import { request as httpRequest } from 'node:http';
+import autocannon from 'autocannon';
+import type { BenchContext } from '../lib/context.mts';
+import { childReady, request } from '../lib/ipc.mts';
+import { type Child, startChild, startMain } from '../lib/processes.mts';
+import type { FigureResult } from '../lib/report.mts';
+import { median, round } from '../lib/stats.mts';
+import type { CeilingResponse } from '../children/ceiling-server.mts';
+
+const PATH = '/api/home/banners';
+const WARM_UP_SECONDS = 3;
+/** Headers Node's http server adds by itself, to the api's answers as to the ceiling's. */
+const SET_BY_NODE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+interface Load {
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  /** CPU time of the server per request, in µs. */
+  readonly cpuUs: number;
+}
+
+/** One whole response as it came over the wire: status, headers (in order) and body. */
+function fetchRaw(url: string): Promise<CeilingResponse> {
+  return new Promise((resolve, reject) => {
+    httpRequest(`${url}${PATH}`, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (let i = 0; i < response.rawHeaders.length; i += 2) {
+          const name = response.rawHeaders[i];
+          if (!SET_BY_NODE.has(name.toLowerCase())) headers[name] = response.rawHeaders[i + 1];
+        }
+        resolve({ status: response.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString() });
+      });
+      response.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+async function load(server: Child, url: string, connections: number, seconds: number): Promise<Load> {
+  const cpuBefore = server.cpuMs();
+  const result = await autocannon({ url: `${url}${PATH}`, connections, duration: seconds });
+  return {
+    cpuUs: ((server.cpuMs() - cpuBefore) * 1000) / result.requests.total,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/**
+ * Cached `GET /api/home/banners` against its ceiling (a bare `node:http` server sending the same
+ * bytes) and against the uncached path (the cache Redis unreachable, so every answer comes from
+ * MySQL). The repetitions interleave the three, so that the machine's noise falls on all of them.
+ */
+export async function httpFigure({ environment, options, progress }: BenchContext, memory: Map<string, number>): Promise<FigureResult> {
+  const cached = await startMain('api', environment.env(), options.nodeArgs);
+  const deadRedis = 'redis://127.0.0.1:1/0';
+  const uncached = await startMain('api', environment.env({ REDIS_URL: deadRedis }), options.nodeArgs);
+  const ceiling = startChild('ceiling-server.mts', {});
+  try {
+    await childReady(ceiling);
+    await fetchRaw(cached.url!);
+    const response = await fetchRaw(cached.url!);
+    if (response.headers['x-cache'] !== 'HIT') throw new Error(`The cached api answered X-Cache: ${response.headers['x-cache']}`);
+    const { url: ceilingUrl } = await request<{ url: string }>(ceiling, response);
+    const targets = {
+      ceiling: { server: ceiling, url: ceilingUrl },
+      cached: { server: cached.child, url: cached.url! },
+      uncached: { server: uncached.child, url: uncached.url! },
+    } as const;
+
+    for (const [name, { server, url }] of Object.entries(targets)) {
+      progress.step(`http: warming up ${name}`);
+      await load(server, url, options.connections, WARM_UP_SECONDS);
+    }
+    const reps: Record<keyof typeof targets, Load[]> = { ceiling: [], cached: [], uncached: [] };
+    for (let rep = 1; rep <= options.reps; rep++) {
+      for (const name of Object.keys(targets) as (keyof typeof targets)[]) {
+        progress.step(`http: ${name}, rep ${rep}/${options.reps}, ${options.durationSeconds} s`);
+        reps[name].push(await load(targets[name].server, targets[name].url, options.connections, options.durationSeconds));
+      }
+    }
+    memory.set('api', cached.child.rssMb());
+
+    const m = (name: keyof typeof targets, field: keyof Load) => median(reps[name].map((run) => run[field]));
+    const ratio = m('cached', 'requestsPerSecond') / m('ceiling', 'requestsPerSecond');
+    const errors = Object.values(reps).flat().reduce((sum, run) => sum + run.errors, 0);
+    const latency = (name: keyof typeof targets) => `p50 ${m(name, 'p50')} ms, p99 ${m(name, 'p99')} ms, ${Math.round(m(name, 'cpuUs'))} µs CPU/req`;
+    const cpuRatio = m('ceiling', 'cpuUs') / m('cached', 'cpuUs');
+    return {
+      rows: [
+        {
+          figure: 'cached `GET /api/home/banners`',
+          value: `${Math.round(m('cached', 'requestsPerSecond'))} req/s, ${latency('cached')}`,
+          target: '',
+        },
+        { figure: 'ceiling: bare `node:http`, same bytes', value: `${Math.round(m('ceiling', 'requestsPerSecond'))} req/s, ${latency('ceiling')}`, target: '(reference)' },
+        { figure: 'cached ÷ ceiling, req/s', value: `${round(ratio * 100, 1)} %`, target: '≥ 70 %', met: ratio >= 0.7 },
+        { figure: 'ceiling ÷ cached, CPU per request (less noisy)', value: `${round(cpuRatio * 100, 1)} %`, target: '(reported)' },
+        {
+          figure: 'uncached (cache Redis down, `BYPASS`)',
+          value: `${Math.round(m('uncached', 'requestsPerSecond'))} req/s, ${latency('uncached')}`,
+          target: '(reported)',
+        },
+        ...(errors > 0 ? [{ figure: 'http errors, timeouts, non-2xx', value: String(errors), target: '0', met: false }] : []),
+      ],
+      data: { connections: options.connections, durationSeconds: options.durationSeconds, response, reps, cachedToCeiling: ratio, cpuCeilingToCached: cpuRatio },
+    };
+  } finally {
+    await Promise.all([cached.child.stop(), uncached.child.stop(), ceiling.stop()]);
+  }
+}

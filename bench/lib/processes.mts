@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** Every child the bench started: stopped on the way out, whatever the way (see killAll). */
+const children = new Set<ChildProcess>();
+
+/** A TCP port on 127.0.0.1 that is free right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** Where the children write their output: files, as a deployed service would, so that reading it costs the bench nothing. */
+export const LOG_DIRECTORY = mkdtempSync(join(tmpdir(), 'banner-tasks-bench-'));
+
+let logCount = 0;
+
+/** A child process whose output goes to a log file under {@link LOG_DIRECTORY}. */
+export class Child {
+  readonly process: ChildProcess;
+  readonly logPath: string;
+
+  constructor(command: string, args: readonly string[], env: Readonly<Record<string, string>>, ipc = false) {
+    this.logPath = join(LOG_DIRECTORY, `${++logCount}-${basename(args.find((arg) => !arg.startsWith('-')) ?? command)}.log`);
+    const log = openSync(this.logPath, 'w');
+    this.process = spawn(command, args, {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', log, log, ...(ipc ? (['ipc'] as const) : [])],
+    });
+    closeSync(log);
+    children.add(this.process);
+    this.process.once('exit', () => children.delete(this.process));
+  }
+
+  /** Resolves with the first line of the log that matches; fails if the child exits first. */
+  async waitForLine(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const output = readFileSync(this.logPath, 'utf8');
+      const line = output.split('\n').find((candidate) => pattern.test(candidate));
+      if (line) return line;
+      const exited = this.process.exitCode ?? this.process.signalCode;
+      if (exited !== null || Date.now() > deadline) {
+        throw new Error(`No line matched ${pattern} (${exited === null ? 'timed out' : `exited: ${exited}`}):\n${output.slice(-4000)}`);
+      }
+      await sleep(50);
+    }
+  }
+
+  get pid(): number {
+    return this.process.pid ?? -1;
+  }
+
+  /** Resident memory in MB, from /proc (VmRSS). */
+  rssMb(): number {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  }
+
+  /**
+   * CPU time used so far (user + system, in ms, from /proc): unlike throughput, what a request
+   * costs barely moves when other processes take the cores.
+   */
+  cpuMs(): number {
+    const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime (fields 14 and 15 of the file) in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
+  async stop(graceMs = 15_000): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    const exited = once(this.process, 'exit');
+    this.process.kill('SIGTERM');
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** The Node flags of the image's `ENTRYPOINT ["node", …flags, "dist/main"]`: the bench runs the service as deployed. */
+function deployedNodeFlags(): string[] {
+  const dockerfile = readFileSync(fileURLToPath(new URL('../../Dockerfile', import.meta.url)), 'utf8');
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile);
+  if (!entrypoint) throw new Error('The Dockerfile has no ENTRYPOINT ["node", …] line');
+  const command = JSON.parse(entrypoint[1]) as string[];
+  return command.slice(1, command.indexOf('dist/main'));
+}
+
+const DEPLOYED_NODE_FLAGS = deployedNodeFlags();
+
+/** `node dist/main --role=…`, resolved once it logs "Ready" (with its URL when it serves HTTP). */
+export async function startMain(
+  role: string,
+  env: Readonly<Record<string, string>>,
+  nodeArgs: readonly string[] = [],
+): Promise<{ child: Child; url?: string }> {
+  const child = new Child(process.execPath, [...DEPLOYED_NODE_FLAGS, ...nodeArgs, MAIN, `--role=${role}`], env);
+  const line = await child.waitForLine(/"msg":"Ready/);
+  return { child, url: /listening on (http:\/\/[^"]+)/.exec(line)?.[1] };
+}
+
+/**
+ * A bench script under bench/children, run by the same Node with the service's flags (the bare
+ * Bull worker is compared with the service's, memory included), with an IPC channel.
+ */
+export function startChild(script: string, env: Readonly<Record<string, string>>, args: readonly string[] = []): Child {
+  const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));
+  return new Child(process.execPath, [...DEPLOYED_NODE_FLAGS, path, ...args], env, true);
+}
+
+/** Kills every child still running: on the way out after a failure or Ctrl-C. */
+export function killAll(): void {
+  for (const child of children) child.kill('SIGKILL');
+}
