@@ -56,12 +56,13 @@ export async function startApplication(
   // One filter answers every error, also those Fastify and Node's HTTP parser raise before Nest
   // sees the request.
   const errorFilter = new HttpErrorFilter();
+  const answerError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => errorFilter.answer(error, request, reply);
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
     new FastifyAdapter({
       return503OnClosing: true,
       genReqId: genRequestId,
-      frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => errorFilter.answer(error, request, reply),
+      frameworkErrors: answerError,
       clientErrorHandler: answerClientError,
     }),
     options,
@@ -83,7 +84,7 @@ export async function startApplication(
   );
   setUpOpenApi(app);
   app.get(QueueDashboard).mount(fastify);
-  app.get(HomeFastPath).mount(fastify, GLOBAL_PREFIX);
+  app.get(HomeFastPath).mount(fastify, GLOBAL_PREFIX, answerError);
   const { host, port } = loaded.config.http;
   await app.listen(port, host);
   return { app, url: await app.getUrl() };

@@ -61,7 +61,7 @@ export class EvictionPolicyCheck implements OnApplicationBootstrap {
   }
 
   private async check(): Promise<void> {
-    const client = this.queues.get(QUEUES.default).client as Redis | Cluster;
+    const client = this.queues.failFast(QUEUES.default).client as Redis | Cluster;
     let policies: NodePolicy[];
     try {
       policies = await callBroker(client as Redis, this.config.queue.timeoutMs, 'read maxmemory-policy', () => readPolicies(client));
