@@ -73,7 +73,7 @@ if ARGV[6] ~= '1' or now - since < ttl then return {lapsed, {}, {}} end
 
 local dead, found = {}, false
 for _, token in ipairs(rcall('SMEMBERS', KEYS[1])) do
-  if token ~= own and rcall('EXISTS', prefix .. 'heartbeat:' .. token) == 0 then
+  if rcall('EXISTS', prefix .. 'heartbeat:' .. token) == 0 then
     dead[token] = true
     found = true
     rcall('SREM', KEYS[1], token)

@@ -13,9 +13,11 @@ import type { HeartbeatCommand, HeartbeatThreadData } from './heartbeat.thread';
 
 /**
  * The thread's file beside this one: `.js` in the build, `.ts` when the e2e tests boot a worker
- * from the sources (Node 24 runs it by stripping the types).
+ * from the sources. Node 24 runs the latter by stripping the types, as an ES module (the package
+ * declares no module type), which it would warn about once per thread.
  */
 const THREAD_FILE = join(__dirname, `heartbeat.thread${extname(__filename)}`);
+const THREAD_EXEC_ARGV = extname(__filename) === '.ts' ? ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'] : undefined;
 
 /** How long a stopping worker waits for its heartbeat to end cleanly before ending the thread. */
 const STOP_TIMEOUT_MS = 2_000;
@@ -57,7 +59,7 @@ export class WorkerHeartbeat implements OnModuleInit, BeforeApplicationShutdown,
       timings: { ttlMs: heartbeatTtlMs, maxGapMs: 2 * intervalMs, maxStalledCount: MAX_STALLED_COUNT },
       intervalMs,
     };
-    this.thread = new Worker(THREAD_FILE, { workerData, name: 'heartbeat' });
+    this.thread = new Worker(THREAD_FILE, { workerData, name: 'heartbeat', execArgv: THREAD_EXEC_ARGV });
     this.thread.on('message', (report: HeartbeatReport) => this.log(report));
     this.thread.on('error', (error) =>
       this.logger.error({ err: error }, 'The heartbeat stopped: other workers will take this one for dead and run its tasks again'),
