@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TasksModule } from '../tasks.module';
+import { BlockTask } from './block.task';
 import { FailTask } from './fail.task';
 import { FlakyTask } from './flaky.task';
 import { GateTask } from './gate.task';
@@ -14,6 +15,6 @@ import { SleepTask } from './sleep.task';
  */
 @Module({
   imports: [TasksModule],
-  providers: [FailTask, FlakyTask, GateTask, SleepTask],
+  providers: [BlockTask, FailTask, FlakyTask, GateTask, SleepTask],
 })
 export class TestingTasksModule {}
