@@ -29,7 +29,9 @@ function connect({ redis, cluster }: HeartbeatThreadData): Redis | Cluster {
     username,
     password,
     retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
-    maxRetriesPerRequest: null,
+    // A beat Redis cannot take fails after one reconnection attempt and is reported; the next
+    // interval sends a new one, instead of a queue of stale beats piling up meanwhile.
+    maxRetriesPerRequest: 1,
   };
   if (cluster) return new Cluster([{ host, port }], { redisOptions: options, clusterRetryStrategy: options.retryStrategy });
   return new Redis({ ...options, host, port, db });
