@@ -141,6 +141,10 @@ describe('a killed worker’s tasks run again within seconds; a blocked event lo
     expect(heldIds.map((id) => ({ stalls: events.stalls.get(id), completions: events.completionsOf(id).length }))).toEqual(
       heldIds.map(() => ({ stalls: 1, completions: 1 })),
     );
+    // Logged by the reaping worker's heartbeat: Bull's own stalled check cannot have returned
+    // them, their 180 s locks were still valid.
+    const returned = logRecords(survivors).filter((record) => record.msg === 'Task stalled, it runs again' && record.context === 'WorkerHeartbeat');
+    expect(returned.map((record) => record.taskId).sort()).toEqual([...heldIds].sort());
     expect(recoveryMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
   });
 
