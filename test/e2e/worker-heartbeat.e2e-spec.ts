@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Bull, { type Job, type Queue } from 'bull';
 import Redis from 'ioredis';
 import { type BeatOutcome, HeartbeatStore, type HeartbeatTarget } from '../../src/tasks/heartbeat/heartbeat.store';
+import { QUEUES, TaskQueues } from '../../src/tasks/queues';
 import { pollUntil } from '../support/poll';
+import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 const MAX_STALLED_COUNT = 2;
@@ -154,6 +156,26 @@ describe('worker heartbeats (e2e, real Redis and Bull)', () => {
 
     expect(outcome).toEqual({ lapsed: false, requeued: [], failing: [job.id] });
     expect(await survivor.queue.getJob(job.id)).toMatchObject({ failedReason: 'job stalled more than allowable limit' });
+  });
+
+  it('beats from a thread of the worker role, with its queue’s lock token, and ends the heartbeat on close', async () => {
+    queueName = QUEUES.default;
+    const sut = await startTestApp('worker', { ...environment.env, LOG_LEVEL: 'error' });
+    const token = (sut.app.get(TaskQueues).get(QUEUES.default) as Queue & { token: string }).token;
+    try {
+      const beat = await pollUntil(
+        () => redis.get(keyOf(`heartbeat:${token}`)),
+        (value) => value !== null,
+        'the worker’s first beat',
+      );
+      expect(beat).toMatch(/^\d+:\d+$/);
+      expect(await redis.smembers(keyOf('heartbeats'))).toEqual([token]);
+    } finally {
+      await sut.close();
+    }
+
+    expect(await redis.exists(keyOf(`heartbeat:${token}`))).toBe(0);
+    expect(await redis.smembers(keyOf('heartbeats'))).toEqual([token]);
   });
 
   it('tells a worker that its own heartbeat had expired', async () => {
