@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Bull, { type Job, type Queue } from 'bull';
-import Redis from 'ioredis';
+import Redis, { type Cluster } from 'ioredis';
 import { type BeatOutcome, HeartbeatStore, type HeartbeatTarget } from '../../src/tasks/heartbeat/heartbeat.store';
+import { QueueClusterClients } from '../../src/tasks/queue-cluster';
 import { QUEUES, TaskQueues } from '../../src/tasks/queues';
 import { pollUntil } from '../support/poll';
+import { TestRedisCluster } from '../support/redis-cluster';
 import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -186,5 +188,51 @@ describe('worker heartbeats (e2e, real Redis and Bull)', () => {
 
     expect(await store.beat(late.target, true)).toMatchObject({ lapsed: true });
     expect(await store.beat(late.target, true)).toMatchObject({ lapsed: false });
+  });
+});
+
+describe('worker heartbeats on a Redis Cluster (e2e, three masters)', () => {
+  let cluster: TestRedisCluster;
+  let clients: QueueClusterClients;
+  let redis: Cluster;
+  const queues: Queue[] = [];
+  // Hash-tagged as QUEUE_PREFIX is on a cluster: Bull's keys and the heartbeats share one slot.
+  const prefix = `{e2e-heartbeat-${randomUUID()}}`;
+
+  beforeAll(async () => {
+    cluster = await TestRedisCluster.start();
+    const [port] = cluster.ports;
+    clients = new QueueClusterClients({ url: cluster.url(), host: '127.0.0.1', port, db: 0 });
+    redis = clients.create('client');
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(queues.map((queue) => queue.close()));
+    await clients?.close();
+    await cluster?.stop();
+  });
+
+  it('returns a dead worker’s running job from the queue’s slot, and another worker runs it', async () => {
+    const [dead, survivor] = [0, 1].map(() => {
+      const queue = new Bull(QUEUES.default, { prefix, createClient: (type) => clients.create(type) });
+      queues.push(queue);
+      return { queue, target: { queue: QUEUES.default, keyPrefix: queue.toKey(''), token: (queue as Queue & { token: string }).token } };
+    });
+    const store = new HeartbeatStore(redis, { ttlMs: TTL_MS, maxGapMs: MAX_GAP_MS, maxStalledCount: MAX_STALLED_COUNT });
+    const id = randomUUID();
+    await dead.queue.add('x', {}, { jobId: id });
+    expect(((await dead.queue.getNextJob()) as Job).id).toBe(id);
+    await store.beat(dead.target, true);
+    await store.forget(dead.target);
+
+    const outcome = await pollUntil(
+      () => store.beat(survivor.target, true),
+      (beat: BeatOutcome) => beat.requeued.length > 0,
+      'a beat that returns the job of the dead worker',
+      { timeoutMs: 10_000, intervalMs: BEAT_EVERY_MS },
+    );
+
+    expect(outcome).toEqual({ lapsed: false, requeued: [id], failing: [] });
+    expect(((await survivor.queue.getNextJob()) as Job).id).toBe(id);
   });
 });
