@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { runSeed } from '../../src/database/seed';
+import { runSeed } from '../../src/seed';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { freePort } from '../support/free-port';
 import { pollUntil } from '../support/poll';
