@@ -11,7 +11,7 @@ import { MetricsModule } from './metrics/metrics.module';
 class SeedModule {}
 
 /** `--if-empty`: what `npm start` runs before the service, so a fresh database shows the demo. */
-export const IF_EMPTY_FLAG = '--if-empty';
+const IF_EMPTY_FLAG = '--if-empty';
 
 export interface SeedOptions {
   /** Insert only when the banners table has no row at all. @defaultValue false */
