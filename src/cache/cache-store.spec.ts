@@ -159,6 +159,12 @@ describe('CacheStore', () => {
       expect(client.get).toHaveBeenCalledTimes(2);
     });
 
+    it('fails a write whose announcement Redis refuses, so that the writer tries again', async () => {
+      client.publish.mockRejectedValueOnce(new Error('READONLY'));
+
+      await expect(sut.write('banner_list', toCachedResponse([]), 60_000)).rejects.toThrow(CacheUnavailableError);
+    });
+
     it('drops the copy when another process announces a change', async () => {
       client.get.mockResolvedValue(await stored());
       await sut.read('banner_list');
