@@ -24,7 +24,8 @@ const WORKER_TO_BARE = 1.15;
  * Resident memory of each role, started as `node dist/main --role=…` with no Node flags (as users
  * run it) and then with the Docker image's: idle 15 s after "Ready", and after the bench's load —
  * the api after the cached load and `--tasks` enqueues over HTTP, the worker (concurrency 16) after
- * running those tasks, the beat after `--beat-seconds` of a 1 s entry. A bare Bull worker with the
+ * running those tasks, a second beat after at least `--beat-seconds` of a 1 s entry (the idle one
+ * runs the default schedule). A bare Bull worker with the
  * same flags runs the same number of tasks, as the worker's reference.
  */
 export async function memoryFigure({ environment, options, progress }: BenchContext): Promise<FigureResult> {
@@ -39,19 +40,24 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
       await broker.flushdb();
       const children: Child[] = [];
       try {
-        const [api, worker, beat] = await Promise.all(
-          (['api', 'worker', 'beat'] as const).map((role) => startMain(role, env, options.nodeArgs, flags)),
-        );
+        // The idle beat runs the default schedule; the loaded one also a 1 s entry from its start.
+        const [api, worker, idleBeat, beat] = await Promise.all([
+          startMain('api', env, options.nodeArgs, flags),
+          startMain('worker', env, options.nodeArgs, flags),
+          startMain('beat', { ...env, BEAT_SCHEDULE: '' }, options.nodeArgs, flags),
+          startMain('beat', env, options.nodeArgs, flags),
+        ]);
         const beatStartedAt = Date.now();
         const bareWorker = startChild('bare-bull.mts', bareEnv, ['worker', String(CONCURRENCY)], flags);
         const bareProducer = startChild('bare-bull.mts', bareEnv, ['producer'], flags);
-        children.push(api.child, worker.child, beat.child, bareWorker, bareProducer);
+        children.push(api.child, worker.child, idleBeat.child, beat.child, bareWorker, bareProducer);
         await Promise.all([childReady(bareWorker), childReady(bareProducer)]);
         const processes = { api: api.child, worker: worker.child, beat: beat.child, bareWorker };
 
         progress.step(`memory (${flags} Node flags): idle for ${IDLE_MS / 1000} s`);
         await sleep(IDLE_MS);
         const idle = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.rssMb()]));
+        idle.beat = idleBeat.child.rssMb();
 
         progress.step(`memory (${flags} Node flags): cached load, then ${options.tasks} tasks over HTTP and to bare Bull`);
         await load(api.child, api.url!, options.connections, options.durationSeconds);
