@@ -104,6 +104,26 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
       expect(await home(second)).toEqual({ xCache: 'HIT', names: ['cached'] });
     });
 
+    it('answer from the copy with the bytes, ETag and 304 of the shared entry', async () => {
+      await rows.insert({ name: 'cached', info: 'Ä' });
+      await warm(first);
+      const fromRedis = await fetch(`${second}/api/home/banners`);
+      const expected = { body: await fromRedis.text(), etag: fromRedis.headers.get('etag'), cacheControl: fromRedis.headers.get('cache-control') };
+
+      await redis.del(entryKey);
+      const fromCopy = await fetch(`${second}/api/home/banners`);
+      const notModified = await fetch(`${second}/api/home/banners`, { headers: { 'if-none-match': expected.etag! } });
+
+      expect(fromRedis.headers.get('x-cache')).toBe('HIT');
+      expect(fromCopy.headers.get('x-cache')).toBe('HIT');
+      expect({ body: await fromCopy.text(), etag: fromCopy.headers.get('etag'), cacheControl: fromCopy.headers.get('cache-control') }).toEqual(expected);
+      expect(fromCopy.headers.get('content-type')).toBe(fromRedis.headers.get('content-type'));
+      expect(notModified.status).toBe(304);
+      expect(notModified.headers.get('x-cache')).toBe('HIT');
+      expect(await notModified.text()).toBe('');
+      expect(notModified.headers.get('etag')).toBe(expected.etag);
+    });
+
     it('a banner changed through the admin API: once one api shows it, the other does at once', async () => {
       const id = await rows.insert({ name: 'before' });
       await warm(first);
