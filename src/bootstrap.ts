@@ -3,7 +3,7 @@ import { type INestApplicationContext, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { answerClientError, HttpErrorFilter } from './common/http-error.filter';
@@ -11,6 +11,7 @@ import { jsonBodyParser } from './common/json-body-parser';
 import type { LoadedConfig } from './config/config.module';
 import { QueueDashboard } from './dashboard/queue-dashboard';
 import { HomeFastPath } from './home/home.fast-path';
+import { logAccess } from './logging/access-log';
 import { echoRequestId, genRequestId } from './logging/request-id';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
@@ -71,6 +72,7 @@ export async function startApplication(
   // Bodies keep Fastify's limit of 1 MiB (413 beyond); JSON ones also a nesting limit.
   app.useBodyParser('application/json', {}, jsonBodyParser(fastify));
   echoRequestId(fastify);
+  logAccess(fastify, logger, await app.resolve(PinoLogger));
   instrumentHttp(fastify, app.get(MetricsService));
   app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix(GLOBAL_PREFIX, { exclude: [METRICS_PATH] });

@@ -1,6 +1,7 @@
 import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { CacheInvalidations } from './cache-invalidations';
 import { CacheRedis } from './cache-redis';
 import { CacheRedisModule } from './cache-redis.module';
 import { CacheStore, createRedisKeyv } from './cache-store';
@@ -10,7 +11,8 @@ import { ResponseCacheService } from './response-cache.service';
 
 /**
  * The response cache on the cache Redis (`REDIS_URL`), kept apart from the queue's Redis:
- * `@nestjs/cache-manager` over `@keyv/redis`, sharing the one connection of {@link CacheRedis}.
+ * `@nestjs/cache-manager` over `@keyv/redis`, sharing the one connection of {@link CacheRedis},
+ * with a short-lived copy in each process kept coherent over pub/sub ({@link CacheInvalidations}).
  * Other modules use {@link ResponseCacheService}, {@link HttpCacheInterceptor} and {@link CachedRouteHook}.
  */
 @Module({
@@ -22,7 +24,7 @@ import { ResponseCacheService } from './response-cache.service';
       useFactory: (redis: CacheRedis, config: AppConfig) => ({ stores: [createRedisKeyv(redis, config.cache.keyPrefix)] }),
     }),
   ],
-  providers: [CacheStore, ResponseCacheService, HttpCacheInterceptor, CachedRouteHook],
+  providers: [CacheInvalidations, CacheStore, ResponseCacheService, HttpCacheInterceptor, CachedRouteHook],
   exports: [CacheRedisModule, ResponseCacheService, HttpCacheInterceptor, CachedRouteHook],
 })
 export class CacheModule {}
