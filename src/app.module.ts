@@ -12,10 +12,10 @@ import { HomeModule } from './home/home.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import type { Role } from './roles';
-import { EvictionPolicyCheckModule } from './tasks/eviction-policy-check.module';
+import { EvictionPolicyCheckModule } from './tasks/runtime/eviction-policy-check.module';
 import { TasksModule } from './tasks/tasks.module';
-import { TasksAdminModule } from './tasks/tasks-admin.module';
-import { TasksWorkerModule } from './tasks/tasks-worker.module';
+import { TasksAdminModule } from './tasks/admin/tasks-admin.module';
+import { TasksWorkerModule } from './tasks/runtime/tasks-worker.module';
 import { TestingTasksModule } from './tasks/testing/testing-tasks.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Task, type TaskHandler } from '../tasks/task.decorator';
+import { Task, type TaskHandler } from '../tasks/runtime/task.decorator';
 import { BannerCacheService, UPDATE_BANNER_LIST_TASK } from './banner-cache.service';
 
 /**

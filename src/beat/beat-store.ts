@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
-import { callBroker } from '../tasks/broker-call';
-import { QUEUES, TaskQueues } from '../tasks/queues';
+import { callBroker } from '../tasks/runtime/broker-call';
+import { QUEUES, TaskQueues } from '../tasks/runtime/queues';
 
 /**
  * Moves an entry's claimed tick forward and says whether this call did it: of several beats

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkBasicCredentials } from '../auth/basic-credentials';
 import type { ErrorBody } from '../common/error-body.response';
 import { AppConfig } from '../config/app-config';
-import { TaskQueues } from '../tasks/queues';
+import { TaskQueues } from '../tasks/runtime/queues';
 
 /** Outside the `/api` prefix: a page for people, not part of the REST API. */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';

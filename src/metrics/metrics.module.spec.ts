@@ -5,7 +5,7 @@ import { MetricsController } from './metrics.controller';
 import { MetricsModule } from './metrics.module';
 import { MetricsServer } from './metrics.server';
 import { MetricsService } from './metrics.service';
-import { QueueDepthCollector } from './queue-depth.collector';
+import { QueueDepthCollector } from '../tasks/runtime/queue-depth.collector';
 
 describe('MetricsModule.forRoles', () => {
   const compose = (roles: Role[], env: Record<string, string> = {}) =>

@@ -5,7 +5,7 @@ import { TasksModule } from '../tasks/tasks.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsServer } from './metrics.server';
 import { MetricsService } from './metrics.service';
-import { QueueDepthCollector } from './queue-depth.collector';
+import { QueueDepthCollector } from '../tasks/runtime/queue-depth.collector';
 
 /**
  * Prometheus metrics. Global, because the cache, the tasks and the beat all report to

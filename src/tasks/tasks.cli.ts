@@ -1,6 +1,6 @@
 import type { EnqueueCommand, ResultCommand } from '../command-line';
 import { AppError } from '../common/app-error';
-import type { TaskState } from './task-status';
+import type { TaskState } from './runtime/task-status';
 import type { TasksService } from './tasks.service';
 
 /** Exit statuses of `enqueue` and `result`, for scripts. */

@@ -3,13 +3,13 @@ import { Module } from '@nestjs/common';
 import Bull, { type Queue, type QueueOptions } from 'bull';
 import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { type BullClientType, QueueClusterClients, QueueClusterModule } from './queue-cluster';
-import { ALL_QUEUES, TaskQueues } from './queues';
+import { type BullClientType, QueueClusterClients, QueueClusterModule } from './runtime/queue-cluster';
+import { ALL_QUEUES, TaskQueues } from './runtime/queues';
 import { AddTask } from './seed/add.task';
 import { LowTask } from './seed/low.task';
 import { TestTask } from './seed/test-task.task';
-import { TaskRegistry } from './task.registry';
-import { TasksRepository } from './tasks.repository';
+import { TaskRegistry } from './runtime/task.registry';
+import { TasksRepository } from './runtime/tasks.repository';
 import { TasksService } from './tasks.service';
 
 /**

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import type { EnqueuedTask } from './dto/enqueued-task.response';
-import type { TaskStatus } from './dto/task-status.response';
-import { TaskQueues } from './queues';
-import { bindArguments, type TaskKwargs } from './task-arguments';
-import { resolveTiming, type TaskTiming } from './task-schedule';
-import { type TaskState, toTaskStatus } from './task-status';
-import { TaskRegistry } from './task.registry';
-import { TasksRepository } from './tasks.repository';
+import type { EnqueuedTask } from './admin/dto/enqueued-task.response';
+import type { TaskStatus } from './admin/dto/task-status.response';
+import { TaskQueues } from './runtime/queues';
+import { bindArguments, type TaskKwargs } from './runtime/task-arguments';
+import { resolveTiming, type TaskTiming } from './runtime/task-timing';
+import { type TaskState, toTaskStatus } from './runtime/task-status';
+import { TaskRegistry } from './runtime/task.registry';
+import { TasksRepository } from './runtime/tasks.repository';
 
 /** Celery's `apply_async` options. */
 export interface ApplyOptions extends TaskTiming {

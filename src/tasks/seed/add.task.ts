@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Task, type TaskHandler } from '../task.decorator';
+import { Task, type TaskHandler } from '../runtime/task.decorator';
 
 export const ADD_TASK = 'add';
 

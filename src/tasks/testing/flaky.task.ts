@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Task, type TaskContext, type TaskHandler } from '../task.decorator';
+import { Task, type TaskContext, type TaskHandler } from '../runtime/task.decorator';
 
 export const FLAKY_TASK = 'testing.flaky';
 

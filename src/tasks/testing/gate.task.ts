@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
-import { QUEUES, TaskQueues } from '../queues';
-import { Task, type TaskContext, type TaskHandler } from '../task.decorator';
+import { QUEUES, TaskQueues } from '../runtime/queues';
+import { Task, type TaskContext, type TaskHandler } from '../runtime/task.decorator';
 
 export const GATE_TASK = 'testing.gate';
 

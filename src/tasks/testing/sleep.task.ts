@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { Task, type TaskHandler } from '../task.decorator';
+import { Task, type TaskHandler } from '../runtime/task.decorator';
 
 export const SLEEP_TASK = 'testing.sleep';
 

@@ -1,6 +1,6 @@
-import { ApiJsonArray, ApiJsonValue } from '../../common/api-json.decorator';
-import type { TaskKwargs } from '../task-arguments';
-import type { TaskState } from '../task-status';
+import { ApiJsonArray, ApiJsonValue } from '../../../common/api-json.decorator';
+import type { TaskKwargs } from '../../runtime/task-arguments';
+import type { TaskState } from '../../runtime/task-status';
 
 /** The status of a task, as `GET /api/admin/tasks/{id}` and `result <id>` report it. */
 export class TaskStatus {

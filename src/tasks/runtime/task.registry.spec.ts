@@ -57,7 +57,7 @@ describe('buildRegistry', () => {
 
   it.each<[string, TaskDeclaration, string]>([
     ['no run method', declare({}, NoRun), 'Task "add" (class NoRun): the class has no run(args, context) method: implement TaskHandler'],
-    ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default (src/tasks/queues.ts)'],
+    ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default (src/tasks/runtime/queues.ts)'],
     ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
     ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
     ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],

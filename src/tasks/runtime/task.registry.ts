@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/app-error';
-import { AppConfig } from '../config/app-config';
+import { AppError } from '../../common/app-error';
+import { AppConfig } from '../../config/app-config';
 import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
 import { declaredTasks, type TaskDeclaration, type TaskParam } from './task.decorator';
 
@@ -35,7 +35,7 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
     problems.push('the class has no run(args, context) method: implement TaskHandler');
   }
   if (options.queue !== undefined && !isQueueName(options.queue)) {
-    problems.push(`queue "${options.queue}" is unknown: use one of ${ALL_QUEUES.join(', ')} (src/tasks/queues.ts)`);
+    problems.push(`queue "${options.queue}" is unknown: use one of ${ALL_QUEUES.join(', ')} (src/tasks/runtime/queues.ts)`);
   }
   const isCount = (value: number | undefined, min: number) => value === undefined || (Number.isInteger(value) && value >= min);
   if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');

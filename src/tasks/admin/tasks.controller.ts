@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/admin-only.decorator';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { AdminOnly } from '../../auth/admin-only.decorator';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { EnqueueTaskDto } from './dto/enqueue-task.dto';
 import { EnqueuedTask } from './dto/enqueued-task.response';
 import { ListTasksQuery } from './dto/list-tasks.query';
 import { TaskStatus } from './dto/task-status.response';
-import { TasksService } from './tasks.service';
+import { TasksService } from '../tasks.service';
 
 const NOT_FOUND = 'TASK_NOT_FOUND: no task has this id: it never existed or its result has expired';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../common/app-error';
+import { AppError } from '../../common/app-error';
 import type { TaskParam } from './task.decorator';
 
 /** Keyword arguments: parameters passed by name, as in Celery's `kwargs`. */

@@ -1,5 +1,5 @@
-import { AppError } from '../common/app-error';
-import { resolveTiming } from './task-schedule';
+import { AppError } from '../../common/app-error';
+import { resolveTiming } from './task-timing';
 
 const NOW = Date.parse('2030-05-01T02:00:00Z');
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { TaskQueues } from '../tasks/queues';
-import { MetricsService } from './metrics.service';
+import { TaskQueues } from './queues';
+import { MetricsService } from '../../metrics/metrics.service';
 
 /** Hands every task queue to the `queue_jobs` gauge, which counts their jobs on each scrape. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../../config/app-config';
 import { callBroker } from './broker-call';
 import { TaskQueues } from './queues';
 import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, type TaskState, TASK_STATES, toTaskState } from './task-status';

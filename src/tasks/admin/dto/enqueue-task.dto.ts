@@ -1,6 +1,6 @@
 import { IsArray, IsNotEmpty, IsNumber, IsObject, IsString, Min } from 'class-validator';
-import { ApiJsonArray } from '../../common/api-json.decorator';
-import { Omittable } from '../../common/omittable.decorator';
+import { ApiJsonArray } from '../../../common/api-json.decorator';
+import { Omittable } from '../../../common/omittable.decorator';
 
 /** `POST /api/admin/tasks`: Celery's `apply_async` over HTTP. */
 export class EnqueueTaskDto {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Cluster } from 'ioredis';
-import { AppConfig, type RedisConnection } from '../config/app-config';
+import { AppConfig, type RedisConnection } from '../../config/app-config';
 
 /** The three connections a Bull queue asks for: commands, events, and blocking waits for jobs. */
 export type BullClientType = 'client' | 'subscriber' | 'bclient';

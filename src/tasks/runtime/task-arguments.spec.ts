@@ -1,4 +1,4 @@
-import { AppError } from '../common/app-error';
+import { AppError } from '../../common/app-error';
 import { bindArguments } from './task-arguments';
 import type { TaskParam } from './task.decorator';
 

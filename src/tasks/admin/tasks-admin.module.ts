@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TasksController } from './tasks.controller';
-import { TasksModule } from './tasks.module';
+import { TasksModule } from '../tasks.module';
 
 /** The api role's task routes under `/api/admin/tasks`. */
 @Module({

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Cluster, Redis } from 'ioredis';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../../config/app-config';
 import { callBroker } from './broker-call';
 import { QUEUES, TaskQueues } from './queues';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../common/app-error';
+import { AppError } from '../../common/app-error';
 
 /** When a task may run: Celery's `countdown` (seconds from now) or `eta` (a moment), not both. */
 export interface TaskTiming {

@@ -1,4 +1,4 @@
-import type { TaskStatus } from './dto/task-status.response';
+import type { TaskStatus } from '../admin/dto/task-status.response';
 import type { TaskKwargs } from './task-arguments';
 
 /** Celery's task states. */

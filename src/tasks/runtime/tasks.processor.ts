@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
+import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 import { TaskQueues } from './queues';
 import { Batch } from './batch';
 import { bindArguments } from './task-arguments';

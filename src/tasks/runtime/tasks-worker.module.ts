@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { TasksModule } from './tasks.module';
+import { TasksModule } from '../tasks.module';
 import { TasksProcessor } from './tasks.processor';
 
 /** The worker role: executes the tasks of every queue. */

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { type Redis, ReplyError } from 'ioredis';
-import { AppError } from '../common/app-error';
+import { AppError } from '../../common/app-error';
 
 function brokerUnavailable(message: string): AppError {
   return new AppError('TASK_BROKER_UNAVAILABLE', message, 'unavailable');

@@ -1,4 +1,4 @@
-import type { TaskState } from '../task-status';
+import type { TaskState } from '../../runtime/task-status';
 
 /** What enqueuing answers: the id to ask for the result with. */
 export class EnqueuedTask {
