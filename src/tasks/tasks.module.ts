@@ -5,9 +5,6 @@ import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { type BullClientType, QueueClusterClients, QueueClusterModule } from './runtime/queue-cluster';
 import { ALL_QUEUES, TaskQueues } from './runtime/queues';
-import { AddTask } from './seed/add.task';
-import { LowTask } from './seed/low.task';
-import { TestTask } from './seed/test-task.task';
 import { TaskRegistry } from './runtime/task.registry';
 import { TasksRepository } from './runtime/tasks.repository';
 import { TasksService } from './tasks.service';
@@ -96,9 +93,6 @@ function failFastOf(config: AppConfig, queue: Queue): Queue {
     TaskRegistry,
     TasksRepository,
     TasksService,
-    AddTask,
-    LowTask,
-    TestTask,
   ],
   // Features enqueue through TasksService. The rest is for the worker and testing modules of
   // src/tasks, and TaskQueues also for what works on the broker beside the jobs (beat state, metrics).

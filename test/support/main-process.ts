@@ -11,8 +11,9 @@ export class MainProcess {
   private output = '';
   private readonly exited: Promise<number | null>;
 
-  constructor(args: readonly string[], env: Readonly<Record<string, string>>) {
-    this.child = spawn(process.execPath, [MAIN, ...args], {
+  /** @param nodeArgs options for Node itself, before the script (`--require <preload>`). */
+  constructor(args: readonly string[], env: Readonly<Record<string, string>>, nodeArgs: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, MAIN, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

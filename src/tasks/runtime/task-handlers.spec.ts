@@ -22,6 +22,13 @@ describe('pairHandlers', () => {
     expect(pairHandlers([ADD], [provider({}), provider(handler)]).get('add')).toBe(handler);
   });
 
+  it('refuses a task declared with declareTask() whose handler class is not loaded in the worker', () => {
+    const sut = () => pairHandlers([{ ...ADD, target: undefined }], [provider(new AddTask())]);
+
+    expect(sut).toThrow(TaskDeclarationError);
+    expect(sut).toThrow('Task "add" is declared but no class marked @Task with its declaration is loaded in the worker');
+  });
+
   it.each([
     ['no provider', [], 'Task "add" (class AddTask) has no provider in the worker: add AddTask to the providers of its module'],
     ['two providers', [provider(new AddTask()), provider(new AddTask())], 'Task "add" (class AddTask) is provided by 2 modules: provide it once'],

@@ -19,6 +19,12 @@ export function pairHandlers(
 ): ReadonlyMap<string, TaskHandler> {
   const handlers = new Map<string, TaskHandler>();
   for (const task of tasks) {
+    if (!task.target) {
+      throw new TaskDeclarationError(
+        `Task "${task.name}" is declared but no class marked @Task with its declaration is loaded in the worker: ` +
+          'import the module that provides its handler for the worker role',
+      );
+    }
     const label = `Task "${task.name}" (class ${task.target.name})`;
     const matching = providers.filter(
       (provider) => provider.metatype === task.target || (provider.instance as object | undefined)?.constructor === task.target,

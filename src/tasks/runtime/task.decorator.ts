@@ -47,10 +47,14 @@ export interface TaskHandler<TResult = unknown> {
   run(args: unknown[], context: TaskContext): Promise<TResult> | TResult;
 }
 
-/** A class marked with {@link Task}, with its options. */
+/**
+ * A task the build knows: its options and, once its handler class is loaded, that class. Processes
+ * that only enqueue (api, beat, the CLI) know a task from its declaration alone.
+ */
 export interface TaskDeclaration {
   readonly options: TaskOptions;
-  readonly target: Function;
+  /** The handler class, when it is loaded in this process (always in the worker). */
+  readonly target?: Function;
 }
 
 /** Lets the worker find the handler instances among the providers of every loaded module. */
@@ -59,16 +63,25 @@ const TaskMetadata = DiscoveryService.createDecorator<TaskOptions>();
 const declarations: TaskDeclaration[] = [];
 
 /**
- * Declares a task. The class must be a provider of some module (its handler, found by the worker
- * through Nest discovery) and implement {@link TaskHandler}.
- *
- * The declaration is also recorded when the class is defined, so that processes which only enqueue
- * (api, beat, the CLI) know every task of the build, its schema and its options without loading
- * the modules, database or cache that a handler needs to run.
+ * Declares a task apart from its handler, in a file that imports nothing else: a process that only
+ * enqueues it (api, beat, the CLI) then knows its name, schema and options without loading what the
+ * handler needs to run (a database, a cache). Mark the handler class with `@Task(declaration)`.
+ */
+export function declareTask(options: TaskOptions): TaskOptions {
+  declarations.push({ options });
+  return options;
+}
+
+/**
+ * Marks a task's handler. The class must be a provider of some module (found by the worker through
+ * Nest discovery) and implement {@link TaskHandler}. Give it the object of {@link declareTask}, or
+ * the options themselves for a task declared here alone (its producers then load this class too).
  */
 export function Task(options: TaskOptions): ClassDecorator {
   return (target) => {
-    declarations.push({ options, target });
+    const declared = declarations.findIndex((declaration) => declaration.options === options && !declaration.target);
+    if (declared >= 0) declarations[declared] = { options, target };
+    else declarations.push({ options, target });
     TaskMetadata(options)(target);
   };
 }
@@ -76,7 +89,7 @@ export function Task(options: TaskOptions): ClassDecorator {
 /** The metadata key that marks task handler providers. */
 Task.KEY = TaskMetadata.KEY;
 
-/** Every class marked with {@link Task} in the code loaded so far, in definition order. */
+/** Every task declared in the code loaded so far, in declaration order. */
 export function declaredTasks(): readonly TaskDeclaration[] {
   return [...declarations];
 }

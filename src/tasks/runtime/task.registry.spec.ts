@@ -46,6 +46,12 @@ describe('buildRegistry', () => {
     expect(buildRegistry(declarations, true).has('testing.fail')).toBe(true);
   });
 
+  it('registers a task declared apart from its handler, which this process has not loaded', () => {
+    const sut = buildRegistry([{ options: { name: 'update_banner_list', params: [] } }], false);
+
+    expect(sut.get('update_banner_list')).toMatchObject({ name: 'update_banner_list', target: undefined });
+  });
+
   it('refuses a name declared twice, naming both classes', () => {
     const sut = () => buildRegistry([declare({}), declare({}, OtherRunnable)], false);
 

@@ -12,8 +12,8 @@ export interface RegisteredTask {
   readonly attempts: number;
   readonly backoffMs: number;
   readonly timeoutMs: number;
-  /** The handler class; the worker runs the provider instance of it. */
-  readonly target: Function;
+  /** The handler class, when loaded (always in the worker, which runs the provider instance of it). */
+  readonly target?: Function;
 }
 
 export const TASK_DEFAULTS = { queue: QUEUES.default, attempts: 3, backoffMs: 1_000, timeoutMs: 60_000 } as const;
@@ -28,10 +28,13 @@ export class TaskDeclarationError extends Error {
   }
 }
 
+const labelOf = ({ options, target }: TaskDeclaration) => `Task "${options.name}"${target ? ` (class ${target.name})` : ''}`;
+const byWhom = (target: Function | undefined) => (target ? `by class ${target.name}` : 'by a declareTask()');
+
 function problemsOf({ options, target }: TaskDeclaration): string[] {
   const problems: string[] = [];
   if (typeof options.name !== 'string' || options.name.trim() === '') problems.push('name must be a non-empty string');
-  if (typeof (target.prototype as { run?: unknown }).run !== 'function') {
+  if (target && typeof (target.prototype as { run?: unknown }).run !== 'function') {
     problems.push('the class has no run(args, context) method: implement TaskHandler');
   }
   if (options.queue !== undefined && !isQueueName(options.queue)) {
@@ -71,12 +74,12 @@ export function buildRegistry(
     if (options.testOnly && !includeTestOnly) continue;
     const problems = problemsOf(declaration);
     if (problems.length > 0) {
-      throw new TaskDeclarationError(`Task "${options.name}" (class ${target.name}): ${problems.join('; ')}`);
+      throw new TaskDeclarationError(`${labelOf(declaration)}: ${problems.join('; ')}`);
     }
     const existing = tasks.get(options.name);
     if (existing) {
       throw new TaskDeclarationError(
-        `Task name "${options.name}" is declared twice, by class ${existing.target.name} and by class ${target.name}: ` +
+        `Task name "${options.name}" is declared twice, ${byWhom(existing.target)} and ${byWhom(target)}: ` +
           'give each task its own name',
       );
     }
