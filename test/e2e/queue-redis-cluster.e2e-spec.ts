@@ -3,7 +3,7 @@ import { BeatScheduler } from '../../src/beat/beat.scheduler';
 import { tickTaskId } from '../../src/beat/tick-task-id';
 import type { EnqueuedTask } from '../../src/tasks/admin/dto/enqueued-task.response';
 import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
-import type { TaskState } from '../../src/tasks/runtime/task-status';
+import type { TaskState } from '../../src/tasks/runtime/task-state';
 import { pollUntil } from '../support/poll';
 import { TestRedisCluster } from '../support/redis-cluster';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -3,7 +3,7 @@ import { startApplication } from '../../src/bootstrap';
 import { AppConfigModule } from '../../src/config/config.module';
 import { createRootLogger } from '../../src/logging/root-logger';
 import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
-import type { TaskState } from '../../src/tasks/runtime/task-status';
+import type { TaskState } from '../../src/tasks/runtime/task-state';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { gateKeys } from '../../src/tasks/testing/gate.task';
 import { pollUntil } from './poll';

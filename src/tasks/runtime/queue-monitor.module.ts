@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TasksModule } from '../tasks.module';
+import { TaskQueuesModule } from './task-queues.module';
 import { EvictionPolicyCheck } from './eviction-policy.check';
 import { QueueDepthCollector } from './queue-depth.collector';
 
@@ -8,7 +8,7 @@ import { QueueDepthCollector } from './queue-depth.collector';
  * at start when the broker may evict keys, and the `queue_jobs` gauge counted on each scrape.
  */
 @Module({
-  imports: [TasksModule],
+  imports: [TaskQueuesModule],
   providers: [EvictionPolicyCheck, QueueDepthCollector],
 })
 export class QueueMonitorModule {}

@@ -1,4 +1,5 @@
-import { type BullJobState, bullStatesOf, type StoredTask, TASK_STATES, toTaskState, toTaskStatus } from './task-status';
+import { TASK_STATES } from './task-state';
+import { type BullJobState, bullStatesOf, type StoredTask, toTaskState, toTaskStatus } from './task-status';
 
 const STORED: StoredTask = {
   id: '0b7f3b1e-5a0c-4c39-9d51-2a5f0e0c1a11',

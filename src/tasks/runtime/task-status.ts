@@ -1,9 +1,5 @@
-import type { TaskStatus } from '../admin/dto/task-status.response';
 import type { TaskKwargs } from './task-arguments';
-
-/** Celery's task states. */
-export const TASK_STATES = ['PENDING', 'STARTED', 'RETRY', 'SUCCESS', 'FAILURE', 'REVOKED'] as const;
-export type TaskState = (typeof TASK_STATES)[number];
+import type { TaskState, TaskStatusView } from './task-state';
 
 /** The list or set of a Bull queue that holds a job's id. */
 export type BullJobState = 'waiting' | 'paused' | 'delayed' | 'active' | 'completed' | 'failed';
@@ -72,7 +68,7 @@ export function bullStatesOf(state: TaskState): readonly BullJobState[] {
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function toTaskStatus(task: StoredTask): TaskStatus {
+export function toTaskStatus(task: StoredTask): TaskStatusView {
   const state = toTaskState(task.bullState, task.attemptsMade, task.revoked);
   return {
     id: task.id,

@@ -3,7 +3,8 @@ import type { JobOptions, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { callBroker } from './broker-call';
 import { TaskQueues } from './queues';
-import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, type TaskState, TASK_STATES, toTaskState } from './task-status';
+import { TASK_STATES, type TaskState } from './task-state';
+import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, toTaskState } from './task-status';
 import type { RegisteredTask } from './task.registry';
 
 /**

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TasksModule } from '../tasks.module';
+import { TaskQueuesModule } from '../runtime/task-queues.module';
 import { FailTask } from './fail.task';
 import { FlakyTask } from './flaky.task';
 import { GateTask } from './gate.task';
@@ -13,7 +13,7 @@ import { SleepTask } from './sleep.task';
  * production worker has no handler.
  */
 @Module({
-  imports: [TasksModule],
+  imports: [TaskQueuesModule],
   providers: [FailTask, FlakyTask, GateTask, SleepTask],
 })
 export class TestingTasksModule {}

@@ -1,7 +1,7 @@
-import type { TaskState } from '../../runtime/task-status';
+import type { EnqueuedTaskView, TaskState } from '../../runtime/task-state';
 
 /** What enqueuing answers: the id to ask for the result with. */
-export class EnqueuedTask {
+export class EnqueuedTask implements EnqueuedTaskView {
   /** Follow it at `GET /api/admin/tasks/{id}`. @example '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10' */
   readonly id: string;
 

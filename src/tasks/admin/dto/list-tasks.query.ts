@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { TASK_STATES, type TaskState } from '../../runtime/task-status';
+import { TASK_STATES, type TaskState } from '../../runtime/task-state';
 
 /** `GET /api/admin/tasks?state=&name=&limit=` */
 export class ListTasksQuery {

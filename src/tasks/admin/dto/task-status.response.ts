@@ -1,9 +1,9 @@
 import { ApiJsonArray, ApiJsonValue } from '../../../common/api-json.decorator';
 import type { TaskKwargs } from '../../runtime/task-arguments';
-import type { TaskState } from '../../runtime/task-status';
+import type { TaskState, TaskStatusView } from '../../runtime/task-state';
 
 /** The status of a task, as `GET /api/admin/tasks/{id}` and `result <id>` report it. */
-export class TaskStatus {
+export class TaskStatus implements TaskStatusView {
   /** @example '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10' */
   readonly id: string;
 
