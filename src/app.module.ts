@@ -30,13 +30,6 @@ function database(roles: ReadonlySet<Role>, config: AppConfig): Imports {
   return [DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun })];
 }
 
-/** Tasks that exist for the e2e and fault suites: declared under NODE_ENV=test only, run by a worker. */
-function testingTasks(roles: ReadonlySet<Role>, config: AppConfig): Imports {
-  if (config.nodeEnv !== 'test') return [];
-  const { TestingTasksModule } = require('./tasks/testing/testing-tasks.module') as typeof import('./tasks/testing/testing-tasks.module');
-  return roles.has('worker') ? [TestingTasksModule] : [];
-}
-
 /**
  * The root module for the roles this process plays: what every process needs (configuration,
  * logger, metrics, the task producer and every task's declaration), then each role's root module.
@@ -55,7 +48,6 @@ export class AppModule {
         TasksModule,
         ...database(roles, config),
         ...[...roles].map((role) => ROLE_MODULES[role]()),
-        ...testingTasks(roles, config),
       ],
     };
   }

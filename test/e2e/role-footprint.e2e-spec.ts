@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { MainProcess } from '../support/main-process';
@@ -62,6 +62,14 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
   afterAll(async () => {
     rmSync(directory, { recursive: true, force: true });
     await environment.dispose();
+  });
+
+  it('builds none of the testing tasks into dist/: the suites load them from test/', () => {
+    const files = readdirSync(DIST, { recursive: true, encoding: 'utf8' });
+    const naming = files.filter((file) => file.endsWith('.js') && /['"]testing\.(fail|flaky|gate|sleep)['"]/.test(readFileSync(join(DIST, file), 'utf8')));
+
+    expect(files.filter((file) => file.includes('testing'))).toEqual([]);
+    expect(naming).toEqual([]);
   });
 
   it('beat loads no TypeORM, MySQL, cache, Fastify, Swagger, bull-board or terminus', async () => {

@@ -5,14 +5,20 @@ import { join } from 'node:path';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
+/** Gives the child the testing tasks, which the build does not contain (see the preload). */
+const TESTING_TASKS = ['--require', join(__dirname, 'testing-tasks.preload.cjs')];
+
 /** `node dist/main …` in a child process, with its output collected line by line. */
 export class MainProcess {
   readonly child: ChildProcess;
   private output = '';
   private readonly exited: Promise<number | null>;
 
-  /** @param nodeArgs options for Node itself, before the script (`--require <preload>`). */
-  constructor(args: readonly string[], env: Readonly<Record<string, string>>, nodeArgs: readonly string[] = []) {
+  /**
+   * @param nodeArgs options for Node itself, before the script; by default the preload of the
+   * testing tasks. Pass others (or none) to run the build exactly as production does.
+   */
+  constructor(args: readonly string[], env: Readonly<Record<string, string>>, nodeArgs: readonly string[] = TESTING_TASKS) {
     this.child = spawn(process.execPath, [...nodeArgs, MAIN, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
