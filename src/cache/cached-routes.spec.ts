@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Post, Query, UseGuards, UseInterceptors, type CanActivate } from '@nestjs/common';
+import { MetadataScanner } from '@nestjs/core';
+import { parseConfig } from '../config/app-config';
 import { CacheResponse, type ResponseCachePolicy } from './cache-response.decorator';
-import { fastPathRouteOf } from './cached-routes';
+import { CachedRoutes, fastPathRouteOf } from './cached-routes';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
 
 const POLICY: ResponseCachePolicy = { key: 'spec', ttlMs: () => 1_000, clientMaxAgeSeconds: () => 1 };
@@ -115,5 +117,22 @@ describe('fastPathRouteOf', () => {
     ['not a method', ThingsController, 'missing'],
   ])('leaves a route with %s to the interceptor', (_, controller, method) => {
     expect(fastPathRouteOf(controller, method, 'api')).toBeUndefined();
+  });
+});
+
+describe('CachedRoutes.mount', () => {
+  const hooks = new Map<string, () => Promise<void>>();
+  const fastify = {
+    addHook: (name: string, hook: () => Promise<void>) => hooks.set(name, hook),
+    hasRoute: () => false,
+  };
+  const discovery = { getControllers: () => [{ metatype: ThingsController, instance: new ThingsController() }] };
+  const config = parseConfig({});
+
+  it('returns the fast-path URLs, and fails the start when Nest registered no such route', async () => {
+    const sut = new CachedRoutes(discovery as never, new MetadataScanner(), {} as never, config);
+
+    expect(sut.mount(fastify as never, 'api', () => undefined)).toEqual(['/api/things/list', '/api/things']);
+    await expect(hooks.get('onReady')!()).rejects.toThrow('Cached routes without a Nest route: /api/things/list, /api/things');
   });
 });
