@@ -26,7 +26,8 @@ const trimSlashes = (path: string) => path.replace(/^\/+|\/+$/g, '');
  * The fast-path route of a controller method, or undefined when the method must run through
  * Nest's pipeline: a `@CacheResponse()` GET handler under {@link HttpCacheInterceptor} (and no
  * other interceptor), with no guard, no path parameter and no handler argument, whose answer is
- * therefore the same for every request.
+ * therefore the same for every request. Global guards and interceptors (`APP_GUARD`) are not
+ * looked at: the application registers none, and one added would not run on these routes.
  */
 export function fastPathRouteOf(controller: Type, methodName: string, globalPrefix: string): FastPathRoute | undefined {
   const handler = (controller.prototype as Record<string, unknown>)[methodName];
