@@ -5,10 +5,21 @@ import { join } from 'node:path';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
-/** How to start the process when it is not this Node running `dist/main`. */
+/** Gives the child the testing tasks, which the build does not contain (see the preload). */
+const TESTING_TASKS = ['--require', join(__dirname, 'testing-tasks.preload.cjs')];
+
+/** How to start the process when it is not this Node running `dist/main` with the testing tasks. */
 export interface MainProcessOptions {
-  /** The program and its first arguments, before `args`. @defaultValue this Node and `dist/main.js` */
+  /**
+   * The program and its first arguments, before `args`, run as given (without the testing tasks).
+   * @defaultValue this Node, `nodeArgs` and `dist/main.js`
+   */
   readonly command?: readonly string[];
+  /**
+   * Options for this Node before `dist/main.js`, when `command` is not given. Pass others (or none)
+   * to run the build exactly as production does. @defaultValue the preload of the testing tasks
+   */
+  readonly nodeArgs?: readonly string[];
   /** @defaultValue this process's working directory */
   readonly cwd?: string;
   /**
@@ -26,7 +37,7 @@ export class MainProcess {
   private readonly group: boolean;
 
   constructor(args: readonly string[], env: Readonly<Record<string, string>>, options: MainProcessOptions = {}) {
-    const [program, ...programArgs] = options.command ?? [process.execPath, MAIN];
+    const [program, ...programArgs] = options.command ?? [process.execPath, ...(options.nodeArgs ?? TESTING_TASKS), MAIN];
     this.group = options.group ?? false;
     this.child = spawn(program, [...programArgs, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },

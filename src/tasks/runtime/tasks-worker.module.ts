@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TaskQueuesModule } from './task-queues.module';
+import { TasksProcessor } from './tasks.processor';
+
+/** The worker role: executes the tasks of every queue. */
+@Module({
+  imports: [DiscoveryModule, TaskQueuesModule],
+  providers: [TasksProcessor],
+})
+export class TasksWorkerModule {}
