@@ -1,9 +1,10 @@
 import type { Config } from 'jest';
 
-/** Unit tests: pure logic, beside the code as `*.spec.ts`. */
+/** Unit tests: pure logic, beside the code as `*.spec.ts` (the app's, and the test helpers'). */
 const config: Config = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  rootDir: 'src',
+  rootDir: '.',
+  roots: ['<rootDir>/src', '<rootDir>/test/support'],
   testRegex: '.*\\.spec\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testEnvironment: 'node',

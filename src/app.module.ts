@@ -1,46 +1,54 @@
-import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BannerModule } from './banner/banner.module';
-import { BeatSchedulerModule } from './beat/beat-scheduler.module';
-import { BeatModule } from './beat/beat.module';
+import './app/task-catalog';
 import type { AppConfig } from './config/app-config';
 import type { LoadedConfig } from './config/config.module';
-import { QueueDashboardModule } from './dashboard/queue-dashboard.module';
-import { DatabaseModule } from './database/database.module';
-import { HealthModule } from './health/health.module';
-import { HomeModule } from './home/home.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import type { Role } from './roles';
-import { EvictionPolicyCheckModule } from './tasks/eviction-policy-check.module';
 import { TasksModule } from './tasks/tasks.module';
-import { TasksAdminModule } from './tasks/tasks-admin.module';
-import { TasksWorkerModule } from './tasks/tasks-worker.module';
-import { TestingTasksModule } from './tasks/testing/testing-tasks.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
 
-/** What each role adds to the process; modules shared by roles are imported once. */
-function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
-  const imports: Imports = [TasksModule, MetricsModule.forRoles(roles, config)];
-  if (roles.has('api') || roles.has('worker')) {
-    imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
-    imports.push(BannerModule, EvictionPolicyCheckModule);
-  }
-  if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule, TasksAdminModule, BeatModule);
-  if (roles.has('worker')) imports.push(TasksWorkerModule);
-  if (roles.has('worker') && config.nodeEnv === 'test') imports.push(TestingTasksModule);
-  if (roles.has('beat')) imports.push(BeatSchedulerModule);
-  return imports;
+/*
+ * The modules below are required only when a role needs them, never at the top of this file: a
+ * process does not even load the code of a role it does not play (a beat loads no TypeORM,
+ * Fastify or Swagger), which keeps its memory and start-up time to what it runs.
+ */
+
+/** Each role's root module. */
+const ROLE_MODULES: Record<Role, () => Type> = {
+  api: () => (require('./app/api-role.module') as typeof import('./app/api-role.module')).ApiRoleModule,
+  worker: () => (require('./app/worker-role.module') as typeof import('./app/worker-role.module')).WorkerRoleModule,
+  beat: () => (require('./app/beat-role.module') as typeof import('./app/beat-role.module')).BeatRoleModule,
+};
+
+/** The MySQL connection, shared by the api and the worker; only a process that serves HTTP migrates. */
+function database(roles: ReadonlySet<Role>, config: AppConfig): Imports {
+  if (!roles.has('api') && !roles.has('worker')) return [];
+  const { DatabaseModule } = require('./database/database.module') as typeof import('./database/database.module');
+  return [DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun })];
 }
 
-/** The root module, composed for the roles this process plays. */
+/**
+ * The root module for the roles this process plays: what every process needs (configuration,
+ * logger, metrics, the task producer and every task's declaration), then each role's root module.
+ * Modules that several roles import (banners, the queue monitor) are instantiated once.
+ */
 @Module({})
 export class AppModule {
-  static forRoles(roles: ReadonlySet<Role>, config: LoadedConfig, logger: Logger): DynamicModule {
+  static forRoles(roles: ReadonlySet<Role>, loaded: LoadedConfig, logger: Logger): DynamicModule {
+    const { config } = loaded;
     return {
       module: AppModule,
-      imports: [config.module, LoggingModule.forRoot(logger), ...roleImports(roles, config.config)],
+      imports: [
+        loaded.module,
+        LoggingModule.forRoot(logger),
+        MetricsModule.forRoles(roles, config),
+        TasksModule,
+        ...database(roles, config),
+        ...[...roles].map((role) => ROLE_MODULES[role]()),
+      ],
     };
   }
 }

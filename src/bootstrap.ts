@@ -1,31 +1,10 @@
-import { join } from 'node:path';
-import { type INestApplicationContext, ValidationPipe } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { answerClientError, HttpErrorFilter } from './common/http-error.filter';
-import { jsonBodyParser } from './common/json-body-parser';
 import type { LoadedConfig } from './config/config.module';
-import { QueueDashboard } from './dashboard/queue-dashboard';
-import { HomeFastPath } from './home/home.fast-path';
-import { echoRequestId, genRequestId } from './logging/request-id';
-import { instrumentHttp } from './metrics/http-metrics';
-import { METRICS_PATH } from './metrics/metrics.controller';
-import { MetricsService } from './metrics/metrics.service';
-import { setUpOpenApi } from './openapi/openapi';
 import type { Role } from './roles';
-
-export const GLOBAL_PREFIX = 'api';
-
-/** `public/` at the repository root: the demo home page, served at `/`. */
-const PUBLIC_ROOT = join(__dirname, '..', 'public');
-
-/** `media/` at the repository root: the images banners point at, served as `/media/...`. */
-const MEDIA_ROOT = join(__dirname, '..', 'media');
-const ONE_HOUR_MS = 3_600_000;
 
 /** A started process: an HTTP application when it plays `api`, else an application context. */
 export interface RunningApplication {
@@ -52,40 +31,7 @@ export async function startApplication(
     await app.init();
     return { app };
   }
-
-  // One filter answers every error, also those Fastify and Node's HTTP parser raise before Nest
-  // sees the request.
-  const errorFilter = new HttpErrorFilter();
-  const answerError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => errorFilter.answer(error, request, reply);
-  const app = await NestFactory.create<NestFastifyApplication>(
-    rootModule,
-    new FastifyAdapter({
-      return503OnClosing: true,
-      genReqId: genRequestId,
-      frameworkErrors: answerError,
-      clientErrorHandler: answerClientError,
-    }),
-    options,
-  );
-  const fastify = app.getHttpAdapter().getInstance();
-  // Bodies keep Fastify's limit of 1 MiB (413 beyond); JSON ones also a nesting limit.
-  app.useBodyParser('application/json', {}, jsonBodyParser(fastify));
-  echoRequestId(fastify);
-  instrumentHttp(fastify, app.get(MetricsService));
-  app.useLogger(app.get(NestPinoLogger));
-  app.setGlobalPrefix(GLOBAL_PREFIX, { exclude: [METRICS_PATH] });
-  app.useStaticAssets({ root: MEDIA_ROOT, prefix: '/media/', maxAge: ONE_HOUR_MS });
-  // One route per file (no wildcard), so unknown paths stay Nest's JSON 404s; a second
-  // @fastify/static must not decorate the reply again.
-  app.useStaticAssets({ root: PUBLIC_ROOT, prefix: '/', wildcard: false, decorateReply: false });
-  app.useGlobalFilters(errorFilter);
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
-  );
-  setUpOpenApi(app);
-  app.get(QueueDashboard).mount(fastify);
-  app.get(HomeFastPath).mount(fastify, GLOBAL_PREFIX, answerError);
-  const { host, port } = loaded.config.http;
-  await app.listen(port, host);
-  return { app, url: await app.getUrl() };
+  // Required here, not at the top: only a process that serves HTTP loads Fastify and Swagger.
+  const { startHttpApplication } = require('./app/http-application') as typeof import('./app/http-application');
+  return startHttpApplication(rootModule, loaded, logger, options);
 }

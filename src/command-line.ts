@@ -1,25 +1,13 @@
 import { parseArgs } from 'node:util';
 import { parseRoles, type Role, UnknownRoleError } from './roles';
+import type { EnqueueCommand, ResultCommand } from './tasks/tasks.cli';
+
+export type { EnqueueCommand, ResultCommand };
 
 /** `node dist/main [--role=…]`: run the roles. */
 export interface ServeCommand {
   readonly kind: 'serve';
   readonly roles: ReadonlySet<Role>;
-}
-
-/** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO]`: the seed's add_task.py. */
-export interface EnqueueCommand {
-  readonly kind: 'enqueue';
-  readonly task: string;
-  readonly args: unknown[];
-  readonly countdown?: number;
-  readonly eta?: string;
-}
-
-/** `node dist/main result <id>`: the seed's get_task_result.py. */
-export interface ResultCommand {
-  readonly kind: 'result';
-  readonly id: string;
 }
 
 export type Command = ServeCommand | EnqueueCommand | ResultCommand;

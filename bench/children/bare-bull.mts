@@ -1,6 +1,6 @@
 /**
  * The baseline: plain Bull, no Nest, with the application's queue settings and job options
- * (src/tasks/tasks.module.ts, tasks.repository.ts, the task defaults). `worker <concurrency>`
+ * (src/tasks/runtime/task-queues.module.ts, tasks.repository.ts, the task defaults). `worker <concurrency>`
  * runs add tasks; `producer` enqueues them on request.
  */
 import { randomUUID } from 'node:crypto';

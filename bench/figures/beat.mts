@@ -84,7 +84,7 @@ export async function beatFigure({ environment, options, progress }: BenchContex
     rows: [
       {
         figure: `beat: ${BEATS} beats, 1 s entry, ${options.beatSeconds} s: enqueue − tick`,
-        value: `p50 ${m('lagP50')} ms, p99 ${m('lagP99')} ms, max ${m('lagMax')} ms`,
+        value: `p50 ${m('lagP50')} ms, p99 ${m('lagP99')} ms (medians), max ${Math.max(...runs.map((run) => run.lagMax))} ms (all repetitions)`,
         target: 'p99 ≤ 5 ms',
         met: m('lagP99') <= 5,
       },

@@ -16,7 +16,12 @@ export async function stampedeFigure({ environment, options, progress }: BenchCo
   await counter.start();
   const env = environment.env({ DATABASE_URL: environment.databaseUrl({ ...MYSQL_SERVER, port: counter.port }) });
   const apis = await Promise.all([startMain('api', env, options.nodeArgs), startMain('api', env, options.nodeArgs)]);
-  const cache = environment.cacheClient();
+  // Through the admin route, as an operator would: a bare DEL would leave each api's local copy
+  // (CACHE_LOCAL_TTL_MS) answering, and nothing would reach MariaDB.
+  const dropEntry = async () => {
+    const response = await fetch(`${apis[0].url}/api/admin/cache/banners`, { method: 'DELETE', headers: { authorization: `Bearer ${environment.adminToken}` } });
+    if (response.status !== 204) throw new Error(`Dropping the cached list answered ${response.status}`);
+  };
   try {
     const runs: Record<'oneApi' | 'twoApis', number[]> = { oneApi: [], twoApis: [] };
     for (let rep = 1; rep <= options.reps; rep++) {
@@ -25,7 +30,7 @@ export async function stampedeFigure({ environment, options, progress }: BenchCo
         ['twoApis', apis.map((api) => api.url!)],
       ] as const) {
         progress.step(`stampede: ${name === 'oneApi' ? 'one api' : 'two apis'}, rep ${rep}/${options.reps}`);
-        await cache.del(`${environment.cachePrefix}:banner_list`);
+        await dropEntry();
         counter.count = 0;
         const statuses = await Promise.all(
           Array.from({ length: REQUESTS }, async (_, index) => {
@@ -50,7 +55,6 @@ export async function stampedeFigure({ environment, options, progress }: BenchCo
       data: { requests: REQUESTS, queries: runs },
     };
   } finally {
-    cache.disconnect();
     await Promise.all(apis.map((api) => api.child.stop()));
     await counter.stop();
   }

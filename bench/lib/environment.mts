@@ -19,6 +19,8 @@ export class BenchEnvironment {
   readonly id = randomBytes(4).toString('hex');
   readonly database = `${DATABASE_PREFIX}${this.id}`;
   readonly cachePrefix = `bench-cache-${this.id}`;
+  /** The admin routes' Bearer token (the enqueue load and the stampede's cache drop use them). */
+  readonly adminToken = randomBytes(24).toString('hex');
   private broker?: Child;
   brokerPort = 0;
 
@@ -59,6 +61,7 @@ export class BenchEnvironment {
       CACHE_KEY_PREFIX: this.cachePrefix,
       QUEUE_REDIS_URL: this.brokerUrl(),
       QUEUE_PREFIX: 'bull',
+      ADMIN_TOKEN: this.adminToken,
       ...overrides,
     };
   }

@@ -101,13 +101,27 @@ function deployedNodeFlags(): string[] {
 
 const DEPLOYED_NODE_FLAGS = deployedNodeFlags();
 
+/**
+ * How the service's Node is started: `image` with the flags of the Docker image's ENTRYPOINT (what
+ * every figure but the memory one uses), `default` with none, as `node dist/main` runs it.
+ */
+export type NodeFlags = 'image' | 'default';
+
+function nodeFlags(flags: NodeFlags): readonly string[] {
+  return flags === 'image' ? DEPLOYED_NODE_FLAGS : [];
+}
+
+/** The image's flags as written in the Dockerfile, for the report. */
+export const IMAGE_NODE_FLAGS = DEPLOYED_NODE_FLAGS.join(' ');
+
 /** `node dist/main --role=…`, resolved once it logs "Ready" (with its URL when it serves HTTP). */
 export async function startMain(
   role: string,
   env: Readonly<Record<string, string>>,
   nodeArgs: readonly string[] = [],
+  flags: NodeFlags = 'image',
 ): Promise<{ child: Child; url?: string }> {
-  const child = new Child(process.execPath, [...DEPLOYED_NODE_FLAGS, ...nodeArgs, MAIN, `--role=${role}`], env);
+  const child = new Child(process.execPath, [...nodeFlags(flags), ...nodeArgs, MAIN, `--role=${role}`], env);
   const line = await child.waitForLine(/"msg":"Ready/);
   return { child, url: /listening on (http:\/\/[^"]+)/.exec(line)?.[1] };
 }
@@ -116,9 +130,9 @@ export async function startMain(
  * A bench script under bench/children, run by the same Node with the service's flags (the bare
  * Bull worker is compared with the service's, memory included), with an IPC channel.
  */
-export function startChild(script: string, env: Readonly<Record<string, string>>, args: readonly string[] = []): Child {
+export function startChild(script: string, env: Readonly<Record<string, string>>, args: readonly string[] = [], flags: NodeFlags = 'image'): Child {
   const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));
-  return new Child(process.execPath, [...DEPLOYED_NODE_FLAGS, path, ...args], env, true);
+  return new Child(process.execPath, [...nodeFlags(flags), path, ...args], env, true);
 }
 
 /** Kills every child still running: on the way out after a failure or Ctrl-C. */

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
-import { sameSecret } from './same-secret';
+import { matchesDigest, secretDigest } from './same-secret';
 
 /**
  * Admin routes: `Authorization: Bearer <ADMIN_TOKEN>`. No credentials → 401, wrong ones → 403.
@@ -9,15 +9,21 @@ import { sameSecret } from './same-secret';
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  constructor(private readonly config: AppConfig) {}
+  /** The token's digest, computed once rather than on every admin request. */
+  private readonly expected?: Buffer;
+
+  constructor(config: AppConfig) {
+    const { token } = config.admin;
+    this.expected = token === undefined ? undefined : secretDigest(token);
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    const expected = this.config.admin.token;
+    const expected = this.expected;
     if (!expected) throw new ServiceUnavailableException('Admin routes are disabled: ADMIN_TOKEN is not set');
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthorizedException('Missing Bearer token');
-    if (!sameSecret(match[1], expected)) throw new ForbiddenException('Invalid admin token');
+    if (!matchesDigest(match[1], expected)) throw new ForbiddenException('Invalid admin token');
     return true;
   }
 }

@@ -2,11 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ResponseCacheService } from '../cache/response-cache.service';
 import { TasksService } from '../tasks/tasks.service';
 import { BANNER_LIST_CACHE } from './banner-list.cache-policy';
+import { UPDATE_BANNER_LIST_TASK } from './banner.tasks';
 import { BannerService } from './banner.service';
 import type { BannerRefresh } from './dto/banner-refresh.response';
-
-/** The task that recomputes the cached home banner list (the seed's `update_banner_list`). */
-export const UPDATE_BANNER_LIST_TASK = 'update_banner_list';
 
 /** Keeps the cached home banner list in step with the table. */
 @Injectable()

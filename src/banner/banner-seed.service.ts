@@ -47,4 +47,14 @@ export class BannerSeedService {
     }
     return { inserted, existing: DEMO_BANNERS.length - inserted };
   }
+
+  /**
+   * The demo for a fresh database (`npm start`): inserts the demo banners only when the table has
+   * no row at all, not even a soft-deleted one, so a database in use is never touched.
+   * @returns what was inserted, or `undefined` when the table already had rows.
+   */
+  async seedDemoIfEmpty(): Promise<DemoSeedResult | undefined> {
+    if (await databaseCall(() => this.banners.exists())) return undefined;
+    return this.seedDemo();
+  }
 }

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bull';
 import { AppConfig } from '../config/app-config';
-import { callBroker } from '../tasks/broker-call';
-import { QUEUES, TaskQueues } from '../tasks/queues';
+import { TaskBroker } from '../tasks/task-broker';
 
 /**
  * Moves an entry's claimed tick forward and says whether this call did it: of several beats
@@ -16,7 +14,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
 /**
- * What the beats share in the queue Redis, on the queue's fail-fast connection (see TaskQueues):
+ * What the beats share in the queue Redis, through the {@link TaskBroker}:
  * per entry, one hash (`<QUEUE_PREFIX>:default:beat:<entry>`) with the last claimed tick and the
  * id of the last enqueued task. It expires with the task's result (`TASK_RESULT_TTL`), so an
  * entry removed from the schedule leaves nothing behind. A broker that is down fails every call
@@ -24,36 +22,31 @@ return 1`;
  */
 @Injectable()
 export class BeatStore {
-  private readonly queue: Queue;
   private readonly ttlMs: number;
-  private readonly timeoutMs: number;
 
-  constructor(queues: TaskQueues, config: AppConfig) {
-    this.queue = queues.failFast(QUEUES.default);
+  constructor(
+    private readonly broker: TaskBroker,
+    config: AppConfig,
+  ) {
     this.ttlMs = config.queue.resultTtlMs;
-    this.timeoutMs = config.queue.timeoutMs;
   }
 
   /** True for the one caller that claims this tick of the entry first. */
   async claimTick(entry: string, tick: Date): Promise<boolean> {
-    const claimed = await callBroker(this.queue.client, this.timeoutMs, 'claim a beat tick', () =>
-      this.queue.client.eval(CLAIM_TICK, 1, this.key(entry), tick.getTime(), this.ttlMs),
-    );
+    const claimed = await this.broker.call('claim a beat tick', (redis) => redis.eval(CLAIM_TICK, 1, this.key(entry), tick.getTime(), this.ttlMs));
     return claimed === 1;
   }
 
   lastTaskId(entry: string): Promise<string | null> {
-    return callBroker(this.queue.client, this.timeoutMs, 'read the last beat task', () => this.queue.client.hget(this.key(entry), 'task'));
+    return this.broker.call('read the last beat task', (redis) => redis.hget(this.key(entry), 'task'));
   }
 
   async recordEnqueued(entry: string, taskId: string): Promise<void> {
     const key = this.key(entry);
-    await callBroker(this.queue.client, this.timeoutMs, 'record the beat task', () =>
-      this.queue.client.multi().hset(key, 'task', taskId).pexpire(key, this.ttlMs).exec(),
-    );
+    await this.broker.call('record the beat task', (redis) => redis.multi().hset(key, 'task', taskId).pexpire(key, this.ttlMs).exec());
   }
 
   private key(entry: string): string {
-    return this.queue.toKey(`beat:${entry}`);
+    return this.broker.key(`beat:${entry}`);
   }
 }

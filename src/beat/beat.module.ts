@@ -2,13 +2,11 @@ import { Module } from '@nestjs/common';
 import { TasksModule } from '../tasks/tasks.module';
 import { BeatCatalog } from './beat-catalog';
 import { BeatStore } from './beat-store';
-import { SchedulesController } from './schedules.controller';
 
-/** The schedule and what the beat remembers; the api lists it, the beat role runs it. */
+/** The schedule and what the beat remembers; the api lists it (SchedulesModule), the beat role runs it. */
 @Module({
   imports: [TasksModule],
   providers: [BeatCatalog, BeatStore],
-  controllers: [SchedulesController],
   exports: [BeatCatalog, BeatStore],
 })
 export class BeatModule {}

@@ -8,8 +8,10 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
 const ERROR_LOG_INTERVAL_MS = 30_000;
 
 /**
- * The connection to the cache Redis (`REDIS_URL`). It is not needed to start: the process boots
- * while it is down and the client keeps reconnecting in the background. With the offline queue
+ * The connections to the cache Redis (`REDIS_URL`): `client` for every command, and `subscriber`
+ * for the invalidations of the local copy (a subscribed connection takes no other command), which
+ * exists only when `CACHE_LOCAL_TTL_MS` is above 0. Redis is not needed to start: the process boots
+ * while it is down and the clients keep reconnecting in the background. With the offline queue
  * disabled, a command sent while disconnected fails at once instead of waiting for the server.
  */
 @Injectable()
@@ -17,6 +19,7 @@ export class CacheRedis implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(CacheRedis.name);
   private lastErrorLoggedAt = 0;
   readonly client: RedisClientType;
+  readonly subscriber?: RedisClientType;
 
   constructor(config: AppConfig) {
     this.client = createClient({
@@ -28,12 +31,17 @@ export class CacheRedis implements OnModuleInit, OnApplicationShutdown {
       },
     });
     this.client.on('error', (error: Error) => this.reportUnavailable(error));
+    if (config.cache.localTtlMs > 0) {
+      // Named, so that an operator can tell it apart in CLIENT LIST.
+      this.subscriber = this.client.duplicate({ name: `${config.cache.keyPrefix}:invalidations` });
+      this.subscriber.on('error', (error: Error) => this.reportUnavailable(error));
+    }
   }
 
   async onModuleInit(): Promise<void> {
-    const connecting = this.client.connect().then(() => undefined);
+    const connecting = Promise.all([this.client, this.subscriber].map((client) => client?.connect())).then(() => undefined);
     connecting.catch((error: Error) => this.reportUnavailable(error));
-    // Start anyway when Redis is down; the client goes on reconnecting.
+    // Start anyway when Redis is down; the clients go on reconnecting.
     await withTimeout(connecting, CONNECT_TIMEOUT_MS, 'Connecting to the cache Redis').catch(() => undefined);
   }
 
@@ -42,9 +50,11 @@ export class CacheRedis implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.client.isOpen) return;
-    if (this.client.isReady) await this.client.close();
-    else this.client.destroy();
+    await Promise.all([this.client, this.subscriber].map(async (client) => {
+      if (!client?.isOpen) return;
+      if (client.isReady) await client.close();
+      else client.destroy();
+    }));
   }
 
   /**

@@ -2,12 +2,15 @@ import type { Cache } from '@nestjs/cache-manager';
 import { createCache } from 'cache-manager';
 import { Keyv } from 'keyv';
 import type { AppConfig } from '../config/app-config';
+import type { MetricsService } from '../metrics/metrics.service';
+import { CacheInvalidations } from './cache-invalidations';
 import type { CacheRedis } from './cache-redis';
 import { CacheStore, CacheUnavailableError, createRedisKeyv } from './cache-store';
 import { toCachedResponse } from './cached-response';
 
 const TIMEOUT_MS = 20;
-const config = { cache: { keyPrefix: 'app', timeoutMs: TIMEOUT_MS } } as AppConfig;
+const LOCAL_TTL_MS = 1_000;
+const config = { cache: { keyPrefix: 'app', timeoutMs: TIMEOUT_MS, localTtlMs: LOCAL_TTL_MS } } as AppConfig;
 
 /** The node-redis client as the stack below cache-manager uses it; each test scripts its replies. */
 function stubClient() {
@@ -21,12 +24,14 @@ function stubClient() {
     unlink: jest.fn(async () => 1),
     del: jest.fn(async () => 1),
     eval: jest.fn(async () => 1),
+    publish: jest.fn(async () => 1),
   };
 }
 
 describe('CacheStore', () => {
   let client: ReturnType<typeof stubClient>;
   let reported: Error[];
+  let invalidations: CacheInvalidations;
   let sut: CacheStore;
 
   beforeEach(() => {
@@ -34,13 +39,14 @@ describe('CacheStore', () => {
     reported = [];
     const redis = { client, reportUnavailable: (error: Error) => reported.push(error) } as unknown as CacheRedis;
     const cache = createCache({ stores: [createRedisKeyv(redis, config.cache.keyPrefix)] }) as unknown as Cache;
-    sut = new CacheStore(cache, redis, config);
+    invalidations = new CacheInvalidations(redis, { localCacheCopy: () => undefined } as unknown as MetricsService, config);
+    sut = new CacheStore(cache, redis, invalidations, config);
   });
 
   it('refuses to start on a store that is not Redis, rather than caching in memory', () => {
     const memory = createCache({ stores: [new Keyv()] }) as unknown as Cache;
 
-    expect(() => new CacheStore(memory, {} as CacheRedis, config)).toThrow('The cache-manager store is not Redis');
+    expect(() => new CacheStore(memory, {} as CacheRedis, invalidations, config)).toThrow('The cache-manager store is not Redis');
   });
 
   it('writes an entry under the key prefix, in the entry format, with the TTL in milliseconds', async () => {
@@ -118,6 +124,80 @@ describe('CacheStore', () => {
     expect(client.eval).toHaveBeenCalledWith(expect.stringContaining("redis.call('GET', KEYS[1]) == ARGV[1]"), {
       keys: ['app:banner_list:lock'],
       arguments: ['token-1'],
+    });
+  });
+
+  describe('with the local copy enabled (invalidations reach the process)', () => {
+    const stored = async (entry = toCachedResponse(['x'])) => {
+      await sut.write('banner_list', entry, 60_000);
+      return client.set.mock.calls[client.set.mock.calls.length - 1][1];
+    };
+
+    beforeEach(() => invalidations.copy.enable());
+
+    it('answers a second read from the copy, without Redis', async () => {
+      const entry = toCachedResponse(['x']);
+      client.get.mockResolvedValue(await stored(entry));
+
+      await expect(sut.read('banner_list')).resolves.toEqual(entry);
+      await expect(sut.read('banner_list')).resolves.toEqual(entry);
+
+      expect(client.get).toHaveBeenCalledTimes(1);
+    });
+
+    it('announces every write and delete on <prefix>:invalidations once Redis has it, and drops its own copy', async () => {
+      client.get.mockResolvedValue(await stored());
+      await sut.read('banner_list');
+
+      await sut.remove('banner_list');
+      await sut.read('banner_list');
+
+      expect(client.publish.mock.calls).toEqual([
+        ['app:invalidations', 'banner_list'],
+        ['app:invalidations', 'banner_list'],
+      ]);
+      expect(client.get).toHaveBeenCalledTimes(2);
+    });
+
+    it('fails a write whose announcement Redis refuses, so that the writer tries again', async () => {
+      client.publish.mockRejectedValueOnce(new Error('READONLY'));
+
+      await expect(sut.write('banner_list', toCachedResponse([]), 60_000)).rejects.toThrow(CacheUnavailableError);
+    });
+
+    it('drops the copy when another process announces a change', async () => {
+      client.get.mockResolvedValue(await stored());
+      await sut.read('banner_list');
+
+      invalidations.copy.drop('banner_list');
+      await sut.read('banner_list');
+
+      expect(client.get).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not keep what a read got when an invalidation arrived while it was on the wire', async () => {
+      const raw = await stored();
+      let answer!: (value: string) => void;
+      client.get.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+      const reading = sut.read('banner_list');
+
+      invalidations.copy.drop('banner_list');
+      answer(raw);
+      await reading;
+      client.get.mockResolvedValueOnce(null);
+
+      await expect(sut.read('banner_list')).resolves.toBeUndefined();
+    });
+
+    it('keeps no copy while disabled (the subscription is lost)', async () => {
+      client.get.mockResolvedValue(await stored());
+      await sut.read('banner_list');
+
+      invalidations.copy.disable();
+      await sut.read('banner_list');
+      await sut.read('banner_list');
+
+      expect(client.get).toHaveBeenCalledTimes(3);
     });
   });
 });

@@ -4,6 +4,7 @@ import KeyvRedis from '@keyv/redis';
 import { type DeserializedData, Keyv } from 'keyv';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
+import { CacheInvalidations } from './cache-invalidations';
 import { CacheRedis } from './cache-redis';
 import { type CachedResponse, deserializeEntry, serializeEntry } from './cached-response';
 import { withTimeout } from './with-timeout';
@@ -48,6 +49,10 @@ export function createRedisKeyv(redis: CacheRedis, keyPrefix: string): Keyv {
  * {@link CacheUnavailableError} instead of waiting on a Redis that is down or hangs
  * (nestjs/cache-manager#797). Entries go through cache-manager; locks, which it has no command
  * for, go to the same connection directly.
+ *
+ * Reads are answered from this process's copy of the entry while it is fresh (see
+ * {@link CacheInvalidations}), so that a hit costs no round trip to Redis; every write and delete
+ * is announced to all processes once Redis has it.
  */
 @Injectable()
 export class CacheStore {
@@ -61,6 +66,7 @@ export class CacheStore {
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly redis: CacheRedis,
+    private readonly invalidations: CacheInvalidations,
     config: AppConfig,
   ) {
     // A store that silently became memory would make every process cache on its own
@@ -79,21 +85,31 @@ export class CacheStore {
 
   /** The entry, or `undefined` when there is none. */
   read(key: string): Promise<CachedResponse | undefined> {
+    const copy = this.invalidations.copy.get(key);
+    if (copy !== undefined) return Promise.resolve(copy);
     return this.guard(`GET ${key}`, async () => {
+      const ticket = this.invalidations.copy.begin();
       const failuresBefore = this.failedReads;
       const entry = await this.cache.get<CachedResponse>(key);
       if (this.failedReads !== failuresBefore) throw this.lastReadError;
+      if (entry !== undefined) this.invalidations.copy.keep(key, entry, ticket);
       return entry;
     });
   }
 
-  /** Overwrites the entry in one command, so readers see the old value until they see the new one. */
+  /**
+   * Overwrites the entry in one command, so readers see the old value until they see the new one,
+   * then announces the change to every process.
+   */
   async write(key: string, entry: CachedResponse, ttlMs: number): Promise<void> {
     await this.guard(`SET ${key}`, () => this.cache.set(key, entry, ttlMs));
+    await this.announce(key);
   }
 
+  /** Deletes the entry, then announces it to every process. */
   async remove(key: string): Promise<void> {
     await this.guard(`DEL ${key}`, () => this.cache.del(key));
+    await this.announce(key);
   }
 
   /** Takes the lock of an entry; resolves to the token that releases it, or `undefined` when another holds it. */
@@ -109,6 +125,12 @@ export class CacheStore {
     await this.guard(`UNLOCK ${key}`, () =>
       this.redis.client.eval(RELEASE_LOCK_SCRIPT, { keys: [this.lockKey(key)], arguments: [token] }),
     );
+  }
+
+  /** This process drops its copy at once, the others when the message reaches them. */
+  private async announce(key: string): Promise<void> {
+    this.invalidations.copy.drop(key);
+    await this.guard(`PUBLISH ${key}`, () => this.invalidations.announce(key));
   }
 
   private lockKey(key: string): string {

@@ -1,10 +1,38 @@
 /**
+ * Every code an {@link AppError} can carry: part of the API (clients and scripts match on them),
+ * so a code is added here, never spelled ad hoc, and the compiler checks every comparison.
+ */
+export type AppErrorCode =
+  /** No banner has this id (or it is deleted). */
+  | 'BANNER_NOT_FOUND'
+  /** The cache Redis cannot take a write or an eviction. */
+  | 'CACHE_UNAVAILABLE'
+  /** MySQL does not answer. */
+  | 'DATABASE_UNAVAILABLE'
+  /** The queue Redis is out of memory and refuses writes. */
+  | 'TASK_BROKER_FULL'
+  /** The queue Redis does not answer within QUEUE_TIMEOUT_MS. */
+  | 'TASK_BROKER_UNAVAILABLE'
+  /** The arguments do not fit the task's parameters. */
+  | 'TASK_INVALID_ARGS'
+  /** A caller-chosen task id is not a UUID. */
+  | 'TASK_INVALID_ID'
+  /** The countdown or eta is not valid. */
+  | 'TASK_INVALID_SCHEDULE'
+  /** No task has this id: it never existed or its result expired. */
+  | 'TASK_NOT_FOUND'
+  /** The task is running or finished, so it cannot be revoked. */
+  | 'TASK_NOT_REVOCABLE'
+  /** No task has this name. */
+  | 'TASK_UNKNOWN';
+
+/**
  * An expected failure with a stable code. Services throw these (never HTTP exceptions, since the
  * worker and the CLI call the same services); {@link HttpErrorFilter} maps them to HTTP.
  */
 export class AppError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: AppErrorCode,
     message: string,
     readonly kind: AppErrorKind,
     readonly details?: unknown,

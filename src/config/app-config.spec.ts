@@ -22,6 +22,7 @@ describe('parseConfig', () => {
       clientMaxAgeSeconds: 60,
     });
     expect(sut.cache.timeoutMs).toBe(200);
+    expect(sut.cache.localTtlMs).toBe(1_000);
     expect(sut.queue.resultTtlMs).toBe(86_400_000);
     expect(sut.queue.timeoutMs).toBe(5_000);
     expect(sut.worker).toEqual({ concurrency: 4, lockMs: 180_000, heartbeatTtlMs: 3_000 });
@@ -93,6 +94,10 @@ describe('parseConfig', () => {
     expect(parseConfig({ METRICS_PORT: '' }).metrics.port).toBeUndefined();
   });
 
+  it('takes CACHE_LOCAL_TTL_MS=0 as no local copy', () => {
+    expect(parseConfig({ CACHE_LOCAL_TTL_MS: '0' }).cache.localTtlMs).toBe(0);
+  });
+
   it('reads METRICS_PORT when set', () => {
     expect(parseConfig({ METRICS_PORT: '9464' }).metrics.port).toBe(9464);
   });
@@ -116,6 +121,7 @@ describe('parseConfig', () => {
     ['WORKER_LOCK_SECONDS', '0', 'WORKER_LOCK_SECONDS must be an integer from 1 to 3600'],
     ['WORKER_HEARTBEAT_TTL_SECONDS', '1', 'WORKER_HEARTBEAT_TTL_SECONDS must be an integer from 2 to 60'],
     ['QUEUE_TIMEOUT_MS', '0', 'QUEUE_TIMEOUT_MS must be an integer from 1 to 60000'],
+    ['CACHE_LOCAL_TTL_MS', '-1', 'CACHE_LOCAL_TTL_MS must be an integer from 0 to 60000'],
   ])('refuses %s=%j with a message naming it', (name, value, message) => {
     const parse = () => parseConfig({ [name]: value });
 

@@ -43,6 +43,11 @@ export abstract class AppConfig {
     readonly keyPrefix: string;
     /** Longest wait for any one cache call before failing open to MySQL. */
     readonly timeoutMs: number;
+    /**
+     * Longest life of this process's copy of a cached entry (CACHE_LOCAL_TTL_MS), which bounds how
+     * long a change made outside the application (a `DEL` in redis-cli) goes unseen. 0: no copy.
+     */
+    readonly localTtlMs: number;
   };
   abstract readonly queue: {
     readonly redis: RedisConnection;
@@ -185,6 +190,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
         expected: 'letters, digits, _, . or - (at most 64)',
       }),
       timeoutMs: read.int('CACHE_TIMEOUT_MS', 200, 1, 60_000),
+      localTtlMs: read.int('CACHE_LOCAL_TTL_MS', 1_000, 0, 60_000),
     },
     queue: {
       redis: queueRedis(read, queueCluster),

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkBasicCredentials } from '../auth/basic-credentials';
 import type { ErrorBody } from '../common/error-body.response';
 import { AppConfig } from '../config/app-config';
-import { TaskQueues } from '../tasks/queues';
+import { TaskBroker } from '../tasks/task-broker';
 
 /** Outside the `/api` prefix: a page for people, not part of the REST API. */
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -37,7 +37,7 @@ function refuse(request: FastifyRequest, reply: FastifyReply, statusCode: 401 | 
 @Injectable()
 export class QueueDashboard {
   constructor(
-    private readonly queues: TaskQueues,
+    private readonly broker: TaskBroker,
     private readonly config: AppConfig,
   ) {}
 
@@ -46,7 +46,7 @@ export class QueueDashboard {
     const board = new FastifyAdapter();
     board.setBasePath(QUEUE_DASHBOARD_PATH);
     createBullBoard({
-      queues: this.queues.allFailFast().map((queue) => new BullAdapter(queue, { readOnlyMode: false, allowRetries: true })),
+      queues: this.broker.dashboardQueues().map((queue) => new BullAdapter(queue, { readOnlyMode: false, allowRetries: true })),
       serverAdapter: board,
       options: { uiConfig: { boardTitle: 'banner-tasks queues' } },
     });

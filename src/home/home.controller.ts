@@ -19,7 +19,7 @@ export class HomeController {
 
   /**
    * The homepage carousel, answered from the response cache and loaded from MySQL on a miss.
-   * {@link HomeFastPath} answers GET ahead of Nest; this route answers HEAD and documents the route.
+   * Public and without parameters, so CachedRoutes answers it (GET and HEAD) ahead of Nest.
    */
   @Get(BANNERS_PATH)
   @CacheResponse(BANNER_LIST_CACHE)

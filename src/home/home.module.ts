@@ -2,12 +2,10 @@ import { Module } from '@nestjs/common';
 import { BannerModule } from '../banner/banner.module';
 import { CacheModule } from '../cache/cache.module';
 import { HomeController } from './home.controller';
-import { HomeFastPath } from './home.fast-path';
 
 /** The public homepage API (api role only). */
 @Module({
   imports: [BannerModule, CacheModule],
   controllers: [HomeController],
-  providers: [HomeFastPath],
 })
 export class HomeModule {}

@@ -7,7 +7,7 @@ const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
  * Fastify's `genReqId`: gives each request an id: the caller's well-formed `X-Request-Id`, else a
- * fresh UUID. pino-http logs it with every line of the request.
+ * fresh UUID. The access line and every line logged while the request is handled carry it.
  */
 export function genRequestId(req: { headers: IncomingHttpHeaders }): string {
   const given = req.headers[REQUEST_ID_HEADER];

@@ -3,6 +3,9 @@ import type { AppConfig } from '../config/app-config';
 import type { Role } from '../roles';
 
 const LOG_CHUNK_BYTES = 4096;
+
+/** Secrets never written, at any level (request headers are only logged at debug). */
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie'];
 const LOG_FLUSH_MS = 100;
 
 /**
@@ -13,7 +16,7 @@ export function createRootLogger(config: AppConfig, roles: ReadonlySet<Role>): L
   const options = {
     level: config.logLevel,
     base: { pid: process.pid, role: [...roles].join(',') },
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    redact: REDACTED_PATHS,
   };
   if (config.nodeEnv === 'development') return pino({ ...options, transport: { target: 'pino-pretty' } });
   // Lines are buffered and written in chunks of about LOG_CHUNK_BYTES, and at least every

@@ -1,10 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
+import { METRICS_PATH } from './metrics-path';
 import { MetricsService } from './metrics.service';
-
-/** Outside the `/api` prefix, where Prometheus looks by default (see bootstrap.ts). */
-export const METRICS_PATH = 'metrics';
 
 @ApiTags('operations')
 @Controller(METRICS_PATH)

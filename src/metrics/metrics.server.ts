@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { METRICS_PATH } from './metrics.controller';
+import { METRICS_PATH } from './metrics-path';
 import { MetricsService } from './metrics.service';
 
 function sendError(response: ServerResponse, statusCode: number, code: string, message: string): void {

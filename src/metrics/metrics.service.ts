@@ -72,6 +72,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly localCacheCopyEnabled = new Gauge({
+    name: 'cache_local_copy_enabled',
+    help: "1 while this process answers from its own copy of cached entries (CACHE_LOCAL_TTL_MS), 0 while it cannot hear invalidations and reads Redis every time",
+    registers: [this.registry],
+  });
+
   private readonly beatTicks = new Counter({
     name: 'beat_ticks_total',
     help: 'Beat schedule ticks, by entry and outcome (enqueued, skipped)',
@@ -124,6 +130,11 @@ export class MetricsService {
    */
   cacheResult(key: string, result: CacheResult): void {
     this.cacheResults.inc({ key, result });
+  }
+
+  /** Whether this process's local copy of cached entries is in use. */
+  localCacheCopy(enabled: boolean): void {
+    this.localCacheCopyEnabled.set(enabled ? 1 : 0);
   }
 
   /** A run of a task that ended, with how long it ran. */

@@ -1,6 +1,6 @@
 import { AppError } from '../common/app-error';
-import type { TaskStatus } from './dto/task-status.response';
-import type { TaskState } from './task-status';
+import type { TaskStatus } from './admin/dto/task-status.response';
+import type { TaskState } from './runtime/task-state';
 import { CLI_EXIT, exitCodeFor, runTaskCommand } from './tasks.cli';
 import type { TasksService } from './tasks.service';
 

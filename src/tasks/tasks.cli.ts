@@ -1,7 +1,21 @@
-import type { EnqueueCommand, ResultCommand } from '../command-line';
 import { AppError } from '../common/app-error';
-import type { TaskState } from './task-status';
+import type { TaskState } from './runtime/task-state';
 import type { TasksService } from './tasks.service';
+
+/** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO]`: the seed's add_task.py. */
+export interface EnqueueCommand {
+  readonly kind: 'enqueue';
+  readonly task: string;
+  readonly args: unknown[];
+  readonly countdown?: number;
+  readonly eta?: string;
+}
+
+/** `node dist/main result <id>`: the seed's get_task_result.py. */
+export interface ResultCommand {
+  readonly kind: 'result';
+  readonly id: string;
+}
 
 /** Exit statuses of `enqueue` and `result`, for scripts. */
 export const CLI_EXIT = {

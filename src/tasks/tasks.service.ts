@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import type { EnqueuedTask } from './dto/enqueued-task.response';
-import type { TaskStatus } from './dto/task-status.response';
-import { TaskQueues } from './queues';
-import { bindArguments, type TaskKwargs } from './task-arguments';
-import { resolveTiming, type TaskTiming } from './task-schedule';
-import { type TaskState, toTaskStatus } from './task-status';
-import { TaskRegistry } from './task.registry';
-import { TasksRepository } from './tasks.repository';
+import { TaskQueues } from './runtime/queues';
+import { bindArguments, type TaskKwargs } from './runtime/task-arguments';
+import { resolveTiming, type TaskTiming } from './runtime/task-timing';
+import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
+import { toTaskStatus } from './runtime/task-status';
+import { TaskRegistry } from './runtime/task.registry';
+import { TasksRepository } from './runtime/tasks.repository';
 
 /** Celery's `apply_async` options. */
 export interface ApplyOptions extends TaskTiming {
@@ -51,7 +50,7 @@ export class TasksService {
   ) {}
 
   /** Enqueues a task to run at once with positional arguments: Celery's `task.delay(*args)`. */
-  delay(name: string, ...args: unknown[]): Promise<EnqueuedTask> {
+  delay(name: string, ...args: unknown[]): Promise<EnqueuedTaskView> {
     return this.applyAsync(name, { args });
   }
 
@@ -59,7 +58,7 @@ export class TasksService {
    * Enqueues a task: Celery's `apply_async`. The arguments and the timing are checked here, so a
    * bad call is refused at once instead of failing later in a worker.
    */
-  async applyAsync(name: string, options: ApplyOptions = {}): Promise<EnqueuedTask> {
+  async applyAsync(name: string, options: ApplyOptions = {}): Promise<EnqueuedTaskView> {
     const { args = [], kwargs = {} } = options;
     const task = this.registry.get(name);
     bindArguments(name, task.params, args, kwargs);
@@ -87,7 +86,7 @@ export class TasksService {
    * result expired is not reported as PENDING.
    * @throws AppError TASK_NOT_FOUND
    */
-  async result(id: string): Promise<TaskStatus> {
+  async result(id: string): Promise<TaskStatusView> {
     const task = TASK_ID.test(id) ? await this.repository.find(id) : null;
     if (!task) throw notFound(id);
     return toTaskStatus(task);
@@ -97,7 +96,7 @@ export class TasksService {
    * Revokes a task that has not started yet (PENDING, or waiting for a RETRY): it will never run.
    * @throws AppError TASK_NOT_FOUND, or TASK_NOT_REVOCABLE when it is running or finished.
    */
-  async revoke(id: string): Promise<TaskStatus> {
+  async revoke(id: string): Promise<TaskStatusView> {
     const outcome = TASK_ID.test(id) ? await this.repository.revoke(id) : 'missing';
     switch (outcome) {
       case 'missing':
@@ -112,7 +111,7 @@ export class TasksService {
   }
 
   /** The most recent tasks, newest first. */
-  async list({ state, name, limit = 20 }: TaskListFilter = {}): Promise<TaskStatus[]> {
+  async list({ state, name, limit = 20 }: TaskListFilter = {}): Promise<TaskStatusView[]> {
     return (await this.repository.list({ state, name }, limit)).map(toTaskStatus);
   }
 

@@ -1,5 +1,5 @@
 import { BannerRows } from '../support/banner-rows';
-import { openRedisClient } from '../support/cache-redis-client';
+import { deleteEntry, openRedisClient } from '../support/cache-redis-client';
 import { BANNER_SELECT, QueryCounter } from '../support/query-counter';
 import { TestRedisServer } from '../support/redis-server';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -146,7 +146,7 @@ describe('GET /api/home/banners when a store fails (e2e, real MariaDB and Redis)
       const cached = await home();
       await mysql.stop();
       const redis = await openRedisClient(environment.env.REDIS_URL);
-      await redis.del(`${environment.env.CACHE_KEY_PREFIX}:banner_list`);
+      await deleteEntry(redis, environment.env.CACHE_KEY_PREFIX, 'banner_list');
       redis.destroy();
 
       expect(await home()).toEqual({ status: 200, xCache: 'STALE', body: cached.body });

@@ -3,7 +3,7 @@ import { BeatScheduler } from '../../src/beat/beat.scheduler';
 import { intervalSchedule } from '../../src/beat/schedule';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { tickTaskId } from '../../src/beat/tick-task-id';
-import { GATE_TASK } from '../../src/tasks/testing/gate.task';
+import { GATE_TASK } from '../fixtures/testing-tasks/gate.task';
 import { MainProcess } from '../support/main-process';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';

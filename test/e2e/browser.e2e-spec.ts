@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { runSeed } from '../../src/database/seed';
+import { runSeed } from '../../src/seed';
 import { TasksService } from '../../src/tasks/tasks.service';
+import { findChromium } from '../support/chromium';
 import { freePort } from '../support/free-port';
 import { pollUntil } from '../support/poll';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -12,22 +13,19 @@ import { createTestEnvironment, type TestEnvironment } from '../support/test-env
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
 
 /**
- * Debian's Chromium (`.ci/run` installs it when missing). On this closed network Chromium's own
- * background connections are refused, so every one of them is switched off.
+ * Chromium's flags. On this closed network Chromium's own background connections are refused, so
+ * every one of them is switched off.
  */
-const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -42,15 +40,18 @@ describe('in a real browser: demo page, queue dashboard and OpenAPI (e2e, Chromi
   let banners: { name: string; image: string }[];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     environment = createTestEnvironment();
+    // Before anything starts, so a machine without Chromium fails at once, in one line saying what
+    // to install or set.
+    const executablePath = findChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
     const port = await freePort();
     const env = { ...environment.env, LOG_LEVEL: 'warn', PORT: String(port), MEDIA_BASE_URL: `http://127.0.0.1:${port}` };
     await runSeed(env);
     sut = await startTestApp('api,worker', env);
     url = sut.url!;
     banners = await (await fetch(`${url}/api/home/banners`)).json();
-    browser = await chromium.launch({ ...CHROMIUM, headless: true });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
   });
 
   afterAll(async () => {

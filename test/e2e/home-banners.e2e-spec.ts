@@ -1,7 +1,7 @@
 import type { RedisClientType } from '@keyv/redis';
 import { UpdateBannerListTask } from '../../src/banner/update-banner-list.task';
 import { BannerRows } from '../support/banner-rows';
-import { openRedisClient } from '../support/cache-redis-client';
+import { deleteEntry, openRedisClient } from '../support/cache-redis-client';
 import { BANNER_SELECT, QueryCounter } from '../support/query-counter';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -38,9 +38,12 @@ describe('GET /api/home/banners (e2e, real MariaDB and Redis)', () => {
     entryKey = `${env.CACHE_KEY_PREFIX}:banner_list`;
   });
 
+  // Each test starts cold: the entry deleted and every process's local copy dropped.
+  const dropEntry = () => deleteEntry(redis, env.CACHE_KEY_PREFIX, 'banner_list');
+
   beforeEach(async () => {
     await rows.clear();
-    await redis.del(entryKey);
+    await dropEntry();
     queries.reset();
   });
 
@@ -126,7 +129,7 @@ describe('GET /api/home/banners (e2e, real MariaDB and Redis)', () => {
     expect(notModified.headers.get('x-cache')).toBe('HIT');
 
     await rows.insert({ name: 'v2', orders: 1 });
-    await redis.del(entryKey);
+    await dropEntry();
     const changed = await home({ 'if-none-match': etag });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);

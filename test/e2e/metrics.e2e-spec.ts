@@ -1,6 +1,6 @@
 import { MetricsServer } from '../../src/metrics/metrics.server';
 import { TasksService } from '../../src/tasks/tasks.service';
-import { FAIL_TASK } from '../../src/tasks/testing/fail.task';
+import { FAIL_TASK } from '../fixtures/testing-tasks/fail.task';
 import { pollUntil } from '../support/poll';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';

@@ -1,9 +1,9 @@
 import { BeatCatalog } from '../../src/beat/beat-catalog';
 import { BeatScheduler } from '../../src/beat/beat.scheduler';
 import { tickTaskId } from '../../src/beat/tick-task-id';
-import type { EnqueuedTask } from '../../src/tasks/dto/enqueued-task.response';
-import type { TaskStatus } from '../../src/tasks/dto/task-status.response';
-import type { TaskState } from '../../src/tasks/task-status';
+import type { EnqueuedTask } from '../../src/tasks/admin/dto/enqueued-task.response';
+import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
+import type { TaskState } from '../../src/tasks/runtime/task-state';
 import { pollUntil } from '../support/poll';
 import { TestRedisCluster } from '../support/redis-cluster';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -1,9 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { runSeed } from '../../src/database/seed';
+import { runSeed } from '../../src/seed';
+import { MainProcess } from '../support/main-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 const MEDIA_BASE_URL = 'https://media.example.test';
+const ROOT = join(__dirname, '..', '..');
+const BUILD_STEP = 'npm run build && ';
+
+/** `npm start` as package.json says, after its build step (the e2e script has just built). */
+function startScriptAfterBuild(): string {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  if (!scripts.start.startsWith(BUILD_STEP)) throw new Error(`npm start no longer begins with "${BUILD_STEP}": ${scripts.start}`);
+  return scripts.start.slice(BUILD_STEP.length);
+}
+
+async function bannerImages(databaseUrl: string): Promise<string[]> {
+  const mysql = await createConnection({ uri: databaseUrl });
+  try {
+    const [rows] = await mysql.query('SELECT image FROM banners ORDER BY image');
+    return (rows as { image: string }[]).map((row) => row.image);
+  } finally {
+    await mysql.end();
+  }
+}
 
 describe('npm run seed (e2e, real MariaDB and Redis)', () => {
   let environment: TestEnvironment;
@@ -44,5 +66,53 @@ describe('npm run seed (e2e, real MariaDB and Redis)', () => {
       expect(picture.status).toBe(200);
       expect(picture.headers.get('content-type')).toBe('image/png');
     }
+  });
+});
+
+describe('npm start on a fresh database (e2e, real MariaDB and Redis)', () => {
+  const SEEDED_LINE = /^The banners table was empty: inserted 4 demo banners$/;
+  let environment: TestEnvironment;
+  let sut: MainProcess | undefined;
+
+  /** Runs the start script as npm would, until the service is ready; returns its base URL. */
+  const start = async (): Promise<string> => {
+    sut = new MainProcess([], environment.env, { command: ['sh', '-c', startScriptAfterBuild()], cwd: ROOT, group: true });
+    const url = await sut.ready();
+    if (!url) throw new Error('npm start serves no HTTP');
+    return url;
+  };
+
+  beforeAll(() => {
+    environment = createTestEnvironment();
+  });
+
+  afterEach(async () => {
+    await sut?.stop();
+  });
+
+  afterAll(async () => {
+    await environment.dispose();
+  });
+
+  it('inserts the demo banners first when the table is empty, says so in one line, and serves them', async () => {
+    const url = await start();
+
+    const seeded = sut!.lines.filter((line) => SEEDED_LINE.test(line));
+    expect(seeded).toHaveLength(1);
+    expect(sut!.lines.indexOf(seeded[0])).toBeLessThan(sut!.lines.findIndex((line) => line.includes('"msg":"Ready')));
+    await expect(bannerImages(environment.env.DATABASE_URL)).resolves.toEqual([1, 2, 3, 4].map((n) => `/media/banner/${n}.png`));
+    const banners: { name: string }[] = await (await fetch(`${url}/api/home/banners`)).json();
+    expect(banners.map((banner) => banner.name)).toEqual(['Free courses', 'Python', 'Celery + Redis']);
+  });
+
+  it('leaves a table that has rows untouched and prints no seed line', async () => {
+    const mysql = await createConnection({ uri: environment.env.DATABASE_URL });
+    await mysql.query("DELETE FROM banners WHERE image <> '/media/banner/2.png'");
+    await mysql.end();
+
+    await start();
+
+    expect(sut!.lines.filter((line) => /banners table|Demo banners/.test(line))).toEqual([]);
+    await expect(bannerImages(environment.env.DATABASE_URL)).resolves.toEqual(['/media/banner/2.png']);
   });
 });

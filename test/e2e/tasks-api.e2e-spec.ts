@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../src/common/app-error';
-import type { TaskStatus } from '../../src/tasks/dto/task-status.response';
-import type { TaskState } from '../../src/tasks/task-status';
+import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
+import type { TaskState } from '../../src/tasks/runtime/task-state';
 import { TEST_TASK_RESULT } from '../../src/tasks/seed/test-task.task';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';

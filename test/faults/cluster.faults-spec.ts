@@ -43,7 +43,7 @@ const DRAIN_TIMEOUT_MS = 60_000;
  * (see JobEvents), so a job run twice to completion shows as two events, whatever the task states
  * say afterwards; and each result is the request's `seq`, so a request enqueued twice shows too.
  */
-describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few seconds (faults 1 and 2)', () => {
+describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few seconds', () => {
   let redis: TestRedisServer;
   let environment: TestEnvironment;
   let fleet: Fleet;

@@ -30,14 +30,14 @@ const DRAIN_TIMEOUT_MS = 60_000;
 const PINO_WARN = 40;
 
 /**
- * Fault 6 of the suite: SIGTERM to every process of a loaded fleet (2 api, 2 worker, 3 beat) at
- * once. Each must finish what it has in hand and exit 0 within SHUTDOWN_GRACE_SECONDS (past it the
- * process exits 1 by itself, so exit code 0 is the proof). Then one api and one worker start again,
+ * SIGTERM to every process of a loaded fleet (2 api, 2 worker, 3 beat) at once. Each must finish
+ * what it has in hand and exit 0 within SHUTDOWN_GRACE_SECONDS (past it the process exits 1 by
+ * itself, so exit code 0 is the proof). Then one api and one worker start again,
  * and every job the broker holds must end completed: what was waiting runs, and a job a worker had
  * taken but not started when it stopped runs again after the stalled check. The client keeps
  * sending during the shutdown; what an api answered 202 must complete exactly once.
  */
-describe('SIGTERM to every process of a loaded fleet (fault 6)', () => {
+describe('SIGTERM to every process of a loaded fleet', () => {
   let redis: TestRedisServer;
   let broker: Redis;
   let environment: TestEnvironment;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { parseConfig } from '../../src/config/app-config';
-import { beatIntervalMs } from '../../src/tasks/heartbeat/heartbeat.loop';
-import type { TaskStatus } from '../../src/tasks/dto/task-status.response';
-import { BLOCK_TASK } from '../../src/tasks/testing/block.task';
-import { GATE_TASK } from '../../src/tasks/testing/gate.task';
+import { beatIntervalMs } from '../../src/tasks/runtime/heartbeat/heartbeat.loop';
+import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
+import { BLOCK_TASK } from '../fixtures/testing-tasks/block.task';
+import { GATE_TASK } from '../fixtures/testing-tasks/gate.task';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';
 import { startTaskClient, type TaskClient } from '../support/task-client';

@@ -9,3 +9,14 @@ export async function openRedisClient(url: string): Promise<RedisClientType> {
   await client.connect();
   return client;
 }
+
+/**
+ * Deletes a cached entry as the application's writers do: the `DEL`, then the announcement on
+ * `<CACHE_KEY_PREFIX>:invalidations` that makes every process drop its local copy. A bare `DEL`
+ * is only seen once the local copies expire (CACHE_LOCAL_TTL_MS).
+ * @returns how many processes were subscribed to hear it.
+ */
+export async function deleteEntry(client: RedisClientType, keyPrefix: string, name: string): Promise<number> {
+  await client.del(`${keyPrefix}:${name}`);
+  return client.publish(`${keyPrefix}:invalidations`, name);
+}

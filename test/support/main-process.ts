@@ -5,15 +5,44 @@ import { join } from 'node:path';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
+/** Gives the child the testing tasks, which the build does not contain (see the preload). */
+const TESTING_TASKS = ['--require', join(__dirname, 'testing-tasks.preload.cjs')];
+
+/** How to start the process when it is not this Node running `dist/main` with the testing tasks. */
+export interface MainProcessOptions {
+  /**
+   * The program and its first arguments, before `args`, run as given (without the testing tasks).
+   * @defaultValue this Node, `nodeArgs` and `dist/main.js`
+   */
+  readonly command?: readonly string[];
+  /**
+   * Options for this Node before `dist/main.js`, when `command` is not given. Pass others (or none)
+   * to run the build exactly as production does. @defaultValue the preload of the testing tasks
+   */
+  readonly nodeArgs?: readonly string[];
+  /** @defaultValue this process's working directory */
+  readonly cwd?: string;
+  /**
+   * Its own process group, stopped as a whole: for a shell that starts `node dist/main` itself.
+   * @defaultValue false
+   */
+  readonly group?: boolean;
+}
+
 /** `node dist/main …` in a child process, with its output collected line by line. */
 export class MainProcess {
   readonly child: ChildProcess;
   private output = '';
   private readonly exited: Promise<number | null>;
+  private readonly group: boolean;
 
-  constructor(args: readonly string[], env: Readonly<Record<string, string>>) {
-    this.child = spawn(process.execPath, [MAIN, ...args], {
+  constructor(args: readonly string[], env: Readonly<Record<string, string>>, options: MainProcessOptions = {}) {
+    const [program, ...programArgs] = options.command ?? [process.execPath, ...(options.nodeArgs ?? TESTING_TASKS), MAIN];
+    this.group = options.group ?? false;
+    this.child = spawn(program, [...programArgs, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
+      cwd: options.cwd,
+      detached: this.group,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
@@ -60,8 +89,14 @@ export class MainProcess {
   /** Stops the process if it still runs (used in `afterEach`, so no test leaves one behind). */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGKILL');
+    this.signal('SIGKILL');
     await this.exited;
+  }
+
+  /** Signals the process, or its whole group when it was started as one. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.group && this.child.pid !== undefined) process.kill(-this.child.pid, signal);
+    else this.child.kill(signal);
   }
 
   /** TCP ports this process listens on, read from /proc (its socket inodes against the listen table). */

@@ -2,11 +2,15 @@ import Redis from 'ioredis';
 import { startApplication } from '../../src/bootstrap';
 import { AppConfigModule } from '../../src/config/config.module';
 import { createRootLogger } from '../../src/logging/root-logger';
-import type { TaskStatus } from '../../src/tasks/dto/task-status.response';
-import type { TaskState } from '../../src/tasks/task-status';
+import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
+import type { TaskState } from '../../src/tasks/runtime/task-state';
 import { TasksService } from '../../src/tasks/tasks.service';
-import { gateKeys } from '../../src/tasks/testing/gate.task';
+import { gateKeys } from '../fixtures/testing-tasks/gate.task';
 import { pollUntil } from './poll';
+import { includeTestingTasks } from '../fixtures/testing-tasks/include-testing-tasks';
+
+// The suites' tasks (testing.*), which the build does not contain.
+includeTestingTasks();
 
 /** A producer in the test process, composed like the CLI's (no role), and the broker Redis. */
 export interface TaskClient {

@@ -43,6 +43,15 @@ export class TcpProxy {
     this.server = server;
   }
 
+  /**
+   * Refuses new connections and leaves the open ones alone: a connection that is cut afterwards
+   * stays cut, the others go on working. {@link resume} accepts again.
+   */
+  refuseNew(): void {
+    this.server?.close();
+    this.server = undefined;
+  }
+
   /** Refuses new connections and cuts the open ones, as a server that went down would. */
   async stop(): Promise<void> {
     const server = this.server;

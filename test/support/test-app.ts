@@ -3,8 +3,12 @@ import { startApplication } from '../../src/bootstrap';
 import { AppConfigModule } from '../../src/config/config.module';
 import { createRootLogger } from '../../src/logging/root-logger';
 import { parseRoles } from '../../src/roles';
+import { includeTestingTasks } from '../fixtures/testing-tasks/include-testing-tasks';
 
-/** The application booted in the test process, exactly as `main.ts` composes it. */
+// The suites' tasks (testing.*), which the build does not contain.
+includeTestingTasks();
+
+/** The application booted in the test process, as `main.ts` composes it (plus the testing tasks). */
 export interface TestApp {
   readonly app: INestApplicationContext;
   /** The HTTP base URL, when the roles include `api`. */

@@ -1,5 +1,5 @@
 import { ApiJsonArray } from '../../common/api-json.decorator';
-import type { TaskState } from '../../tasks/task-status';
+import type { TaskState } from '../../tasks/runtime/task-state';
 
 /** When an entry fires next. */
 export class ScheduleNextRun {

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Task, type TaskHandler } from '../task.decorator';
-
-export const LOW_TASK = 'low';
+import { Task, type TaskHandler } from '../runtime/task.decorator';
+import { LOW } from './seed.tasks';
 
 /** The seed's `low(n, m)`: n − m. */
-@Task({
-  name: LOW_TASK,
-  params: [
-    { name: 'n', type: 'number' },
-    { name: 'm', type: 'number' },
-  ],
-})
+@Task(LOW)
 @Injectable()
 export class LowTask implements TaskHandler<number> {
   run([n, m]: unknown[]): number {

@@ -1,0 +1,98 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchContext } from '../lib/context.mts';
+import { drained } from '../lib/broker.mts';
+import { enqueueOverHttp } from '../lib/enqueue-load.mts';
+import { childReady, request } from '../lib/ipc.mts';
+import { type Child, IMAGE_NODE_FLAGS, type NodeFlags, startChild, startMain } from '../lib/processes.mts';
+import type { FigureResult, Row } from '../lib/report.mts';
+import { round } from '../lib/stats.mts';
+import { load } from './http.mts';
+
+const IDLE_MS = 15_000;
+const CONCURRENCY = 16;
+const DRAIN_TIMEOUT_MS = 300_000;
+const BEAT_ENTRY = { 'update-banner-list': { enabled: false }, 'bench-every-second': { task: 'add', every: '1s', args: [1, 2] } };
+
+type Role = 'api' | 'worker' | 'beat';
+type Footprint = Record<Role | 'bareWorker', { idleMb: number; afterLoadMb: number }>;
+
+/** Idle RSS limits, and the after-load limits of the api and the beat, in MB; the worker's is relative. */
+const LIMITS = { api: { idle: 130, after: 150 }, worker: { idle: 110 }, beat: { idle: 90, after: 100 } } as const;
+const WORKER_TO_BARE = 1.15;
+
+/**
+ * Resident memory of each role, started as `node dist/main --role=…` with no Node flags (as users
+ * run it) and then with the Docker image's: idle 15 s after "Ready", and after the bench's load —
+ * the api after the cached load and `--tasks` enqueues over HTTP, the worker (concurrency 16) after
+ * running those tasks, a second beat after at least `--beat-seconds` of a 1 s entry (the idle one
+ * runs the default schedule). A bare Bull worker with the
+ * same flags runs the same number of tasks, as the worker's reference.
+ */
+export async function memoryFigure({ environment, options, progress }: BenchContext): Promise<FigureResult> {
+  const broker = environment.brokerClient();
+  const footprints = {} as Record<NodeFlags, Footprint>;
+  try {
+    for (const flags of ['default', 'image'] as const) {
+      const prefix = `bench-memory-${flags}`;
+      const env = environment.env({ QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: String(CONCURRENCY), BEAT_SCHEDULE: JSON.stringify(BEAT_ENTRY) });
+      const bareEnv = environment.env({ QUEUE_PREFIX: `${prefix}-bare` });
+      progress.step(`memory (${flags} Node flags): starting api, worker, beat and a bare Bull worker`);
+      await broker.flushdb();
+      const children: Child[] = [];
+      try {
+        // The idle beat runs the default schedule; the loaded one also a 1 s entry from its start.
+        const [api, worker, idleBeat, beat] = await Promise.all([
+          startMain('api', env, options.nodeArgs, flags),
+          startMain('worker', env, options.nodeArgs, flags),
+          startMain('beat', { ...env, BEAT_SCHEDULE: '' }, options.nodeArgs, flags),
+          startMain('beat', env, options.nodeArgs, flags),
+        ]);
+        const beatStartedAt = Date.now();
+        const bareWorker = startChild('bare-bull.mts', bareEnv, ['worker', String(CONCURRENCY)], flags);
+        const bareProducer = startChild('bare-bull.mts', bareEnv, ['producer'], flags);
+        children.push(api.child, worker.child, idleBeat.child, beat.child, bareWorker, bareProducer);
+        await Promise.all([childReady(bareWorker), childReady(bareProducer)]);
+        const processes = { api: api.child, worker: worker.child, beat: beat.child, bareWorker };
+
+        progress.step(`memory (${flags} Node flags): idle for ${IDLE_MS / 1000} s`);
+        await sleep(IDLE_MS);
+        const idle = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.rssMb()]));
+        idle.beat = idleBeat.child.rssMb();
+
+        progress.step(`memory (${flags} Node flags): cached load, then ${options.tasks} tasks over HTTP and to bare Bull`);
+        await load(api.child, api.url!, options.connections, options.durationSeconds);
+        await enqueueOverHttp(api.url!, environment.adminToken, options.tasks, options.connections);
+        await request(bareProducer, { count: options.tasks });
+        await Promise.all([drained(broker, prefix, DRAIN_TIMEOUT_MS), drained(broker, `${prefix}-bare`, DRAIN_TIMEOUT_MS)]);
+        await sleep(Math.max(0, beatStartedAt + options.beatSeconds * 1000 - Date.now()));
+        footprints[flags] = Object.fromEntries(
+          Object.entries(processes).map(([name, child]) => [name, { idleMb: idle[name], afterLoadMb: child.rssMb() }]),
+        ) as Footprint;
+      } finally {
+        await Promise.all(children.map((child) => child.stop()));
+      }
+    }
+  } finally {
+    broker.disconnect();
+  }
+
+  const mb = (value: number) => `${round(value, 1)} MB`;
+  const pair = (role: keyof Footprint, moment: 'idleMb' | 'afterLoadMb') =>
+    `${mb(footprints.default[role][moment])} (image flags: ${mb(footprints.image[role][moment])})`;
+  const { api, worker, beat, bareWorker } = footprints.default;
+  const workerLimit = WORKER_TO_BARE * bareWorker.afterLoadMb;
+  const rows: Row[] = [
+    { figure: 'memory: api idle 15 s after ready', value: pair('api', 'idleMb'), target: `≤ ${LIMITS.api.idle} MB`, met: api.idleMb <= LIMITS.api.idle },
+    { figure: 'memory: api after the cached and enqueue loads', value: pair('api', 'afterLoadMb'), target: `≤ ${LIMITS.api.after} MB`, met: api.afterLoadMb <= LIMITS.api.after },
+    { figure: 'memory: worker idle 15 s after ready', value: pair('worker', 'idleMb'), target: `≤ ${LIMITS.worker.idle} MB`, met: worker.idleMb <= LIMITS.worker.idle },
+    {
+      figure: `memory: worker after ${options.tasks} tasks, against a bare Bull worker after the same`,
+      value: `${mb(worker.afterLoadMb)} ÷ ${mb(bareWorker.afterLoadMb)} = ${round((worker.afterLoadMb / bareWorker.afterLoadMb) * 100, 1)} % (image flags: ${mb(footprints.image.worker.afterLoadMb)} ÷ ${mb(footprints.image.bareWorker.afterLoadMb)})`,
+      target: `≤ ${round(WORKER_TO_BARE * 100, 1)} %`,
+      met: worker.afterLoadMb <= workerLimit,
+    },
+    { figure: 'memory: beat idle 15 s after ready', value: pair('beat', 'idleMb'), target: `≤ ${LIMITS.beat.idle} MB`, met: beat.idleMb <= LIMITS.beat.idle },
+    { figure: `memory: beat after ${options.beatSeconds} s of 1 s ticks`, value: pair('beat', 'afterLoadMb'), target: `≤ ${LIMITS.beat.after} MB`, met: beat.afterLoadMb <= LIMITS.beat.after },
+  ];
+  return { rows, data: { imageNodeFlags: IMAGE_NODE_FLAGS, idleMs: IDLE_MS, tasks: options.tasks, beatSeconds: options.beatSeconds, footprints } };
+}

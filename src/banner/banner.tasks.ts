@@ -1,0 +1,10 @@
+import { declareTask } from '../tasks/runtime/task.decorator';
+
+/** The task that recomputes the cached home banner list (the seed's `update_banner_list`). */
+export const UPDATE_BANNER_LIST_TASK = 'update_banner_list';
+
+/**
+ * Declared apart from its handler ({@link UpdateBannerListTask}), which needs MySQL and the cache:
+ * the beat and the api enqueue it without loading either.
+ */
+export const UPDATE_BANNER_LIST = declareTask({ name: UPDATE_BANNER_LIST_TASK, params: [] });

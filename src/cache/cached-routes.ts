@@ -1,0 +1,110 @@
+import { Injectable, RequestMethod, type Type } from '@nestjs/common';
+import { GUARDS_METADATA, INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config';
+import { CACHE_RESPONSE_POLICY, type ResponseCachePolicy } from './cache-response.decorator';
+import { cacheControlOf, writeCachedHeaders } from './cached-response-headers';
+import { HttpCacheInterceptor } from './http-cache.interceptor';
+import { ResponseCacheService } from './response-cache.service';
+
+/** Answers an error as the application's one error filter does (HttpErrorFilter.answer). */
+export type ErrorAnswer = (error: unknown, request: FastifyRequest, reply: FastifyReply) => void;
+
+/** A cached route the fast path answers: its full URL, its policy and the handler's method name. */
+export interface FastPathRoute {
+  readonly url: string;
+  readonly policy: ResponseCachePolicy;
+  readonly methodName: string;
+}
+
+const metadata = <T>(key: string | symbol, target: object): T | undefined => Reflect.getMetadata(key, target) as T | undefined;
+
+const trimSlashes = (path: string) => path.replace(/^\/+|\/+$/g, '');
+
+/**
+ * The fast-path route of a controller method, or undefined when the method must run through
+ * Nest's pipeline: a `@CacheResponse()` GET handler under {@link HttpCacheInterceptor} (and no
+ * other interceptor), with no guard, no path parameter and no handler argument, whose answer is
+ * therefore the same for every request. Global guards and interceptors (`APP_GUARD`) are not
+ * looked at: the application registers none, and one added would not run on these routes.
+ */
+export function fastPathRouteOf(controller: Type, methodName: string, globalPrefix: string): FastPathRoute | undefined {
+  const handler = (controller.prototype as Record<string, unknown>)[methodName];
+  if (typeof handler !== 'function') return undefined;
+  const policy = metadata<ResponseCachePolicy>(CACHE_RESPONSE_POLICY, handler);
+  if (!policy || metadata<RequestMethod>(METHOD_METADATA, handler) !== RequestMethod.GET) return undefined;
+  const interceptors = [...(metadata<unknown[]>(INTERCEPTORS_METADATA, controller) ?? []), ...(metadata<unknown[]>(INTERCEPTORS_METADATA, handler) ?? [])];
+  if (interceptors.length !== 1 || interceptors[0] !== HttpCacheInterceptor) return undefined;
+  const guards = [...(metadata<unknown[]>(GUARDS_METADATA, controller) ?? []), ...(metadata<unknown[]>(GUARDS_METADATA, handler) ?? [])];
+  if (guards.length > 0) return undefined;
+  // Nest keeps the argument decorators (@Param, @Query, @Req…) on the class, by handler name.
+  const routeArgs = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, methodName) as object | undefined) ?? {};
+  if (Object.keys(routeArgs).length > 0) return undefined;
+  const controllerPath = metadata<unknown>(PATH_METADATA, controller);
+  const methodPath = metadata<unknown>(PATH_METADATA, handler);
+  if (typeof controllerPath !== 'string' || typeof methodPath !== 'string') return undefined;
+  const segments = [globalPrefix, controllerPath, methodPath].map(trimSlashes).filter((segment) => segment !== '');
+  const url = `/${segments.join('/')}`;
+  if (url.includes(':') || url.includes('*')) return undefined;
+  return { url, policy, methodName };
+}
+
+/**
+ * Answers the cached routes that {@link fastPathRouteOf} selects from a Fastify `onRequest` hook,
+ * ahead of Nest's pipeline (router, interceptors, rxjs), which cost a cached answer about a third
+ * of its CPU time (BENCHMARKS.md). The routes are found at start-up from the same
+ * `@CacheResponse()` declarations the interceptor reads, so a cached route is declared once, on its
+ * controller method. The answer is the interceptor's: the same lookup, the same headers and the
+ * stored bytes; GET and HEAD (Fastify's HEAD route drops the body); the hooks added before it
+ * (request id, access log, metrics) still run. A failed lookup is answered here too, through
+ * `answerError`: passing the request on to Nest would run the same lookup again against the same
+ * failing stores.
+ */
+@Injectable()
+export class CachedRoutes {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly cache: ResponseCacheService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Registers the hook for every fast-path route on the api's Fastify instance; call it before
+   * `listen`. The start fails if Nest registered no such route (a path computed wrongly here).
+   * @returns the URLs answered ahead of Nest.
+   */
+  mount(fastify: FastifyInstance, globalPrefix: string, answerError: ErrorAnswer): string[] {
+    const routes = new Map(
+      this.discovery.getControllers().flatMap(({ metatype, instance }) => {
+        if (!metatype || !instance) return [];
+        return this.scanner.getAllMethodNames(metatype.prototype as object).flatMap((name) => {
+          const route = fastPathRouteOf(metatype as Type, name, globalPrefix);
+          if (!route) return [];
+          const load = async () => (instance as Record<string, () => unknown>)[name]();
+          return [[route.url, { policy: route.policy, load, cacheControl: cacheControlOf(route.policy, this.config) }] as const];
+        });
+      }),
+    );
+    fastify.addHook('onReady', async () => {
+      const missing = [...routes.keys()].filter((url) => !fastify.hasRoute({ method: 'GET', url }));
+      if (missing.length > 0) throw new Error(`Cached routes without a Nest route: ${missing.join(', ')}`);
+    });
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return;
+      const route = routes.get(request.routeOptions.url ?? '');
+      if (!route) return;
+      let outcome;
+      try {
+        outcome = await this.cache.getOrLoad(route.policy, route.load);
+      } catch (error) {
+        answerError(error, request, reply);
+        return reply;
+      }
+      const notModified = writeCachedHeaders(reply, request, outcome, route.cacheControl);
+      return reply.send(notModified ? undefined : outcome.entry.body);
+    });
+    return [...routes.keys()];
+  }
+}

@@ -1,0 +1,22 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { TASK_STATES, type TaskState } from '../../runtime/task-state';
+
+/** `GET /api/admin/tasks?state=&name=&limit=` */
+export class ListTasksQuery {
+  @IsOptional()
+  @IsIn(TASK_STATES)
+  readonly state?: TaskState;
+
+  @IsOptional()
+  @IsString()
+  readonly name?: string;
+
+  /** @defaultValue 20 */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  readonly limit?: number;
+}

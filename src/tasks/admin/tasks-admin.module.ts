@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { TasksController } from './tasks.controller';
+import { TasksModule } from '../tasks.module';
+
+/** The api role's task routes under `/api/admin/tasks`. */
+@Module({
+  imports: [TasksModule],
+  controllers: [TasksController],
+})
+export class TasksAdminModule {}

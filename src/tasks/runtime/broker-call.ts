@@ -1,0 +1,52 @@
+import { once } from 'node:events';
+import { type Redis, ReplyError } from 'ioredis';
+import { AppError } from '../../common/app-error';
+
+function brokerUnavailable(message: string): AppError {
+  return new AppError('TASK_BROKER_UNAVAILABLE', message, 'unavailable');
+}
+
+/**
+ * Redis refuses a write at `maxmemory` under `noeviction` with an OOM error; in a transaction, EXEC
+ * then fails with EXECABORT and carries the OOM among its `previousErrors`.
+ */
+function isOutOfMemory(error: unknown): boolean {
+  if (!(error instanceof ReplyError)) return false;
+  const errors: unknown[] = [error, ...((error as { previousErrors?: unknown[] }).previousErrors ?? [])];
+  return errors.some((candidate) => candidate instanceof Error && candidate.message.startsWith('OOM '));
+}
+
+/**
+ * Runs a command on a broker (queue Redis) client once it is connected, within `timeoutMs`
+ * (`QUEUE_TIMEOUT_MS`) for each step. Bull's own client would queue the command and keep retrying
+ * for minutes, so an HTTP request, the CLI or a beat tick would hang.
+ * @throws AppError `TASK_BROKER_UNAVAILABLE` (503 over HTTP): not connected (nothing was sent), or
+ * no answer in time (the command may still take effect when the broker comes back: the message says so).
+ * @throws AppError `TASK_BROKER_FULL` (503 over HTTP): the broker reached `maxmemory` and, with
+ * `noeviction` as a queue needs, refuses writes: Bull's scripts stop at the first refused write, so
+ * no job is stored.
+ */
+export async function callBroker<T>(client: Redis, timeoutMs: number, what: string, command: () => Promise<T>): Promise<T> {
+  if (client.status !== 'ready') {
+    try {
+      await once(client, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
+    } catch {
+      throw brokerUnavailable(`The task broker (QUEUE_REDIS_URL) is unreachable: could not ${what}`);
+    }
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    const message = `The task broker did not answer within ${timeoutMs} ms: could not confirm ${what}, which may still take effect`;
+    timer = setTimeout(() => reject(brokerUnavailable(message)), timeoutMs);
+  });
+  try {
+    return await Promise.race([command(), timeout]);
+  } catch (error) {
+    if (isOutOfMemory(error)) {
+      throw new AppError('TASK_BROKER_FULL', `The task broker (QUEUE_REDIS_URL) is out of memory: could not ${what}`, 'unavailable');
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

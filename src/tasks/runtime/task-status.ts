@@ -1,0 +1,88 @@
+import type { TaskKwargs } from './task-arguments';
+import type { TaskState, TaskStatusView } from './task-state';
+
+/** The list or set of a Bull queue that holds a job's id. */
+export type BullJobState = 'waiting' | 'paused' | 'delayed' | 'active' | 'completed' | 'failed';
+
+/** What a job carries in Bull's `data`: the call as the caller made it. */
+export interface TaskData {
+  readonly args: readonly unknown[];
+  readonly kwargs: TaskKwargs;
+  /** The moment the caller asked for (ISO-8601), or null to run at once. */
+  readonly eta: string | null;
+}
+
+/** A task as stored in the broker: Bull's job fields, where it sits, and whether it was revoked. */
+export interface StoredTask {
+  readonly id: string;
+  readonly name: string;
+  readonly bullState: BullJobState;
+  readonly data: TaskData;
+  /** Failed runs so far (Bull counts failures only). */
+  readonly attemptsMade: number;
+  readonly progress: number;
+  readonly returnValue: unknown;
+  readonly failedReason: string | null;
+  /** ms since the epoch */
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly revoked: boolean;
+}
+
+/**
+ * Maps where Bull holds a job to Celery's state. Bull has no retry or revoked state: a failed run
+ * with attempts left waits in `delayed` (its backoff) with `attemptsMade > 0`, and a revoked job
+ * is kept in `failed` with a revoked mark.
+ */
+export function toTaskState(bullState: BullJobState, attemptsMade: number, revoked: boolean): TaskState {
+  switch (bullState) {
+    case 'waiting':
+    case 'paused':
+    case 'delayed':
+      return attemptsMade > 0 ? 'RETRY' : 'PENDING';
+    case 'active':
+      return 'STARTED';
+    case 'completed':
+      return 'SUCCESS';
+    case 'failed':
+      return revoked ? 'REVOKED' : 'FAILURE';
+  }
+}
+
+/** The Bull lists and sets that can hold a task in the given state. */
+export function bullStatesOf(state: TaskState): readonly BullJobState[] {
+  switch (state) {
+    case 'PENDING':
+    case 'RETRY':
+      return ['waiting', 'paused', 'delayed'];
+    case 'STARTED':
+      return ['active'];
+    case 'SUCCESS':
+      return ['completed'];
+    case 'FAILURE':
+    case 'REVOKED':
+      return ['failed'];
+  }
+}
+
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toTaskStatus(task: StoredTask): TaskStatusView {
+  const state = toTaskState(task.bullState, task.attemptsMade, task.revoked);
+  return {
+    id: task.id,
+    name: task.name,
+    state,
+    args: task.data.args,
+    kwargs: task.data.kwargs,
+    result: state === 'SUCCESS' ? task.returnValue : null,
+    error: state === 'RETRY' || state === 'FAILURE' ? task.failedReason : null,
+    retries: state === 'FAILURE' ? Math.max(0, task.attemptsMade - 1) : task.attemptsMade,
+    progress: task.progress,
+    eta: task.data.eta,
+    createdAt: new Date(task.createdAt).toISOString(),
+    startedAt: isoOrNull(task.startedAt),
+    finishedAt: isoOrNull(task.finishedAt),
+  };
+}

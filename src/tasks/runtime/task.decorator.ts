@@ -1,0 +1,95 @@
+import { DiscoveryService } from '@nestjs/core';
+import type { QueueName } from './queues';
+
+/** One positional parameter of a task; a caller may also pass it by name in `kwargs`. */
+export interface TaskParam {
+  readonly name: string;
+  readonly type: 'number' | 'integer' | 'string' | 'boolean' | 'object' | 'array' | 'any';
+  /** @defaultValue true */
+  readonly required?: boolean;
+}
+
+/** How a task is declared: everything about it in one place. */
+export interface TaskOptions {
+  /** The name callers use (`add`, `update_banner_list`): a stable constant, never a class name. */
+  readonly name: string;
+  /** The argument schema, checked when the task is enqueued and again before it runs. */
+  readonly params: readonly TaskParam[];
+  /** @defaultValue QUEUES.default */
+  readonly queue?: QueueName;
+  /** Runs in all, the first included. @defaultValue 3 */
+  readonly attempts?: number;
+  /** First retry delay; each next one doubles. @defaultValue 1000 */
+  readonly backoffMs?: number;
+  /**
+   * A run that takes longer fails (and is retried while attempts are left). The handler is not
+   * interrupted: it should not hold resources beyond this. @defaultValue 60000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Registered only when `NODE_ENV=test`: tasks that exist to drive the e2e suite (retries,
+   * failures, a worker killed mid-job) and must not be callable in production. @defaultValue false
+   */
+  readonly testOnly?: boolean;
+}
+
+/** What a running task can see and report. */
+export interface TaskContext {
+  readonly id: string;
+  /** 1 on the first run, 2 on the first retry… */
+  readonly attempt: number;
+  /** Reports progress (0–100); it shows in the task's status. */
+  progress(percent: number): Promise<void>;
+}
+
+/** A task's handler: an injectable class marked with {@link Task}, discovered at start-up. */
+export interface TaskHandler<TResult = unknown> {
+  run(args: unknown[], context: TaskContext): Promise<TResult> | TResult;
+}
+
+/**
+ * A task the build knows: its options and, once its handler class is loaded, that class. Processes
+ * that only enqueue (api, beat, the CLI) know a task from its declaration alone.
+ */
+export interface TaskDeclaration {
+  readonly options: TaskOptions;
+  /** The handler class, when it is loaded in this process (always in the worker). */
+  readonly target?: Function;
+}
+
+/** Lets the worker find the handler instances among the providers of every loaded module. */
+const TaskMetadata = DiscoveryService.createDecorator<TaskOptions>();
+
+const declarations: TaskDeclaration[] = [];
+
+/**
+ * Declares a task apart from its handler, in a file that imports nothing else: a process that only
+ * enqueues it (api, beat, the CLI) then knows its name, schema and options without loading what the
+ * handler needs to run (a database, a cache). Mark the handler class with `@Task(declaration)`.
+ */
+export function declareTask(options: TaskOptions): TaskOptions {
+  declarations.push({ options });
+  return options;
+}
+
+/**
+ * Marks a task's handler. The class must be a provider of some module (found by the worker through
+ * Nest discovery) and implement {@link TaskHandler}. Give it the object of {@link declareTask}, or
+ * the options themselves for a task declared here alone (its producers then load this class too).
+ */
+export function Task(options: TaskOptions): ClassDecorator {
+  return (target) => {
+    const declared = declarations.findIndex((declaration) => declaration.options === options && !declaration.target);
+    if (declared >= 0) declarations[declared] = { options, target };
+    else declarations.push({ options, target });
+    TaskMetadata(options)(target);
+  };
+}
+
+/** The metadata key that marks task handler providers. */
+Task.KEY = TaskMetadata.KEY;
+
+/** Every task declared in the code loaded so far, in declaration order. */
+export function declaredTasks(): readonly TaskDeclaration[] {
+  return [...declarations];
+}

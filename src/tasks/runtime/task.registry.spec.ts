@@ -1,0 +1,85 @@
+import type { TaskDeclaration, TaskOptions } from './task.decorator';
+import { buildRegistry, TaskDeclarationError } from './task.registry';
+
+class Runnable {
+  run(): number {
+    return 1;
+  }
+}
+class OtherRunnable {
+  run(): number {
+    return 2;
+  }
+}
+class NoRun {}
+
+const declare = (options: Partial<TaskOptions>, target: Function = Runnable): TaskDeclaration => ({
+  options: { name: 'add', params: [], ...options } as TaskOptions,
+  target,
+});
+
+describe('buildRegistry', () => {
+  it('applies the defaults', () => {
+    const sut = buildRegistry([declare({ name: 'add' })], false);
+
+    expect(sut.get('add')).toEqual({
+      name: 'add',
+      params: [],
+      queue: 'default',
+      attempts: 3,
+      backoffMs: 1_000,
+      timeoutMs: 60_000,
+      target: Runnable,
+    });
+  });
+
+  it('keeps what a declaration sets', () => {
+    const sut = buildRegistry([declare({ attempts: 1, backoffMs: 0, timeoutMs: 5 })], false);
+
+    expect(sut.get('add')).toMatchObject({ attempts: 1, backoffMs: 0, timeoutMs: 5 });
+  });
+
+  it('registers test-only tasks only when asked', () => {
+    const declarations = [declare({ name: 'testing.fail', testOnly: true })];
+
+    expect(buildRegistry(declarations, false).has('testing.fail')).toBe(false);
+    expect(buildRegistry(declarations, true).has('testing.fail')).toBe(true);
+  });
+
+  it('registers a task declared apart from its handler, which this process has not loaded', () => {
+    const sut = buildRegistry([{ options: { name: 'update_banner_list', params: [] } }], false);
+
+    expect(sut.get('update_banner_list')).toMatchObject({ name: 'update_banner_list', target: undefined });
+  });
+
+  it('refuses a name declared twice, naming both classes', () => {
+    const sut = () => buildRegistry([declare({}), declare({}, OtherRunnable)], false);
+
+    expect(sut).toThrow(TaskDeclarationError);
+    expect(sut).toThrow(
+      'Task name "add" is declared twice, by class Runnable and by class OtherRunnable: give each task its own name',
+    );
+  });
+
+  it.each<[string, TaskDeclaration, string]>([
+    ['no run method', declare({}, NoRun), 'Task "add" (class NoRun): the class has no run(args, context) method: implement TaskHandler'],
+    ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default (src/tasks/runtime/queues.ts)'],
+    ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
+    ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
+    ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],
+    ['a fractional time limit', declare({ timeoutMs: 1.5 }), 'timeoutMs must be an integer of at least 1'],
+    ['no params', declare({ params: undefined }), 'params must be an array (use [] for none)'],
+    ['a parameter twice', declare({ params: [{ name: 'n', type: 'number' }, { name: 'n', type: 'number' }] }), 'parameter "n" is declared twice'],
+    ['an unknown type', declare({ params: [{ name: 'n', type: 'float' as never }] }), 'parameter "n" has unknown type "float"'],
+    [
+      'a required parameter after an optional one',
+      declare({ params: [{ name: 'a', type: 'any', required: false }, { name: 'b', type: 'any' }] }),
+      'a required parameter follows an optional one: put optional parameters last',
+    ],
+  ])('refuses a declaration with %s, saying what to fix', (_, declaration, message) => {
+    const sut = () => buildRegistry([declaration], false);
+
+    expect(sut).toThrow(TaskDeclarationError);
+    expect(sut).toThrow(message);
+  });
+});

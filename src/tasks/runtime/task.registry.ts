@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../common/app-error';
+import { AppConfig } from '../../config/app-config';
+import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
+import { declaredTasks, type TaskDeclaration, type TaskParam } from './task.decorator';
+
+/** A declared task with its defaults applied. */
+export interface RegisteredTask {
+  readonly name: string;
+  readonly params: readonly TaskParam[];
+  readonly queue: QueueName;
+  readonly attempts: number;
+  readonly backoffMs: number;
+  readonly timeoutMs: number;
+  /** The handler class, when loaded (always in the worker, which runs the provider instance of it). */
+  readonly target?: Function;
+}
+
+export const TASK_DEFAULTS = { queue: QUEUES.default, attempts: 3, backoffMs: 1_000, timeoutMs: 60_000 } as const;
+
+const PARAM_TYPES: ReadonlySet<string> = new Set(['number', 'integer', 'string', 'boolean', 'object', 'array', 'any']);
+
+/** A task declaration that cannot work; the message names the class and what to fix. */
+export class TaskDeclarationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskDeclarationError';
+  }
+}
+
+const labelOf = ({ options, target }: TaskDeclaration) => `Task "${options.name}"${target ? ` (class ${target.name})` : ''}`;
+const byWhom = (target: Function | undefined) => (target ? `by class ${target.name}` : 'by a declareTask()');
+
+function problemsOf({ options, target }: TaskDeclaration): string[] {
+  const problems: string[] = [];
+  if (typeof options.name !== 'string' || options.name.trim() === '') problems.push('name must be a non-empty string');
+  if (target && typeof (target.prototype as { run?: unknown }).run !== 'function') {
+    problems.push('the class has no run(args, context) method: implement TaskHandler');
+  }
+  if (options.queue !== undefined && !isQueueName(options.queue)) {
+    problems.push(`queue "${options.queue}" is unknown: use one of ${ALL_QUEUES.join(', ')} (src/tasks/runtime/queues.ts)`);
+  }
+  const isCount = (value: number | undefined, min: number) => value === undefined || (Number.isInteger(value) && value >= min);
+  if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
+  if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
+  if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
+  if (!Array.isArray(options.params)) problems.push('params must be an array (use [] for none)');
+  const params = Array.isArray(options.params) ? options.params : [];
+  const seen = new Set<string>();
+  for (const param of params) {
+    if (seen.has(param.name)) problems.push(`parameter "${param.name}" is declared twice`);
+    if (!PARAM_TYPES.has(param.type)) problems.push(`parameter "${param.name}" has unknown type "${param.type}"`);
+    seen.add(param.name);
+  }
+  const firstOptional = params.findIndex((param) => param.required === false);
+  if (firstOptional >= 0 && params.slice(firstOptional).some((param) => param.required !== false)) {
+    problems.push('a required parameter follows an optional one: put optional parameters last');
+  }
+  return problems;
+}
+
+/**
+ * Checks every declaration and applies the defaults.
+ * @param includeTestOnly whether `testOnly` tasks are registered (only when NODE_ENV=test).
+ * @throws TaskDeclarationError on a duplicate name or a declaration that cannot work.
+ */
+export function buildRegistry(
+  declarations: readonly TaskDeclaration[],
+  includeTestOnly: boolean,
+): ReadonlyMap<string, RegisteredTask> {
+  const tasks = new Map<string, RegisteredTask>();
+  for (const declaration of declarations) {
+    const { options, target } = declaration;
+    if (options.testOnly && !includeTestOnly) continue;
+    const problems = problemsOf(declaration);
+    if (problems.length > 0) {
+      throw new TaskDeclarationError(`${labelOf(declaration)}: ${problems.join('; ')}`);
+    }
+    const existing = tasks.get(options.name);
+    if (existing) {
+      throw new TaskDeclarationError(
+        `Task name "${options.name}" is declared twice, ${byWhom(existing.target)} and ${byWhom(target)}: ` +
+          'give each task its own name',
+      );
+    }
+    tasks.set(options.name, {
+      name: options.name,
+      params: options.params,
+      queue: options.queue ?? TASK_DEFAULTS.queue,
+      attempts: options.attempts ?? TASK_DEFAULTS.attempts,
+      backoffMs: options.backoffMs ?? TASK_DEFAULTS.backoffMs,
+      timeoutMs: options.timeoutMs ?? TASK_DEFAULTS.timeoutMs,
+      target,
+    });
+  }
+  return tasks;
+}
+
+/**
+ * Every task of the build, from the `@Task` declarations, checked once at start-up. Processes that
+ * only enqueue use it to validate calls; the worker also needs a provider for each (see
+ * TasksProcessor).
+ */
+@Injectable()
+export class TaskRegistry {
+  private readonly tasks: ReadonlyMap<string, RegisteredTask>;
+
+  constructor(config: AppConfig) {
+    this.tasks = buildRegistry(declaredTasks(), config.nodeEnv === 'test');
+  }
+
+  /** @throws AppError `TASK_UNKNOWN` */
+  get(name: string): RegisteredTask {
+    const task = this.tasks.get(name);
+    if (!task) {
+      throw new AppError('TASK_UNKNOWN', `Unknown task "${name}": known tasks are ${[...this.tasks.keys()].join(', ')}`, 'not_found');
+    }
+    return task;
+  }
+
+  all(): RegisteredTask[] {
+    return [...this.tasks.values()];
+  }
+}

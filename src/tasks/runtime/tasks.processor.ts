@@ -1,0 +1,129 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type { Job, Queue } from 'bull';
+import { AppConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
+import { TaskQueues } from './queues';
+import { Batch } from './batch';
+import { bindArguments } from './task-arguments';
+import type { TaskData } from './task-status';
+import { Task, type TaskContext, type TaskHandler } from './task.decorator';
+import { pairHandlers } from './task-handlers';
+import { TaskRegistry } from './task.registry';
+import { TasksRepository } from './tasks.repository';
+
+/** Bull's name for a processor that takes jobs of every name. */
+const ANY_JOB_NAME = '*';
+
+/**
+ * Finished jobs get their result TTL together, at most this long after they finish: one round
+ * trip for many jobs instead of one more per job (BENCHMARKS.md). Against a TTL of hours, a
+ * tenth of a second later changes nothing.
+ */
+const EXPIRY_BATCH_MS = 100;
+
+/** How long the job's last run took (Bull stamps the start and, for a final outcome, the end). */
+function runTimeMs(job: Job): number {
+  return (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now());
+}
+
+/**
+ * The worker: runs every registered task from every queue, WORKER_CONCURRENCY jobs at a time per
+ * queue. Loaded by the worker role only; the api and beat enqueue through TasksService and run
+ * nothing.
+ */
+@Injectable()
+export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TasksProcessor.name);
+  private handlers: ReadonlyMap<string, TaskHandler> = new Map();
+  private running = 0;
+  private readonly expiries = new Map<Queue, Batch<string>>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly registry: TaskRegistry,
+    private readonly repository: TasksRepository,
+    private readonly queues: TaskQueues,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Fails the start when a registered task has no handler here (see pairHandlers). */
+  onModuleInit(): void {
+    this.handlers = pairHandlers(this.registry.all(), this.discovery.getProviders({ metadataKey: Task.KEY }));
+  }
+
+  onApplicationBootstrap(): void {
+    for (const queue of this.queues.all()) {
+      this.expiries.set(queue, new Batch(EXPIRY_BATCH_MS, (ids) => this.expire(queue, ids)));
+      queue.on('completed', (job: Job) => {
+        this.metrics.taskFinished(job.name, 'SUCCESS', runTimeMs(job));
+        this.expiries.get(queue)?.add(String(job.id));
+      });
+      queue.on('failed', (job: Job | null, error: Error) => {
+        // Null when a stalled job was failed and already removed by another worker.
+        if (!job) return;
+        // 'failed' also fires for a run that will be retried; only a final failure has finishedOn.
+        this.metrics.taskFinished(job.name, job.finishedOn ? 'FAILURE' : 'RETRY', runTimeMs(job));
+        if (job.finishedOn) this.expiries.get(queue)?.add(String(job.id));
+        this.logger.warn({ taskId: job.id, task: job.name, attempt: job.attemptsMade, err: error.message }, 'Task failed');
+      });
+      queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
+      queue
+        .process(ANY_JOB_NAME, this.config.worker.concurrency, (job: Job<TaskData>) => this.execute(job))
+        .catch((error: unknown) => this.logger.error({ err: error, queue: queue.name }, 'Queue stopped processing'));
+    }
+  }
+
+  /**
+   * On SIGTERM: stop taking jobs, then wait for the active ones, before Nest closes the queues and
+   * the database in onApplicationShutdown (the shutdown grace period bounds the wait; a job still
+   * running then is recovered by another worker as stalled).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const queues = this.queues.all();
+    await Promise.all(queues.map((queue) => queue.pause(true, true)));
+    this.logger.log({ active: this.running }, 'Stopped taking jobs, waiting for the active ones');
+    await Promise.all(queues.map((queue) => queue.whenCurrentJobsFinished()));
+    await Promise.all([...this.expiries.values()].map((batch) => batch.flush()));
+  }
+
+  /** Runs one job. A job this worker cannot run at all fails at once: a retry would not help. */
+  private async execute(job: Job<TaskData>): Promise<unknown> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) {
+      job.discard();
+      throw new Error(`Task "${job.name}" is not registered in this worker`);
+    }
+    const task = this.registry.get(job.name);
+    let args: unknown[];
+    try {
+      args = bindArguments(task.name, task.params, job.data.args, job.data.kwargs);
+    } catch (error) {
+      job.discard();
+      throw error;
+    }
+    const context: TaskContext = {
+      id: String(job.id),
+      attempt: job.attemptsMade + 1,
+      progress: (percent) => job.progress(percent),
+    };
+    this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
+    this.running++;
+    try {
+      const result = await handler.run(args, context);
+      this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
+      return result;
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async expire(queue: Queue, ids: readonly string[]): Promise<void> {
+    try {
+      await this.repository.expireResults(queue, ids);
+    } catch (error) {
+      this.logger.warn({ err: error, tasks: ids.length }, 'Could not set the result TTL; Bull prunes it later');
+    }
+  }
+}

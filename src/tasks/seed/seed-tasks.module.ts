@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { AddTask } from './add.task';
+import { LowTask } from './low.task';
+import { TestTask } from './test-task.task';
+
+/** The handlers of the seed's tasks (declared in seed.tasks.ts): imported for the worker role. */
+@Module({ providers: [AddTask, LowTask, TestTask] })
+export class SeedTasksModule {}

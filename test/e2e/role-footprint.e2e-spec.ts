@@ -1,0 +1,100 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
+import { MainProcess } from '../support/main-process';
+import { pollUntil } from '../support/poll';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+
+const PRELOAD = join(__dirname, '..', 'support', 'loaded-modules.preload.cjs');
+const DIST = join(__dirname, '..', '..', 'dist') + sep;
+
+/** What a running `node dist/main` has loaded: the packages and the files of our build. */
+interface Loaded {
+  readonly packages: ReadonlySet<string>;
+  readonly files: ReadonlySet<string>;
+}
+
+function packageOf(path: string): string | undefined {
+  const at = path.lastIndexOf(`node_modules${sep}`);
+  if (at < 0) return undefined;
+  const [scope, name] = path.slice(at + 'node_modules/'.length).split(sep);
+  return scope.startsWith('@') ? `${scope}/${name}` : scope;
+}
+
+describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', () => {
+  let environment: TestEnvironment;
+  let directory: string;
+  const started: MainProcess[] = [];
+
+  /** Starts the roles, waits for Ready, then has the preload list `require.cache`. */
+  async function loadedBy(role: string): Promise<Loaded> {
+    const listing = join(directory, `${role}.json`);
+    const sut = new MainProcess([`--role=${role}`], { ...environment.env, LOADED_MODULES_FILE: listing }, { nodeArgs: ['--require', PRELOAD] });
+    started.push(sut);
+    await sut.ready();
+    sut.child.kill('SIGUSR2');
+    const paths = await pollUntil(
+      async () => {
+        try {
+          return JSON.parse(readFileSync(listing, 'utf8')) as string[];
+        } catch {
+          return undefined;
+        }
+      },
+      (value) => value !== undefined,
+      `the module listing of ${role}`,
+    );
+    return {
+      packages: new Set(paths!.map(packageOf).filter((name): name is string => name !== undefined)),
+      files: new Set(paths!.filter((path) => path.startsWith(DIST)).map((path) => path.slice(DIST.length))),
+    };
+  }
+
+  beforeAll(() => {
+    environment = createTestEnvironment();
+    directory = mkdtempSync(join(tmpdir(), 'role-footprint-'));
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((process) => process.stop()));
+  });
+
+  afterAll(async () => {
+    rmSync(directory, { recursive: true, force: true });
+    await environment.dispose();
+  });
+
+  it('builds none of the testing tasks into dist/: the suites load them from test/', () => {
+    const files = readdirSync(DIST, { recursive: true, encoding: 'utf8' });
+    const naming = files.filter((file) => file.endsWith('.js') && /['"]testing\.(fail|flaky|gate|sleep)['"]/.test(readFileSync(join(DIST, file), 'utf8')));
+
+    expect(files.filter((file) => file.includes('testing'))).toEqual([]);
+    expect(naming).toEqual([]);
+  });
+
+  it('beat loads no TypeORM, MySQL, cache, Fastify, Swagger, bull-board or terminus', async () => {
+    const { packages } = await loadedBy('beat');
+
+    expect(packages).toContain('bull');
+    for (const name of ['typeorm', '@nestjs/typeorm', 'mysql2', '@nestjs/cache-manager', '@keyv/redis', 'fastify', '@nestjs/platform-fastify', '@nestjs/swagger', '@bull-board/api', '@nestjs/terminus']) {
+      expect(packages).not.toContain(name);
+    }
+  });
+
+  it('worker loads the processor, MySQL and the cache, but no Fastify, Swagger, bull-board or terminus', async () => {
+    const { packages, files } = await loadedBy('worker');
+
+    expect(files).toContain('tasks/runtime/tasks.processor.js');
+    for (const name of ['typeorm', 'mysql2', '@nestjs/cache-manager']) expect(packages).toContain(name);
+    for (const name of ['fastify', '@nestjs/platform-fastify', '@nestjs/swagger', '@bull-board/api', '@bull-board/fastify', '@nestjs/terminus']) {
+      expect(packages).not.toContain(name);
+    }
+  });
+
+  it('api loads everything HTTP but no processor', async () => {
+    const { packages, files } = await loadedBy('api');
+
+    for (const name of ['fastify', '@nestjs/swagger', '@bull-board/api', '@nestjs/terminus', 'typeorm']) expect(packages).toContain(name);
+    expect(files).not.toContain('tasks/runtime/tasks.processor.js');
+  });
+});
