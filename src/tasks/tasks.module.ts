@@ -8,6 +8,8 @@ import { ALL_QUEUES, TaskQueues } from './queues';
 import { AddTask } from './seed/add.task';
 import { LowTask } from './seed/low.task';
 import { TestTask } from './seed/test-task.task';
+import { XsumTask } from './seed/xsum.task';
+import { TaskLifecycle } from './task-lifecycle';
 import { TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
@@ -96,12 +98,15 @@ function failFastOf(config: AppConfig, queue: Queue): Queue {
     TaskRegistry,
     TasksRepository,
     TasksService,
+    TaskLifecycle,
     AddTask,
     LowTask,
     TestTask,
+    XsumTask,
   ],
   // Features enqueue through TasksService. The rest is for the worker and testing modules of
-  // src/tasks, and TaskQueues also for what works on the broker beside the jobs (beat state, metrics).
-  exports: [TasksService, TaskRegistry, TasksRepository, TaskQueues],
+  // src/tasks, TaskQueues also for what works on the broker beside the jobs (beat state, metrics,
+  // workflows), and TaskLifecycle for what reacts to finished tasks (workflows).
+  exports: [TasksService, TaskRegistry, TasksRepository, TaskQueues, TaskLifecycle],
 })
 export class TasksModule {}
