@@ -17,17 +17,19 @@ import { TasksModule } from './tasks/tasks.module';
 import { TasksAdminModule } from './tasks/tasks-admin.module';
 import { TasksWorkerModule } from './tasks/tasks-worker.module';
 import { TestingTasksModule } from './tasks/testing/testing-tasks.module';
+import { WorkflowsAdminModule } from './workflows/workflows-admin.module';
+import { WorkflowsModule } from './workflows/workflows.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
 
 /** What each role adds to the process; modules shared by roles are imported once. */
 function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
-  const imports: Imports = [TasksModule, MetricsModule.forRoles(roles, config)];
+  const imports: Imports = [TasksModule, WorkflowsModule, MetricsModule.forRoles(roles, config)];
   if (roles.has('api') || roles.has('worker')) {
     imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
     imports.push(BannerModule, EvictionPolicyCheckModule);
   }
-  if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule, TasksAdminModule, BeatModule);
+  if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule, TasksAdminModule, WorkflowsAdminModule, BeatModule);
   if (roles.has('worker')) imports.push(TasksWorkerModule);
   if (roles.has('worker') && config.nodeEnv === 'test') imports.push(TestingTasksModule);
   if (roles.has('beat')) imports.push(BeatSchedulerModule);
