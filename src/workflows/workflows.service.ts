@@ -173,15 +173,17 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
 
   /**
    * Enqueues one task under its derived id: a second enqueue of the same step changes nothing.
-   * A step enqueued after the workflow was revoked is revoked at once: the revoke marks the
-   * workflow before it revokes its tasks, and this reads the mark after enqueuing, so one of the
-   * two sees the other.
+   * Nothing follows a revoked workflow's task: the revoke marks the workflow before it revokes its
+   * tasks, and this reads the mark before enqueuing and again after, so a step enqueued while the
+   * revoke ran is revoked too.
    */
   private async enqueue(workflowId: string, call: PlannedCall, input: Input, parentId: string | null, node?: string): Promise<void> {
+    const follows = parentId !== null;
+    if (follows && (await this.store.state(workflowId)) === 'REVOKED') return;
     const args = call.receivesInput && input ? [input.value, ...call.args] : call.args;
     const lineage = { workflowId, parentId, ...(node !== undefined && { node }) };
     await this.tasks.applyAsync(call.name, { id: call.id, args, kwargs: call.kwargs, countdown: call.countdown, eta: call.eta, lineage });
-    if (parentId !== null && (await this.store.state(workflowId)) === 'REVOKED') await this.revokeQuietly(call.id);
+    if (follows && (await this.store.state(workflowId)) === 'REVOKED') await this.revokeQuietly(call.id);
   }
 
   /**

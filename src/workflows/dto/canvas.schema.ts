@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ApiJsonArray } from '../../common/api-json.decorator';
+import type { Signature } from '../../tasks/task-workflows';
 
 /**
  * The canvas as OpenAPI documents it. These classes describe the JSON only: a canvas nests up to 8
@@ -16,12 +17,13 @@ export class SignatureOptionsSchema {
   readonly eta?: string;
 
   /** Enqueued when the task succeeds, with its result prepended to the arguments unless immutable. */
+  // Typed with the interface: the class is defined below, and reflected types are read at once.
   @ApiPropertyOptional({ type: () => SignatureSchema })
-  readonly link?: SignatureSchema;
+  readonly link?: Signature;
 
   /** Enqueued when the task fails for good, with the failed task's id prepended unless immutable. */
   @ApiPropertyOptional({ type: () => SignatureSchema })
-  readonly linkError?: SignatureSchema;
+  readonly linkError?: Signature;
 }
 
 /** One task call: Celery's signature. */
@@ -44,12 +46,8 @@ export class SignatureSchema {
   readonly immutable?: boolean;
 }
 
-const CANVAS_REFS = () => [
-  { $ref: getSchemaPath(SignatureSchema) },
-  { $ref: getSchemaPath(ChainSchema) },
-  { $ref: getSchemaPath(GroupSchema) },
-  { $ref: getSchemaPath(ChordSchema) },
-];
+/** Any canvas, by name: the classes refer to one another, so some are not defined yet here. */
+const CANVAS_REFS = () => ['SignatureSchema', 'ChainSchema', 'GroupSchema', 'ChordSchema'].map((name) => ({ $ref: getSchemaPath(name) }));
 
 /** Each step runs after the previous one succeeded, with its result first in its arguments. */
 export class ChainSchema {
