@@ -16,6 +16,7 @@ import { etaFigure } from './figures/eta.mts';
 import { httpFigure } from './figures/http.mts';
 import { stampedeFigure } from './figures/stampede.mts';
 import { tasksFigure } from './figures/tasks.mts';
+import { workflowsFigure } from './figures/workflows.mts';
 import type { BenchContext, BenchOptions } from './lib/context.mts';
 import { BenchEnvironment } from './lib/environment.mts';
 import { killAll, LOG_DIRECTORY, startMain } from './lib/processes.mts';
@@ -31,6 +32,7 @@ const FIGURES = {
   tasks: { run: tasksFigure, plannedSeconds: (o: BenchOptions) => 20 + o.reps * 4 * (o.tasks / 1500) },
   eta: { run: etaFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 4 },
   beat: { run: beatFigure, plannedSeconds: (o: BenchOptions) => o.reps * (o.beatSeconds + 8) },
+  workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 10 + o.reps * 6 },
 } as const satisfies Record<string, { run: (context: BenchContext, memory: Map<string, number>) => Promise<FigureResult>; plannedSeconds: (options: BenchOptions) => number }>;
 type FigureName = keyof typeof FIGURES;
 
