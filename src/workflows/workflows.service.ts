@@ -205,7 +205,8 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
         resolveTiming({ countdown: call.countdown, eta: call.eta }, now);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        problems.push(`${at}: ${error.message}`);
+        const input = call.receivesInput && error.code === 'TASK_INVALID_ARGS' ? ' (its input comes first, then these arguments)' : '';
+        problems.push(`${at}${input}: ${error.message}`);
       }
     };
     for (const task of plan.tasks()) {

@@ -241,6 +241,15 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       await expect(status(submitted.id)).resolves.toMatchObject({ state: 'REVOKED', result: null });
     });
 
+    it('shows the workflow REVOKED when one of its tasks is revoked on its own, and runs nothing after it', async () => {
+      const submitted = await submit({ chain: [{ ...add(1, 1), options: { countdown: 60 } }, add(1)] });
+
+      await client.tasks.revoke(submitted.tasks[0]);
+
+      await expect(status(submitted.id)).resolves.toMatchObject({ state: 'REVOKED', result: null });
+      await expect(taskOrNull(submitted.tasks[1])).resolves.toBeNull();
+    });
+
     it('answers 409 for a workflow that has finished', async () => {
       const submitted = await submit({ chain: [add(1, 1)] });
       await waitFor(submitted.id);
@@ -302,7 +311,7 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       ['too many tasks', { group: Array.from({ length: MAX_WORKFLOW_TASKS + 1 }, () => add(1, 1)) }, 'WORKFLOW_TOO_LARGE', 'at most 10000 tasks'],
       ['an unknown task in a nested step', { chain: [add(1, 1), { group: [add(1), { name: 'mul', args: [2] }] }] }, 'WORKFLOW_INVALID', 'task r.1.1: Unknown task "mul"'],
       ['bad arguments in the last step', { chain: [add(1, 1), add(2), { name: 'low', args: ['x'] }] }, 'WORKFLOW_INVALID', 'argument "m" must be a number'],
-      ['too many arguments for a step that receives a result', { chain: [add(1, 1), add(2, 3)] }, 'WORKFLOW_INVALID', 'takes 1 positional argument(s) but 2 were given'],
+      ['too many arguments for a step that receives a result', { chain: [add(1, 1), add(2, 3)] }, 'WORKFLOW_INVALID', 'task r.1 (its input comes first, then these arguments): Invalid arguments for task "add": takes 1 positional argument(s) but 2 were given'],
       ['a bad eta', { name: 'add', args: [1, 1], options: { eta: '2030-01-01T10:00:00' } }, 'WORKFLOW_INVALID', 'has no time zone offset'],
       ['a bad link', { name: 'add', args: [1, 1], options: { link: { name: 'low', args: [1, 2] } } }, 'WORKFLOW_INVALID', 'link of task r'],
       ['a malformed canvas', { chord: { header: [], body: { name: 'xsum' } } }, 'WORKFLOW_INVALID', 'workflow.chord.header: must be a non-empty array'],
