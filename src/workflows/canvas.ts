@@ -89,7 +89,9 @@ export function parseCanvas(input: unknown): Canvas {
     if (countdown !== undefined && (typeof countdown !== 'number' || !Number.isFinite(countdown) || countdown < 0)) {
       problems.push(`${at}.options.countdown: must be a number of seconds, 0 or more`);
     }
-    if (eta !== undefined && typeof eta !== 'string') problems.push(`${at}.options.eta: must be an ISO-8601 string`);
+    if (eta !== undefined && typeof eta !== 'string' && !(eta instanceof Date)) {
+      problems.push(`${at}.options.eta: must be an ISO-8601 string`);
+    }
     // A callback is a plain signature: it may not carry callbacks of its own.
     for (const [key, callback] of [['link', link], ['linkError', linkError]] as const) {
       if (callback === undefined) continue;

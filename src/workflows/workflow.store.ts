@@ -110,7 +110,7 @@ export class WorkflowStore {
       createdAt: Number(createdAt),
       state: state as FinalState | null,
       result: result === null ? null : JSON.parse(result),
-      error,
+      error: error || null,
       finishedAt: finishedAt === null ? null : Number(finishedAt),
     };
   }
@@ -143,7 +143,7 @@ export class WorkflowStore {
    * @returns the state it has afterwards (another one if it had one), or null once expired.
    */
   async finish(id: string, state: FinalState, outcome: { result?: unknown; error?: string }): Promise<FinalState | null> {
-    const [field, value] = state === 'SUCCESS' ? ['result', JSON.stringify(outcome.result ?? null)] : ['error', outcome.error ?? state];
+    const [field, value] = state === 'SUCCESS' ? ['result', JSON.stringify(outcome.result ?? null)] : ['error', outcome.error ?? ''];
     return (await this.call(`finish workflow ${id}`, () =>
       this.queue.client.eval(FINISH_SCRIPT, 1, this.key(id), state, field, value, Date.now(), this.ttlMs),
     )) as FinalState | null;

@@ -6,10 +6,11 @@ import { bindArguments } from '../tasks/task-arguments';
 import type { TaskOutcome } from '../tasks/task-lifecycle';
 import { TaskLifecycle } from '../tasks/task-lifecycle';
 import { resolveTiming } from '../tasks/task-schedule';
-import type { Canvas, SubmittedWorkflow, TaskWorkflows, WorkflowState, WorkflowStatus } from '../tasks/task-workflows';
+import type { SubmittedWorkflow, TaskWorkflows, WorkflowState, WorkflowStatus } from '../tasks/task-workflows';
 import { TaskRegistry } from '../tasks/task.registry';
 import { TasksService } from '../tasks/tasks.service';
 import { compileCanvas, kindOf, parseCanvas, type PlanNode, type PlannedCall, WorkflowPlan } from './canvas';
+import { stateFromTasks } from './workflow-state';
 import { WorkflowStore } from './workflow.store';
 
 /** Workflow ids are random UUIDs; anything else names no workflow (and must never reach a key). */
@@ -63,7 +64,7 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     const id = randomUUID();
     const plan = new WorkflowPlan(compileCanvas(canvas, id));
     this.check(plan);
-    const kind = kindOf(canvas as Canvas);
+    const kind = kindOf(canvas);
     await this.store.create(id, kind, JSON.stringify(plan.root), Date.now());
     this.remember(id, plan);
     await this.start(id, plan.root, undefined, null);
@@ -84,15 +85,13 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
       (task): task is TaskStatus => task !== null,
     );
     const failed = tasks.find((task) => task.state === 'FAILURE');
-    const state: WorkflowState =
-      stored.state ??
-      (failed ? 'FAILURE' : tasks.some((task) => task.state === 'REVOKED') ? 'REVOKED' : tasks.some((task) => task.state !== 'PENDING') ? 'STARTED' : 'PENDING');
+    const state = stored.state ?? stateFromTasks(tasks);
     return {
       id,
       kind: stored.kind,
       state,
       result: state === 'SUCCESS' ? stored.result : null,
-      error: stored.error ?? (failed ? `${failed.name} (${failed.id}) failed: ${failed.error}` : null),
+      error: state === 'FAILURE' ? (stored.error ?? (failed ? `${failed.name} (${failed.id}) failed: ${failed.error}` : null)) : null,
       tasks,
       createdAt: new Date(stored.createdAt).toISOString(),
       finishedAt: stored.finishedAt === null ? null : new Date(stored.finishedAt).toISOString(),
@@ -107,10 +106,10 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
   async revoke(id: string): Promise<WorkflowStatus> {
     const before = await this.status(id);
     if (before.state === 'SUCCESS' || before.state === 'FAILURE' || before.state === 'REVOKED') throw this.finished(id, before.state);
-    const state = await this.store.finish(id, 'REVOKED', { error: 'Revoked' });
-    if (state === null) throw notFound(id);
+    const state = await this.store.finish(id, 'REVOKED', {});
+    const plan = await this.planOf(id);
+    if (state === null || plan === null) throw notFound(id);
     if (state !== 'REVOKED') throw this.finished(id, state);
-    const plan = this.remember(id, new WorkflowPlan(JSON.parse((await this.store.plan(id)) ?? 'null') as PlanNode));
     await Promise.all(plan.tasks().map((task) => this.revokeQuietly(task.id)));
     return this.status(id);
   }

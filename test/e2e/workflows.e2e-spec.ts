@@ -185,7 +185,8 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
 
   describe('failure', () => {
     it('fails the chain at a step that fails for good; later steps never run', async () => {
-      const submitted = await submit({ chain: [add(1, 1), { name: 'testing.fail', args: ['the printer is on fire'], immutable: true }, add(1)] });
+      const fail = { name: 'testing.fail', args: ['the printer is on fire'], immutable: true };
+      const submitted = await submit({ chain: [add(1, 1), fail, add(1)] });
 
       const sut = await waitFor(submitted.id);
 
@@ -202,7 +203,11 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       const sut = await waitFor(submitted.id);
 
       expect(sut).toMatchObject({ state: 'FAILURE', error: expect.stringContaining('member down') });
-      await pollUntil(() => Promise.all(submitted.tasks.slice(0, 3).map(taskOrNull)), (tasks) => tasks.every((task) => task?.state === 'SUCCESS' || task?.state === 'FAILURE'), 'the header to finish');
+      await pollUntil(
+        () => Promise.all(submitted.tasks.slice(0, 3).map(taskOrNull)),
+        (tasks) => tasks.every((task) => task?.state === 'SUCCESS' || task?.state === 'FAILURE'),
+        'the header to finish',
+      );
       await expect(taskOrNull(submitted.tasks[3])).resolves.toBeNull();
     });
 
@@ -217,12 +222,13 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
 
   describe('revoke', () => {
     it('revokes every task that has not started and answers the status; a second revoke is a 409', async () => {
-      const submitted = await submit({ group: [{ ...add(1, 1), options: { countdown: 60 } }, { ...add(2, 2), options: { countdown: 60 } }] });
+      const later = { countdown: 60 };
+      const submitted = await submit({ group: [{ ...add(1, 1), options: later }, { ...add(2, 2), options: later }] });
 
       const sut = await request('DELETE', `/${submitted.id}`);
 
       expect(sut.status).toBe(200);
-      expect(sut.body).toMatchObject({ id: submitted.id, state: 'REVOKED', finishedAt: expect.any(String) });
+      expect(sut.body).toMatchObject({ id: submitted.id, state: 'REVOKED', result: null, error: null, finishedAt: expect.any(String) });
       expect((sut.body.tasks as TaskStatus[]).map((task) => task.state)).toEqual(['REVOKED', 'REVOKED']);
       await expect(request('DELETE', `/${submitted.id}`)).resolves.toMatchObject({ status: 409, body: { code: 'WORKFLOW_FINISHED' } });
     });
@@ -261,13 +267,15 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
   describe('exactly once', () => {
     it('counts a chord member whose completion is processed twice once', async () => {
       const gate = client.gate(randomUUID());
-      const submitted = await submit({ chord: { header: [add(1, 1), { name: 'testing.gate', args: [gate.name] }], body: { name: 'xsum' } } });
+      const header = [add(1, 1), { name: 'testing.gate', args: [gate.name] }];
+      const submitted = await submit({ chord: { header, body: { name: 'xsum' } } });
       const first = await client.waitForState(submitted.tasks[0], ['SUCCESS']);
       await pollUntil(() => gate.started(), (pids) => pids.length === 1, 'the gate member to start');
 
       // Replays of the first member's completion, as a worker killed after reporting it would cause.
       const lifecycle = worker.app.get(TaskLifecycle);
-      const replayed = { id: first.id, name: first.name, data: { args: first.args, kwargs: first.kwargs, eta: null, lineage: { workflowId: submitted.id, parentId: null, node: 'r.h.0' } } };
+      const lineage = { workflowId: submitted.id, parentId: null, node: 'r.h.0' };
+      const replayed = { id: first.id, name: first.name, data: { args: first.args, kwargs: first.kwargs, eta: null, lineage } };
       await lifecycle.finished({ ...replayed, state: 'SUCCESS', result: 2 });
       await lifecycle.finished({ ...replayed, state: 'SUCCESS', result: 2 });
 
@@ -308,13 +316,38 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
 
     it.each<[string, unknown, string, string]>([
       ['nested too deep', tooDeep(), 'WORKFLOW_TOO_DEEP', 'nest at most 8 deep'],
-      ['too many tasks', { group: Array.from({ length: MAX_WORKFLOW_TASKS + 1 }, () => add(1, 1)) }, 'WORKFLOW_TOO_LARGE', 'at most 10000 tasks'],
-      ['an unknown task in a nested step', { chain: [add(1, 1), { group: [add(1), { name: 'mul', args: [2] }] }] }, 'WORKFLOW_INVALID', 'task r.1.1: Unknown task "mul"'],
-      ['bad arguments in the last step', { chain: [add(1, 1), add(2), { name: 'low', args: ['x'] }] }, 'WORKFLOW_INVALID', 'argument "m" must be a number'],
-      ['too many arguments for a step that receives a result', { chain: [add(1, 1), add(2, 3)] }, 'WORKFLOW_INVALID', 'task r.1 (its input comes first, then these arguments): Invalid arguments for task "add": takes 1 positional argument(s) but 2 were given'],
+      [
+        'too many tasks',
+        { group: Array.from({ length: MAX_WORKFLOW_TASKS + 1 }, () => add(1, 1)) },
+        'WORKFLOW_TOO_LARGE',
+        'at most 10000 tasks',
+      ],
+      [
+        'an unknown task in a nested step',
+        { chain: [add(1, 1), { group: [add(1), { name: 'mul', args: [2] }] }] },
+        'WORKFLOW_INVALID',
+        'task r.1.1: Unknown task "mul"',
+      ],
+      [
+        'bad arguments in the last step',
+        { chain: [add(1, 1), add(2), { name: 'low', args: ['x'] }] },
+        'WORKFLOW_INVALID',
+        'argument "m" must be a number',
+      ],
+      [
+        'too many arguments for a step that receives a result',
+        { chain: [add(1, 1), add(2, 3)] },
+        'WORKFLOW_INVALID',
+        'task r.1 (its input comes first, then these arguments): Invalid arguments for task "add": takes 1 positional argument(s) but 2 were given',
+      ],
       ['a bad eta', { name: 'add', args: [1, 1], options: { eta: '2030-01-01T10:00:00' } }, 'WORKFLOW_INVALID', 'has no time zone offset'],
       ['a bad link', { name: 'add', args: [1, 1], options: { link: { name: 'low', args: [1, 2] } } }, 'WORKFLOW_INVALID', 'link of task r'],
-      ['a malformed canvas', { chord: { header: [], body: { name: 'xsum' } } }, 'WORKFLOW_INVALID', 'workflow.chord.header: must be a non-empty array'],
+      [
+        'a malformed canvas',
+        { chord: { header: [], body: { name: 'xsum' } } },
+        'WORKFLOW_INVALID',
+        'workflow.chord.header: must be a non-empty array',
+      ],
       ['not an object', 'add', 'WORKFLOW_INVALID', 'workflow: must be an object'],
     ])('answers 400 for %s', async (_, canvas, code, message) => {
       const before = await client.tasks.list({ limit: 100 });
@@ -340,7 +373,8 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
     const body = document.paths['/api/admin/workflows'].post.requestBody?.content['application/json'];
 
     expect(Object.keys(body?.examples ?? {})).toEqual(['signature', 'chain', 'group', 'chord']);
-    expect(body?.schema).toEqual({ oneOf: ['Signature', 'Chain', 'Group', 'Chord'].map((name) => ({ $ref: `#/components/schemas/${name}Schema` })) });
-    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(['SignatureSchema', 'ChainSchema', 'GroupSchema', 'ChordSchema']));
+    const schemas = ['SignatureSchema', 'ChainSchema', 'GroupSchema', 'ChordSchema'];
+    expect(body?.schema).toEqual({ oneOf: schemas.map((name) => ({ $ref: `#/components/schemas/${name}` })) });
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(schemas));
   });
 });
