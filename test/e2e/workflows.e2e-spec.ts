@@ -359,6 +359,16 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
     });
   });
 
+  it('is for admins only', async () => {
+    const sut = await fetch(`${api.url}/api/admin/workflows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(add(1, 1)),
+    });
+
+    expect(sut.status).toBe(401);
+  });
+
   it.each([randomUUID(), 'not-a-uuid'])('answers 404 for the unknown id %s', async (id) => {
     await expect(request('GET', `/${id}`)).resolves.toMatchObject({ status: 404, body: { code: 'WORKFLOW_NOT_FOUND' } });
     await expect(request('DELETE', `/${id}`)).resolves.toMatchObject({ status: 404, body: { code: 'WORKFLOW_NOT_FOUND' } });
