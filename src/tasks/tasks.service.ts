@@ -41,10 +41,11 @@ function notFound(id: string): AppError {
 }
 
 /**
- * The tasks as any module, the worker and the CLI see them: Celery's `delay`, `apply_async` and
- * `AsyncResult`, on Bull. Errors are AppErrors with stable codes: TASK_UNKNOWN, TASK_INVALID_ARGS,
- * TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_NOT_FOUND, TASK_NOT_REVOCABLE and, when Redis does
- * not answer, TASK_BROKER_UNAVAILABLE.
+ * The tasks as any module, the worker and the CLI see them: Celery's `delay`, `apply_async`,
+ * `AsyncResult` and canvas (`chain`, `group`, `chord`), on Bull. Errors are AppErrors with stable
+ * codes: TASK_UNKNOWN, TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_NOT_FOUND,
+ * TASK_NOT_REVOCABLE, the WORKFLOW_* codes of WorkflowsService and, when Redis does not answer,
+ * TASK_BROKER_UNAVAILABLE.
  */
 @Injectable()
 export class TasksService {
