@@ -16,8 +16,12 @@ import { WorkflowStore } from './workflow.store';
 /** Workflow ids are random UUIDs; anything else names no workflow (and must never reach a key). */
 const WORKFLOW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Plans a worker keeps parsed: a plan never changes, and a chord's members all need the same one. */
-const CACHED_PLANS = 64;
+/**
+ * Tasks of the plans a process keeps parsed (a plan never changes, and a chord's members all need
+ * the same one), counted in tasks so that a few of the largest workflows bound the memory too.
+ * The plan in use is kept even when it alone is larger.
+ */
+const CACHED_PLAN_TASKS = 20_000;
 
 /** The input a node is started with: its parent's result, or nothing for a workflow's first tasks. */
 type Input = { readonly value: unknown } | undefined;
@@ -225,10 +229,17 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     return json === null ? null : this.remember(id, new WorkflowPlan(JSON.parse(json) as PlanNode));
   }
 
+  /** Caches a plan, dropping the oldest ones beyond the bound. */
   private remember(id: string, plan: WorkflowPlan): WorkflowPlan {
     this.plans.delete(id);
     this.plans.set(id, plan);
-    if (this.plans.size > CACHED_PLANS) this.plans.delete(this.plans.keys().next().value!);
+    let tasks = 0;
+    for (const cached of this.plans.values()) tasks += cached.tasks().length;
+    for (const [oldest, cached] of this.plans) {
+      if (tasks <= CACHED_PLAN_TASKS || oldest === id) break;
+      tasks -= cached.tasks().length;
+      this.plans.delete(oldest);
+    }
     return plan;
   }
 
