@@ -178,14 +178,22 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
    * Enqueues one task under its derived id: a second enqueue of the same step changes nothing.
    * Nothing follows a revoked workflow's task: the revoke marks the workflow before it revokes its
    * tasks, and this reads the mark before enqueuing and again after, so a step enqueued while the
-   * revoke ran is revoked too.
+   * revoke ran is revoked too. A step that cannot take the input it is given (a list where it
+   * wants a number) fails the workflow: running its parent again would not help.
    */
   private async enqueue(workflowId: string, call: PlannedCall, input: Input, parentId: string | null, node?: string): Promise<void> {
     const follows = parentId !== null;
     if (follows && (await this.store.state(workflowId)) === 'REVOKED') return;
     const args = call.receivesInput && input ? [input.value, ...call.args] : call.args;
     const lineage = { workflowId, parentId, ...(node !== undefined && { node }) };
-    await this.tasks.applyAsync(call.name, { id: call.id, args, kwargs: call.kwargs, countdown: call.countdown, eta: call.eta, lineage });
+    const options = { id: call.id, args, kwargs: call.kwargs, countdown: call.countdown, eta: call.eta, lineage };
+    try {
+      await this.tasks.applyAsync(call.name, options);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'TASK_INVALID_ARGS') throw error;
+      await this.store.finish(workflowId, 'FAILURE', { error: `${call.name} (${call.id}) cannot take its input: ${error.message}` });
+      return;
+    }
     if (follows && (await this.store.state(workflowId)) === 'REVOKED') await this.revokeQuietly(call.id);
   }
 

@@ -211,6 +211,16 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       await expect(taskOrNull(submitted.tasks[3])).resolves.toBeNull();
     });
 
+    it('fails the workflow at a step that cannot take its input, and the step before stays a success', async () => {
+      const submitted = await submit({ chain: [add(1, 1), { group: [add(1), add(2)] }, add(1)] });
+
+      const sut = await waitFor(submitted.id);
+
+      expect(sut).toMatchObject({ state: 'FAILURE', error: expect.stringContaining(`add (${submitted.tasks[3]}) cannot take its input`) });
+      expect(sut.error).toContain('argument "n" must be a number (got [3,4])');
+      expect(sut.tasks.map((task) => task.state)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    });
+
     it('enqueues linkError with the failed task id when a task fails for good', async () => {
       const submitted = await submit({ name: 'testing.fail', args: ['boom'], options: { linkError: { name: 'test_task' } } });
 
