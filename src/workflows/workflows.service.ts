@@ -90,6 +90,8 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     );
     const failed = tasks.find((task) => task.state === 'FAILURE');
     const state = stored.state ?? stateFromTasks(tasks);
+    // Until a worker's report is stored, a workflow ended by a task ends when that task did.
+    const endedBy = stored.state ? undefined : tasks.find((task) => task.state === state);
     return {
       id,
       kind: stored.kind,
@@ -98,7 +100,7 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
       error: state === 'FAILURE' ? (stored.error ?? (failed ? `${failed.name} (${failed.id}) failed: ${failed.error}` : null)) : null,
       tasks,
       createdAt: new Date(stored.createdAt).toISOString(),
-      finishedAt: stored.finishedAt === null ? null : new Date(stored.finishedAt).toISOString(),
+      finishedAt: stored.finishedAt === null ? (endedBy?.finishedAt ?? null) : new Date(stored.finishedAt).toISOString(),
     };
   }
 

@@ -6,7 +6,7 @@ import { pollUntil } from '../support/poll';
 import { startTaskClient, type TaskClient } from '../support/task-client';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
-const FINAL: WorkflowState[] = ['SUCCESS', 'FAILURE', 'REVOKED'];
+const FINAL: readonly string[] = ['SUCCESS', 'FAILURE', 'REVOKED'] satisfies WorkflowState[];
 
 /**
  * Workflows over `node dist/main --role=worker` child processes (run `npm run build` first), with
@@ -32,11 +32,14 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
     const code = await sut.exitCode();
     return { code, lines: sut.lines };
   };
-  const waitFor = (id: string, timeoutMs = 60_000) =>
-    pollUntil(() => client.tasks.workflow(id), (workflow) => FINAL.includes(workflow.state), `workflow ${id} to finish`, {
-      timeoutMs,
-      intervalMs: 200,
-    });
+  /** Resolves once the workflow has finished, and each of its tasks (reported before Bull marks it done). */
+  const waitFor = (id: string) =>
+    pollUntil(
+      () => client.tasks.workflow(id),
+      (workflow) => FINAL.includes(workflow.state) && workflow.tasks.every((task) => FINAL.includes(task.state)),
+      `workflow ${id} to finish with its tasks`,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
   /** The runs of `testing.record` tasks given this list name. */
   const record = (list = randomUUID()) => {
     const keys = recordKeys(`e2e-queue-${environment.id}`, list);
