@@ -19,6 +19,7 @@ import { httpFigure } from './figures/http.mts';
 import { memoryFigure } from './figures/memory.mts';
 import { stampedeFigure } from './figures/stampede.mts';
 import { tasksFigure } from './figures/tasks.mts';
+import { workflowsFigure } from './figures/workflows.mts';
 import type { BenchContext, BenchOptions } from './lib/context.mts';
 import { BenchEnvironment } from './lib/environment.mts';
 import { killAll, LOG_DIRECTORY, startMain } from './lib/processes.mts';
@@ -34,6 +35,7 @@ const FIGURES = {
   eta: { run: etaFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 4 },
   beat: { run: beatFigure, plannedSeconds: (o: BenchOptions) => o.reps * (o.beatSeconds + 8) },
   memory: { run: memoryFigure, plannedSeconds: (o: BenchOptions) => 2 * (25 + Math.max(o.beatSeconds - 15, o.durationSeconds + 2 * (o.tasks / 1500))) },
+  workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 10 + o.reps * 6 },
 } as const satisfies Record<string, { run: (context: BenchContext) => Promise<FigureResult>; plannedSeconds: (options: BenchOptions) => number }>;
 type FigureName = keyof typeof FIGURES;
 

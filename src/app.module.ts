@@ -7,6 +7,7 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import type { Role } from './roles';
 import { TasksModule } from './tasks/tasks.module';
+import { WorkflowsModule } from './tasks/workflows/workflows.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
 
@@ -32,7 +33,7 @@ function database(roles: ReadonlySet<Role>, config: AppConfig): Imports {
 
 /**
  * The root module for the roles this process plays: what every process needs (configuration,
- * logger, metrics, the task producer and every task's declaration), then each role's root module.
+ * logger, metrics, the task producer and its workflows, and every task's declaration), then each role's root module.
  * Modules that several roles import (banners, the queue monitor) are instantiated once.
  */
 @Module({})
@@ -46,6 +47,7 @@ export class AppModule {
         LoggingModule.forRoot(logger),
         MetricsModule.forRoles(roles, config),
         TasksModule,
+        WorkflowsModule,
         ...database(roles, config),
         ...[...roles].map((role) => ROLE_MODULES[role]()),
       ],

@@ -69,6 +69,21 @@ describe('parseCommandLine', () => {
     expect(sut).toThrow(message);
   });
 
+  it('reads workflow <canvas JSON>', () => {
+    expect(parseCommandLine(['workflow', '{"group":[{"name":"add","args":[1,1]}]}'])).toEqual({
+      kind: 'workflow',
+      canvas: { group: [{ name: 'add', args: [1, 1] }] },
+    });
+  });
+
+  it.each([
+    [['workflow'], 'workflow takes exactly one canvas, as JSON'],
+    [['workflow', '{"chain":', 'x'], 'workflow takes exactly one canvas, as JSON'],
+    [['workflow', '{chain}'], 'The canvas is not JSON'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(new RegExp(`^${message}`));
+  });
+
   it('reads result <id>', () => {
     expect(parseCommandLine(['result', 'a1b2'])).toEqual({ kind: 'result', id: 'a1b2' });
   });

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { parseRoles, type Role, UnknownRoleError } from './roles';
 import type { EnqueueCommand, ResultCommand } from './tasks/tasks.cli';
+import type { WorkflowCommand } from './tasks/workflows/workflows.cli';
 
-export type { EnqueueCommand, ResultCommand };
+export type { EnqueueCommand, ResultCommand, WorkflowCommand };
 
 /** `node dist/main [--role=…]`: run the roles. */
 export interface ServeCommand {
@@ -10,10 +11,11 @@ export interface ServeCommand {
   readonly roles: ReadonlySet<Role>;
 }
 
-export type Command = ServeCommand | EnqueueCommand | ResultCommand;
+export type Command = ServeCommand | EnqueueCommand | ResultCommand | WorkflowCommand;
 
 const ENQUEUE_USAGE = 'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601]';
 const RESULT_USAGE = 'Usage: node dist/main result <id>';
+const WORKFLOW_USAGE = `Usage: node dist/main workflow '{"chain":[{"name":"add","args":[2,2]},{"name":"add","args":[4]}]}'`;
 
 /** A command line that cannot be run; the message says why and how to write it. */
 export class UsageError extends Error {
@@ -70,20 +72,30 @@ function parseResult(tokens: readonly string[]): ResultCommand {
   return { kind: 'result', id: tokens[0] };
 }
 
+function parseWorkflow(tokens: readonly string[]): WorkflowCommand {
+  if (tokens.length !== 1) throw new UsageError(`workflow takes exactly one canvas, as JSON. ${WORKFLOW_USAGE}`);
+  try {
+    return { kind: 'workflow', canvas: JSON.parse(tokens[0]) };
+  } catch (error) {
+    throw new UsageError(`The canvas is not JSON: ${(error as Error).message}. ${WORKFLOW_USAGE}`);
+  }
+}
+
 /**
- * Reads `node dist/main`'s arguments: a subcommand (`enqueue`, `result`) or the roles to run.
+ * Reads `node dist/main`'s arguments: a subcommand (`enqueue`, `result`, `workflow`) or the roles to run.
  * @throws UsageError with a message for the user.
  */
 export function parseCommandLine(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
   if (first === 'enqueue') return parseEnqueue(rest);
   if (first === 'result') return parseResult(rest);
+  if (first === 'workflow') return parseWorkflow(rest);
   let role: string | undefined;
   try {
     role = parseArgs({ args: [...argv], options: { role: { type: 'string' } }, strict: true }).values.role;
   } catch (error) {
     throw new UsageError(
-      `${(error as Error).message}. Usage: node dist/main [--role=ROLES] | enqueue <task> [args…] | result <id>`,
+      `${(error as Error).message}. Usage: node dist/main [--role=ROLES] | enqueue <task> [args…] | result <id> | workflow <canvas JSON>`,
     );
   }
   try {

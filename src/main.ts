@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import pino from 'pino';
 import { startApplication } from './bootstrap';
-import { type EnqueueCommand, parseCommandLine, type ResultCommand, UsageError } from './command-line';
+import { type EnqueueCommand, parseCommandLine, type ResultCommand, UsageError, type WorkflowCommand } from './command-line';
 import { ConfigError } from './config/env-reader';
 import { AppConfigModule, type LoadedConfig } from './config/config.module';
 import { createRootLogger } from './logging/root-logger';
@@ -10,6 +10,8 @@ import type { Role } from './roles';
 import { installShutdown } from './shutdown';
 import { CLI_EXIT, runTaskCommand } from './tasks/tasks.cli';
 import { TasksService } from './tasks/tasks.service';
+import { runWorkflowCommand } from './tasks/workflows/workflows.cli';
+import { WorkflowsService } from './tasks/workflows/workflows.service';
 
 const EXIT_BAD_CONFIG = 1;
 const EXIT_USAGE = 2;
@@ -42,10 +44,10 @@ async function serve(roles: ReadonlySet<Role>): Promise<void> {
 }
 
 /**
- * `enqueue` and `result`: a producer context only (no role: no HTTP, no processor, no database),
+ * `enqueue`, `result` and `workflow`: a producer context only (no role: no HTTP, no processor, no database),
  * with stdout kept for the answer and warnings on stderr.
  */
-async function runTask(command: EnqueueCommand | ResultCommand): Promise<never> {
+async function runTask(command: EnqueueCommand | ResultCommand | WorkflowCommand): Promise<never> {
   const loaded = await loadConfigOrExit(CLI_EXIT.unavailable);
 
   const logger = pino({ level: 'warn', base: { pid: process.pid, role: 'cli' } }, pino.destination(2));
@@ -53,10 +55,11 @@ async function runTask(command: EnqueueCommand | ResultCommand): Promise<never> 
   let code: number;
   try {
     ({ app } = await startApplication(new Set(), loaded, logger));
-    code = await runTaskCommand(command, app.get(TasksService), {
-      out: (line) => console.log(line),
-      err: (line) => console.error(line),
-    });
+    const output = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+    code =
+      command.kind === 'workflow'
+        ? await runWorkflowCommand(command, app.get(WorkflowsService), output)
+        : await runTaskCommand(command, app.get(TasksService), output);
   } catch (error) {
     console.error(`Could not ${command.kind}: ${error instanceof Error ? error.message : error}`);
     code = CLI_EXIT.unavailable;

@@ -8,6 +8,7 @@ import { HomeModule } from '../home/home.module';
 import { MetricsHttpModule } from '../metrics/metrics-http.module';
 import { TasksAdminModule } from '../tasks/admin/tasks-admin.module';
 import { QueueMonitorModule } from '../tasks/runtime/queue-monitor.module';
+import { WorkflowsAdminModule } from '../tasks/workflows/workflows-admin.module';
 
 /** The api role: everything HTTP (the public and admin routes, probes, metrics, the dashboard); no processor. */
 @Module({
@@ -21,6 +22,7 @@ import { QueueMonitorModule } from '../tasks/runtime/queue-monitor.module';
     QueueMonitorModule,
     SchedulesModule,
     TasksAdminModule,
+    WorkflowsAdminModule,
   ],
 })
 export class ApiRoleModule {}

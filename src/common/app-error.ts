@@ -24,7 +24,17 @@ export type AppErrorCode =
   /** The task is running or finished, so it cannot be revoked. */
   | 'TASK_NOT_REVOCABLE'
   /** No task has this name. */
-  | 'TASK_UNKNOWN';
+  | 'TASK_UNKNOWN'
+  /** The workflow has already finished, so it cannot be revoked. */
+  | 'WORKFLOW_FINISHED'
+  /** The canvas is malformed, or one of its steps names an unknown task or bad arguments. */
+  | 'WORKFLOW_INVALID'
+  /** No workflow has this id: it never existed or it expired. */
+  | 'WORKFLOW_NOT_FOUND'
+  /** The canvas nests deeper than 8 levels. */
+  | 'WORKFLOW_TOO_DEEP'
+  /** The canvas has more than 10,000 tasks. */
+  | 'WORKFLOW_TOO_LARGE';
 
 /**
  * An expected failure with a stable code. Services throw these (never HTTP exceptions, since the

@@ -21,6 +21,8 @@ function status(state: TaskState, fields: Partial<TaskStatus> = {}): TaskStatus 
     createdAt: '2030-05-01T02:00:00.000Z',
     startedAt: null,
     finishedAt: null,
+    workflowId: null,
+    parentId: null,
     ...fields,
   };
 }
@@ -85,10 +87,30 @@ describe('runTaskCommand', () => {
     await expect(run({ kind: 'result', id: ID }, { result })).resolves.toEqual({ code: 3, out: ['PENDING'], err: [] });
   });
 
-  it('exits 4 for an unknown id', async () => {
+  it('exits 4 for an id of no task and no workflow', async () => {
     const result = jest.fn().mockRejectedValue(new AppError('TASK_NOT_FOUND', `No task with id "${ID}"`, 'not_found'));
+    const workflow = jest.fn().mockRejectedValue(new AppError('WORKFLOW_NOT_FOUND', `No workflow with id "${ID}"`, 'not_found'));
 
-    await expect(run({ kind: 'result', id: ID }, { result })).resolves.toMatchObject({ code: CLI_EXIT.notFound });
+    await expect(run({ kind: 'result', id: ID }, { result, workflow })).resolves.toEqual({
+      code: CLI_EXIT.notFound,
+      out: [],
+      err: [`No task with id "${ID}"`],
+    });
+  });
+
+  it('reports a workflow by its id, with its result', async () => {
+    const result = jest.fn().mockRejectedValue(new AppError('TASK_NOT_FOUND', `No task with id "${ID}"`, 'not_found'));
+    const workflow = jest.fn().mockResolvedValue({ id: ID, kind: 'chain', state: 'SUCCESS', result: 7, error: null, tasks: [] });
+
+    await expect(run({ kind: 'result', id: ID }, { result, workflow })).resolves.toEqual({ code: 0, out: ['SUCCESS', '7'], err: [] });
+    expect(workflow).toHaveBeenCalledWith(ID);
+  });
+
+  it('exits 1 with the error of a failed workflow', async () => {
+    const result = jest.fn().mockRejectedValue(new AppError('TASK_NOT_FOUND', `No task with id "${ID}"`, 'not_found'));
+    const workflow = jest.fn().mockResolvedValue({ id: ID, kind: 'chord', state: 'FAILURE', result: null, error: 'add failed', tasks: [] });
+
+    await expect(run({ kind: 'result', id: ID }, { result, workflow })).resolves.toEqual({ code: 1, out: ['FAILURE', 'add failed'], err: [] });
   });
 
   it('exits 5 when the broker does not answer', async () => {

@@ -1,5 +1,6 @@
 import { AppError } from '../common/app-error';
-import type { TaskState } from './runtime/task-state';
+import type { TaskState, TaskStatusView } from './runtime/task-state';
+import type { WorkflowStatus } from './task-workflows';
 import type { TasksService } from './tasks.service';
 
 /** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO]`: the seed's add_task.py. */
@@ -53,9 +54,24 @@ export interface CliOutput {
   err(line: string): void;
 }
 
+/** A task's status or, for the id of a workflow, the workflow's. */
+async function statusOf(tasks: TasksService, id: string): Promise<TaskStatusView | WorkflowStatus> {
+  try {
+    return await tasks.result(id);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'TASK_NOT_FOUND') throw error;
+    try {
+      return await tasks.workflow(id);
+    } catch (workflowError) {
+      // Neither a task nor a workflow: the task's answer says so.
+      throw workflowError instanceof AppError && workflowError.code === 'WORKFLOW_NOT_FOUND' ? error : workflowError;
+    }
+  }
+}
+
 /**
- * Runs `enqueue` (prints the new task's id) or `result` (prints the state, then the JSON result
- * or the error) and returns the exit status. Errors other than a refused call propagate.
+ * Runs `enqueue` (prints the new task's id) or `result` of a task or a workflow (prints the state,
+ * then the JSON result or the error) and returns the exit status. Errors other than a refused call propagate.
  */
 export async function runTaskCommand(
   command: EnqueueCommand | ResultCommand,
@@ -68,7 +84,7 @@ export async function runTaskCommand(
       output.out((await tasks.applyAsync(task, { args, countdown, eta })).id);
       return CLI_EXIT.ok;
     }
-    const status = await tasks.result(command.id);
+    const status = await statusOf(tasks, command.id);
     output.out(status.state);
     if (status.state === 'SUCCESS') output.out(JSON.stringify(status.result));
     if (status.error !== null) output.out(status.error);

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/app-error';
 import { TaskQueues } from './runtime/queues';
 import { bindArguments, type TaskKwargs } from './runtime/task-arguments';
 import { resolveTiming, type TaskTiming } from './runtime/task-timing';
 import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
-import { toTaskStatus } from './runtime/task-status';
+import { type TaskLineage, toTaskStatus } from './runtime/task-status';
 import { TaskRegistry } from './runtime/task.registry';
 import { TasksRepository } from './runtime/tasks.repository';
+import { type Canvas, type SubmittedWorkflow, TaskWorkflows, type WorkflowStatus } from './task-workflows';
 
 /** Celery's `apply_async` options. */
 export interface ApplyOptions extends TaskTiming {
@@ -19,6 +21,8 @@ export interface ApplyOptions extends TaskTiming {
    * enqueuing it again changes nothing. @defaultValue a new random UUID
    */
   readonly id?: string;
+  /** Set by the workflows module on the tasks of a workflow. @defaultValue none */
+  readonly lineage?: TaskLineage;
 }
 
 export interface TaskListFilter {
@@ -36,10 +40,11 @@ function notFound(id: string): AppError {
 }
 
 /**
- * The tasks as any module, the worker and the CLI see them: Celery's `delay`, `apply_async` and
- * `AsyncResult`, on Bull. Errors are AppErrors with stable codes: TASK_UNKNOWN, TASK_INVALID_ARGS,
- * TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_NOT_FOUND, TASK_NOT_REVOCABLE and, when Redis does
- * not answer, TASK_BROKER_UNAVAILABLE.
+ * The tasks as any module, the worker and the CLI see them: Celery's `delay`, `apply_async`,
+ * `AsyncResult` and canvas (`chain`, `group`, `chord`), on Bull. Errors are AppErrors with stable
+ * codes: TASK_UNKNOWN, TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_NOT_FOUND,
+ * TASK_NOT_REVOCABLE, the WORKFLOW_* codes of WorkflowsService and, when Redis does not answer,
+ * TASK_BROKER_UNAVAILABLE.
  */
 @Injectable()
 export class TasksService {
@@ -47,6 +52,7 @@ export class TasksService {
     private readonly registry: TaskRegistry,
     private readonly repository: TasksRepository,
     private readonly queues: TaskQueues,
+    private readonly modules: ModuleRef,
   ) {}
 
   /** Enqueues a task to run at once with positional arguments: Celery's `task.delay(*args)`. */
@@ -69,7 +75,8 @@ export class TasksService {
     }
     const id = options.id ?? randomUUID();
     const eta = timing.eta?.toISOString() ?? null;
-    await this.repository.add(task, id, { args, kwargs, eta }, timing.delayMs, now);
+    const data = options.lineage ? { args, kwargs, eta, lineage: options.lineage } : { args, kwargs, eta };
+    await this.repository.add(task, id, data, timing.delayMs, now);
     return { id, name, state: 'PENDING', eta };
   }
 
@@ -115,8 +122,39 @@ export class TasksService {
     return (await this.repository.list({ state, name }, limit)).map(toTaskStatus);
   }
 
+  /** Runs the steps one after another, each with the previous one's result: Celery's `chain`. */
+  chain(...steps: Canvas[]): Promise<SubmittedWorkflow> {
+    return this.workflows().submit({ chain: steps });
+  }
+
+  /** Runs the members in parallel; the result lists theirs in the order given: Celery's `group`. */
+  group(...members: Canvas[]): Promise<SubmittedWorkflow> {
+    return this.workflows().submit({ group: members });
+  }
+
+  /** Runs `body` once, with the header's ordered results, when every member succeeded: Celery's `chord`. */
+  chord(header: readonly Canvas[], body: Canvas): Promise<SubmittedWorkflow> {
+    return this.workflows().submit({ chord: { header, body } });
+  }
+
+  /**
+   * A workflow's status.
+   * @throws AppError WORKFLOW_NOT_FOUND
+   */
+  workflow(id: string): Promise<WorkflowStatus> {
+    return this.workflows().status(id);
+  }
+
   /** Round-trips to the broker Redis (`QUEUE_REDIS_URL`). */
   async pingBroker(): Promise<void> {
     await Promise.all(this.queues.allFailFast().map((queue) => queue.client.ping()));
+  }
+
+  /**
+   * The workflows module's implementation, looked up when first needed rather than injected: that
+   * module enqueues through this service, so an injection either way would make a cycle.
+   */
+  private workflows(): TaskWorkflows {
+    return this.modules.get(TaskWorkflows, { strict: false });
   }
 }

@@ -46,6 +46,9 @@ const ROUTES: [operation: string, tag: string, statuses: string[]][] = [
   ['GET /api/admin/tasks/{id}', 'tasks', ['200', '404', ...ADMIN]],
   ['DELETE /api/admin/tasks/{id}', 'tasks', ['200', '404', '409', ...ADMIN]],
   ['GET /api/admin/schedules', 'schedules', ['200', ...ADMIN]],
+  ['POST /api/admin/workflows', 'workflows', ['202', '400', ...ADMIN]],
+  ['GET /api/admin/workflows/{id}', 'workflows', ['200', '404', ...ADMIN]],
+  ['DELETE /api/admin/workflows/{id}', 'workflows', ['200', '404', '409', ...ADMIN]],
 ];
 
 const CACHE_HEADERS = ['X-Cache', 'ETag', 'Cache-Control'];

@@ -105,4 +105,34 @@ describe('queues on a Redis Cluster (e2e, three masters)', () => {
     const { queues } = (await dashboard.json()) as { queues: { name: string; counts: Record<string, number> }[] };
     expect(queues.find((queue) => queue.name === 'default')?.counts.completed).toBe(3);
   });
+
+  // Last: its jobs would change the counts above.
+  it('runs a chord, with every key of the workflow in the slot of its queue', async () => {
+    const prefix = `{${environment.env.QUEUE_PREFIX}}`;
+    const header = Array.from({ length: 10 }, (_, i) => ({ name: 'add', args: [i, i] }));
+    const response = await fetch(`${app.url}/api/admin/workflows`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ chord: { header, body: { name: 'xsum' } } }),
+    });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+
+    const sut = await pollUntil(
+      async () => (await (await fetch(`${app.url}/api/admin/workflows/${id}`, { headers: admin })).json()) as { state: string; result: unknown },
+      (workflow) => workflow.state !== 'PENDING' && workflow.state !== 'STARTED',
+      `workflow ${id} to finish`,
+    );
+
+    // The chord's count is a script over several keys: a key in another slot would fail it (CROSSSLOT).
+    expect(sut).toMatchObject({ state: 'SUCCESS', result: 90 });
+    const workflowKeys = ['', ':results', ':done:r.h'].map((suffix) => `${prefix}:default:workflow:${id}${suffix}`);
+    const node = cluster.node(cluster.ports[0]);
+    try {
+      const slots = await Promise.all([`${prefix}:default:wait`, ...workflowKeys].map((key) => node.cluster('KEYSLOT', key)));
+      expect(new Set(slots).size).toBe(1);
+    } finally {
+      node.disconnect();
+    }
+  });
 });

@@ -79,6 +79,8 @@ describe('/api/admin/tasks (e2e, real Redis broker)', () => {
         createdAt: expect.any(String),
         startedAt: expect.any(String),
         finishedAt: expect.any(String),
+        workflowId: null,
+        parentId: null,
       });
       expect(Date.parse(sut.body.finishedAt as string)).toBeGreaterThanOrEqual(Date.parse(sut.body.startedAt as string));
     });

@@ -5,6 +5,7 @@ import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { type BullClientType, QueueClusterClients, QueueClusterModule } from './queue-cluster';
 import { ALL_QUEUES, TaskQueues } from './queues';
+import { TaskLifecycle } from './task-lifecycle';
 import { TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
 
@@ -91,7 +92,8 @@ function failFastOf(config: AppConfig, queue: Queue): Queue {
     },
     TaskRegistry,
     TasksRepository,
+    TaskLifecycle,
   ],
-  exports: [TaskRegistry, TasksRepository, TaskQueues],
+  exports: [TaskRegistry, TasksRepository, TaskQueues, TaskLifecycle],
 })
 export class TaskQueuesModule {}

@@ -32,4 +32,8 @@ export interface TaskStatusView {
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
+  /** The workflow this task is part of, or null. */
+  readonly workflowId: string | null;
+  /** The task whose completion enqueued this one in its workflow, or null. */
+  readonly parentId: string | null;
 }

@@ -58,7 +58,17 @@ describe('toTaskStatus', () => {
       createdAt: '2030-05-01T02:00:00.000Z',
       startedAt: '2030-05-01T02:00:10.000Z',
       finishedAt: '2030-05-01T02:00:11.000Z',
+      workflowId: null,
+      parentId: null,
     });
+  });
+
+  it('leads a workflow step back to its workflow and the task that enqueued it', () => {
+    const lineage = { workflowId: '6f1d2c3b-0a9e-4c8d-b7f6-5e4d3c2b1a09', parentId: STORED.id, node: '0.1' };
+
+    const sut = toTaskStatus({ ...STORED, data: { ...STORED.data, lineage } });
+
+    expect(sut).toMatchObject({ workflowId: lineage.workflowId, parentId: STORED.id });
   });
 
   it('reports the last error while waiting for a retry', () => {

@@ -10,6 +10,17 @@ export interface TaskData {
   readonly kwargs: TaskKwargs;
   /** The moment the caller asked for (ISO-8601), or null to run at once. */
   readonly eta: string | null;
+  /** Set on the tasks of a workflow only (absent on the others and on jobs enqueued before). */
+  readonly lineage?: TaskLineage;
+}
+
+/** Where a task of a workflow comes from: what its status shows, and what the workflow reads on its completion. */
+export interface TaskLineage {
+  readonly workflowId: string;
+  /** The task whose completion enqueued this one, or null for a workflow's first tasks. */
+  readonly parentId: string | null;
+  /** The task's position in its workflow; absent on a `link`/`linkError` callback. */
+  readonly node?: string;
 }
 
 /** A task as stored in the broker: Bull's job fields, where it sits, and whether it was revoked. */
@@ -84,5 +95,7 @@ export function toTaskStatus(task: StoredTask): TaskStatusView {
     createdAt: new Date(task.createdAt).toISOString(),
     startedAt: isoOrNull(task.startedAt),
     finishedAt: isoOrNull(task.finishedAt),
+    workflowId: task.data.lineage?.workflowId ?? null,
+    parentId: task.data.lineage?.parentId ?? null,
   };
 }

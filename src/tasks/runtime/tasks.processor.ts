@@ -6,6 +6,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { TaskQueues } from './queues';
 import { Batch } from './batch';
 import { bindArguments } from './task-arguments';
+import { TaskLifecycle } from './task-lifecycle';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
 import { pairHandlers } from './task-handlers';
@@ -46,6 +47,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly queues: TaskQueues,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly lifecycle: TaskLifecycle,
   ) {}
 
   /** Fails the start when a registered task has no handler here (see pairHandlers). */
@@ -65,7 +67,10 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
         if (!job) return;
         // 'failed' also fires for a run that will be retried; only a final failure has finishedOn.
         this.metrics.taskFinished(job.name, job.finishedOn ? 'FAILURE' : 'RETRY', runTimeMs(job));
-        if (job.finishedOn) this.expiries.get(queue)?.add(String(job.id));
+        if (job.finishedOn) {
+          this.expiries.get(queue)?.add(String(job.id));
+          void this.reportFailure(job, error);
+        }
         this.logger.warn({ taskId: job.id, task: job.name, attempt: job.attemptsMade, err: error.message }, 'Task failed');
       });
       queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
@@ -110,12 +115,27 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     };
     this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
     this.running++;
+    const startedAt = Date.now();
     try {
       const result = await handler.run(args, context);
       this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
+      // Reported before Bull marks the job done, so a worker killed in between reports it again on
+      // the next run (see TaskLifecycle). A run past the timeout was already failed by Bull.
+      if (Date.now() - startedAt <= task.timeoutMs) {
+        await this.lifecycle.finished({ id: String(job.id), name: job.name, data: job.data, state: 'SUCCESS', result: result ?? null });
+      }
       return result;
     } finally {
       this.running--;
+    }
+  }
+
+  /** A final failure is known once Bull has stored it, whichever way the job failed (error, timeout, stalls). */
+  private async reportFailure(job: Job<TaskData>, error: Error): Promise<void> {
+    try {
+      await this.lifecycle.finished({ id: String(job.id), name: job.name, data: job.data, state: 'FAILURE', error: error.message });
+    } catch (reportError) {
+      this.logger.error({ err: reportError, taskId: job.id }, 'Could not report the final failure of a task');
     }
   }
 

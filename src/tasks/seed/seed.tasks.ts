@@ -20,3 +20,6 @@ export const LOW = declareTask({
 
 /** The seed's `test_task(data)`. */
 export const TEST_TASK = declareTask({ name: 'test_task', params: [{ name: 'data', type: 'any' }] });
+
+/** Celery's `xsum(numbers)`: the body of its chord example. */
+export const XSUM = declareTask({ name: 'xsum', params: [{ name: 'numbers', type: 'array' }] });

@@ -43,4 +43,10 @@ export class TaskStatus implements TaskStatusView {
 
   /** ISO-8601, UTC. */
   readonly finishedAt: string | null;
+
+  /** The workflow this task is part of (see `GET /api/admin/workflows/{id}`), or null. */
+  readonly workflowId: string | null;
+
+  /** The task whose completion enqueued this one in its workflow, or null. */
+  readonly parentId: string | null;
 }

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import type { TaskData } from './task-status';
+
+/** A task that finished for good: succeeded, or failed with no attempt left. */
+export type TaskOutcome =
+  | { readonly id: string; readonly name: string; readonly data: TaskData; readonly state: 'SUCCESS'; readonly result: unknown }
+  | { readonly id: string; readonly name: string; readonly data: TaskData; readonly state: 'FAILURE'; readonly error: string };
+
+export type TaskOutcomeListener = (outcome: TaskOutcome) => Promise<void>;
+
+/**
+ * The one seam between the task runtime and what builds on it (workflows): the worker reports here
+ * each task that finished for good, and the listeners react, such as by enqueuing the next step.
+ *
+ * Delivery is at least once, like a task's run: a success is reported before Bull marks the job
+ * done, so a worker killed in between runs the task again and reports it again. Listeners must be
+ * idempotent. A revoke is not reported: it happens in whichever process calls it, and a workflow
+ * reads its members' states instead.
+ */
+@Injectable()
+export class TaskLifecycle {
+  private readonly listeners: TaskOutcomeListener[] = [];
+
+  onFinished(listener: TaskOutcomeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Runs every listener; a listener's error propagates (the task's run then fails and is retried). */
+  async finished(outcome: TaskOutcome): Promise<void> {
+    for (const listener of this.listeners) await listener(outcome);
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { AppConfig } from '../../config/app-config';
+import { callBroker } from '../runtime/broker-call';
+import { QUEUES, TaskQueues } from '../runtime/queues';
+import type { WorkflowKind, WorkflowState } from '../task-workflows';
+
+/** The terminal states a workflow can be given; the first one given stays. */
+export type FinalState = Extract<WorkflowState, 'SUCCESS' | 'FAILURE' | 'REVOKED'>;
+
+/** A workflow as stored: what it is, and how it ended once it has. */
+export interface StoredWorkflow {
+  readonly kind: WorkflowKind;
+  /** The compiled plan, as JSON. */
+  readonly plan: string;
+  readonly createdAt: number;
+  readonly state: FinalState | null;
+  readonly result: unknown;
+  readonly error: string | null;
+  readonly finishedAt: number | null;
+}
+
+/**
+ * Counts a finished group member once and stores its result, atomically; once every member is
+ * counted, answers their results in order. A member reported again (a replayed completion, a task
+ * run twice) is in the set already: it adds nothing and its first result stays. Every call made
+ * after the last member is counted answers the results again, so the caller who was killed before
+ * acting on them is replaced by the next report; what it does with them (enqueue the chord body
+ * under its derived id) is itself idempotent. Nothing is written once the workflow has expired.
+ *
+ * KEYS: workflow hash, members set, results hash. ARGV: member index, result JSON, group size, ttl
+ * ms, results field prefix.
+ */
+const COUNT_MEMBER_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('HSETNX', KEYS[3], ARGV[5] .. ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local size = tonumber(ARGV[3])
+if redis.call('SCARD', KEYS[2]) < size then return false end
+local results = {}
+local chunk = {}
+for i = 0, size - 1 do
+  chunk[#chunk + 1] = ARGV[5] .. i
+  if #chunk == 1000 or i == size - 1 then
+    for _, value in ipairs(redis.call('HMGET', KEYS[3], unpack(chunk))) do results[#results + 1] = value end
+    chunk = {}
+  end
+end
+return results
+`;
+
+/**
+ * Gives a workflow its final state unless it has one: the first of SUCCESS, FAILURE and REVOKED
+ * stays. Answers the state it has afterwards, or false when the workflow has expired.
+ *
+ * KEYS: workflow hash. ARGV: state, field (result or error), its value, now, ttl ms.
+ */
+const FINISH_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+if redis.call('HSETNX', KEYS[1], 'state', ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3], 'finishedAt', ARGV[4])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return redis.call('HGET', KEYS[1], 'state')
+`;
+
+const RESULT_FIELD_SEPARATOR = '#';
+
+/**
+ * Workflows in the broker Redis, beside the jobs and under the same prefix and queue name
+ * (`<QUEUE_PREFIX>:default:workflow:<id>…`): in a Redis Cluster the prefix is a hash tag, so every
+ * key of a workflow is in the slot of its queue and one script may touch them all. Every key gets
+ * TASK_RESULT_TTL, renewed on each write: a workflow expires that long after it last changed.
+ */
+@Injectable()
+export class WorkflowStore {
+  private readonly queue: Queue;
+  private readonly ttlMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(queues: TaskQueues, config: AppConfig) {
+    this.queue = queues.failFast(QUEUES.default);
+    this.ttlMs = config.queue.resultTtlMs;
+    this.timeoutMs = config.queue.timeoutMs;
+  }
+
+  /** The pattern every key of every workflow matches (for operators and tests). */
+  keyPattern(): string {
+    return this.queue.toKey('workflow:*');
+  }
+
+  async create(id: string, kind: WorkflowKind, plan: string, createdAt: number): Promise<void> {
+    const key = this.key(id);
+    await this.call(`store workflow ${id}`, () =>
+      this.queue.client.multi().hset(key, 'kind', kind, 'plan', plan, 'createdAt', createdAt).pexpire(key, this.ttlMs).exec(),
+    );
+  }
+
+  async read(id: string): Promise<StoredWorkflow | null> {
+    const fields = ['kind', 'plan', 'createdAt', 'state', 'result', 'error', 'finishedAt'] as const;
+    const values = await this.call(`read workflow ${id}`, () => this.queue.client.hmget(this.key(id), ...fields));
+    const [kind, plan, createdAt, state, result, error, finishedAt] = values;
+    if (kind === null || plan === null) return null;
+    return {
+      kind: kind as WorkflowKind,
+      plan,
+      createdAt: Number(createdAt),
+      state: state as FinalState | null,
+      result: result === null ? null : JSON.parse(result),
+      error: error || null,
+      finishedAt: finishedAt === null ? null : Number(finishedAt),
+    };
+  }
+
+  /** The plan alone, or null once expired. */
+  async plan(id: string): Promise<string | null> {
+    return this.call(`read workflow ${id}`, () => this.queue.client.hget(this.key(id), 'plan'));
+  }
+
+  async state(id: string): Promise<FinalState | null> {
+    return (await this.call(`read workflow ${id}`, () => this.queue.client.hget(this.key(id), 'state'))) as FinalState | null;
+  }
+
+  /**
+   * Counts a finished member of the group at `groupPath` (see COUNT_MEMBER_SCRIPT).
+   * @returns every member's result in order once all are counted, else null.
+   */
+  async countMember(id: string, groupPath: string, index: number, size: number, result: unknown): Promise<unknown[] | null> {
+    const base = this.key(id);
+    const keys = [base, `${base}:done:${groupPath}`, `${base}:results`];
+    const prefix = `${groupPath}${RESULT_FIELD_SEPARATOR}`;
+    const results = (await this.call(`count a member of workflow ${id}`, () =>
+      this.queue.client.eval(COUNT_MEMBER_SCRIPT, keys.length, ...keys, index, JSON.stringify(result ?? null), size, this.ttlMs, prefix),
+    )) as (string | null)[] | null;
+    return results ? results.map((value) => (value === null ? null : JSON.parse(value))) : null;
+  }
+
+  /**
+   * Gives the workflow its final state (see FINISH_SCRIPT) with its result or error.
+   * @returns the state it has afterwards (another one if it had one), or null once expired.
+   */
+  async finish(id: string, state: FinalState, outcome: { result?: unknown; error?: string }): Promise<FinalState | null> {
+    const [field, value] = state === 'SUCCESS' ? ['result', JSON.stringify(outcome.result ?? null)] : ['error', outcome.error ?? ''];
+    return (await this.call(`finish workflow ${id}`, () =>
+      this.queue.client.eval(FINISH_SCRIPT, 1, this.key(id), state, field, value, Date.now(), this.ttlMs),
+    )) as FinalState | null;
+  }
+
+  private key(id: string): string {
+    return this.queue.toKey(`workflow:${id}`);
+  }
+
+  private call<T>(what: string, command: () => Promise<T>): Promise<T> {
+    return callBroker(this.queue.client, this.timeoutMs, what, command);
+  }
+}

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AppError } from '../../common/app-error';
+import type { TaskStatusView } from '../runtime/task-state';
+import { bindArguments } from '../runtime/task-arguments';
+import type { TaskOutcome } from '../runtime/task-lifecycle';
+import { TaskLifecycle } from '../runtime/task-lifecycle';
+import { resolveTiming } from '../runtime/task-timing';
+import type { SubmittedWorkflow, TaskWorkflows, WorkflowState, WorkflowStatus } from '../task-workflows';
+import { TaskRegistry } from '../runtime/task.registry';
+import { TasksService } from '../tasks.service';
+import { compileCanvas, kindOf, parseCanvas, type PlanNode, type PlannedCall, WorkflowPlan } from './canvas';
+import { stateFromTasks } from './workflow-state';
+import { WorkflowStore } from './workflow.store';
+
+/** Workflow ids are random UUIDs; anything else names no workflow (and must never reach a key). */
+const WORKFLOW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Tasks of the plans a process keeps parsed (a plan never changes, and a chord's members all need
+ * the same one), counted in tasks so that a few of the largest workflows bound the memory too.
+ * The plan in use is kept even when it alone is larger.
+ */
+const CACHED_PLAN_TASKS = 20_000;
+
+/** The input a node is started with: its parent's result, or nothing for a workflow's first tasks. */
+type Input = { readonly value: unknown } | undefined;
+
+function notFound(id: string): AppError {
+  return new AppError('WORKFLOW_NOT_FOUND', `No workflow with id "${id}": it never existed or it has expired`, 'not_found');
+}
+
+/**
+ * Celery's canvas (chain, group, chord, link) on our tasks, run exactly once per step although
+ * workers run a task at least once:
+ * - every task of a workflow has an id derived from the workflow id and its position, and
+ *   enqueuing an id that exists changes nothing, so a step enqueued twice runs once;
+ * - a group counts its finished members in a Redis set, in one script, so a member reported twice
+ *   counts once and the chord body is enqueued when the last one is counted (WorkflowStore);
+ * - the worker reports a success before Bull marks the job done (TaskLifecycle), so a worker killed
+ *   in between leaves a job that runs again and is reported again: nothing is lost.
+ *
+ * Errors are AppErrors: WORKFLOW_INVALID, WORKFLOW_TOO_DEEP, WORKFLOW_TOO_LARGE, WORKFLOW_NOT_FOUND,
+ * WORKFLOW_FINISHED, and the broker's TASK_BROKER_UNAVAILABLE.
+ */
+@Injectable()
+export class WorkflowsService implements TaskWorkflows, OnModuleInit {
+  private readonly plans = new Map<string, WorkflowPlan>();
+
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly registry: TaskRegistry,
+    private readonly store: WorkflowStore,
+    private readonly lifecycle: TaskLifecycle,
+  ) {}
+
+  onModuleInit(): void {
+    this.lifecycle.onFinished((outcome) => this.onTaskFinished(outcome));
+  }
+
+  /**
+   * Checks the whole canvas (shape, limits, every task and its arguments), stores its plan, then
+   * enqueues its first tasks: a workflow is refused whole or accepted whole.
+   * @param input a canvas as parsed JSON.
+   */
+  async submit(input: unknown): Promise<SubmittedWorkflow> {
+    const canvas = parseCanvas(input);
+    const id = randomUUID();
+    const plan = new WorkflowPlan(compileCanvas(canvas, id));
+    this.check(plan);
+    const kind = kindOf(canvas);
+    await this.store.create(id, kind, JSON.stringify(plan.root), Date.now());
+    this.remember(id, plan);
+    await this.start(id, plan.root, undefined, null);
+    return { id, kind, state: 'PENDING', tasks: plan.tasks().map((task) => task.id) };
+  }
+
+  /**
+   * The workflow's state and its tasks. A final state is stored when it happens; until then the
+   * state follows from the tasks, so a member that failed or was revoked shows even when no worker
+   * reported it.
+   * @throws AppError WORKFLOW_NOT_FOUND
+   */
+  async status(id: string): Promise<WorkflowStatus> {
+    const stored = WORKFLOW_ID.test(id) ? await this.store.read(id) : null;
+    if (!stored) throw notFound(id);
+    const plan = this.remember(id, new WorkflowPlan(JSON.parse(stored.plan) as PlanNode));
+    const tasks = (await Promise.all(plan.tasks().map((task) => this.taskStatus(task.id)))).filter(
+      (task): task is TaskStatusView => task !== null,
+    );
+    const failed = tasks.find((task) => task.state === 'FAILURE');
+    const state = stored.state ?? stateFromTasks(tasks);
+    // Until a worker's report is stored, a workflow ended by a task ends when that task did.
+    const endedBy = stored.state ? undefined : tasks.find((task) => task.state === state);
+    return {
+      id,
+      kind: stored.kind,
+      state,
+      result: state === 'SUCCESS' ? stored.result : null,
+      error: state === 'FAILURE' ? (stored.error ?? (failed ? `${failed.name} (${failed.id}) failed: ${failed.error}` : null)) : null,
+      tasks,
+      createdAt: new Date(stored.createdAt).toISOString(),
+      finishedAt: stored.finishedAt === null ? (endedBy?.finishedAt ?? null) : new Date(stored.finishedAt).toISOString(),
+    };
+  }
+
+  /**
+   * Revokes the workflow: no further step is enqueued, and every task of it that has not started
+   * is revoked. Those running finish, but their results go nowhere.
+   * @throws AppError WORKFLOW_NOT_FOUND, or WORKFLOW_FINISHED when it has already finished.
+   */
+  async revoke(id: string): Promise<WorkflowStatus> {
+    const before = await this.status(id);
+    if (before.state === 'SUCCESS' || before.state === 'FAILURE' || before.state === 'REVOKED') throw this.finished(id, before.state);
+    const state = await this.store.finish(id, 'REVOKED', {});
+    const plan = await this.planOf(id);
+    if (state === null || plan === null) throw notFound(id);
+    if (state !== 'REVOKED') throw this.finished(id, state);
+    await Promise.all(plan.tasks().map((task) => this.revokeQuietly(task.id)));
+    return this.status(id);
+  }
+
+  /** Moves a workflow on when one of its tasks finished for good (see TaskLifecycle). */
+  private async onTaskFinished(outcome: TaskOutcome): Promise<void> {
+    const lineage = outcome.data.lineage;
+    if (!lineage?.node) return;
+    const plan = await this.planOf(lineage.workflowId);
+    const task = plan?.task(lineage.node);
+    if (!plan || !task) return;
+    const workflowId = lineage.workflowId;
+    if (outcome.state === 'SUCCESS') {
+      if (task.link) await this.enqueue(workflowId, task.link, { value: outcome.result }, outcome.id);
+      await this.completed(workflowId, plan, task.path, outcome.result, outcome.id);
+      return;
+    }
+    if (task.linkError) await this.enqueue(workflowId, task.linkError, { value: outcome.id }, outcome.id);
+    await this.store.finish(workflowId, 'FAILURE', { error: `${outcome.name} (${outcome.id}) failed: ${outcome.error}` });
+  }
+
+  /** A node succeeded with `result`: start what follows it, or complete its parent. */
+  private async completed(workflowId: string, plan: WorkflowPlan, path: string, result: unknown, causeId: string): Promise<void> {
+    const position = plan.positionOf(path);
+    if (!position) {
+      await this.store.finish(workflowId, 'SUCCESS', { result });
+      return;
+    }
+    const { parent, index } = position;
+    switch (parent.kind) {
+      case 'chain':
+        if (index < parent.steps.length - 1) return this.start(workflowId, parent.steps[index + 1], { value: result }, causeId);
+        return this.completed(workflowId, plan, parent.path, result, causeId);
+      case 'group': {
+        const results = await this.store.countMember(workflowId, parent.path, index, parent.members.length, result);
+        if (results) await this.completed(workflowId, plan, parent.path, results, causeId);
+        return;
+      }
+      case 'chord':
+        // The header (0) gathered its results: the body runs with them. The body (1) ends the chord.
+        if (index === 0) return this.start(workflowId, parent.body, { value: result }, causeId);
+        return this.completed(workflowId, plan, parent.path, result, causeId);
+    }
+  }
+
+  /** Enqueues the first tasks of a node, each with `input` unless immutable. */
+  private async start(workflowId: string, node: PlanNode, input: Input, parentId: string | null): Promise<void> {
+    switch (node.kind) {
+      case 'task':
+        return this.enqueue(workflowId, node, input, parentId, node.path);
+      case 'chain':
+        return this.start(workflowId, node.steps[0], input, parentId);
+      case 'group':
+        await Promise.all(node.members.map((member) => this.start(workflowId, member, input, parentId)));
+        return;
+      case 'chord':
+        return this.start(workflowId, node.header, input, parentId);
+    }
+  }
+
+  /**
+   * Enqueues one task under its derived id: a second enqueue of the same step changes nothing.
+   * Nothing follows a revoked workflow's task: the revoke marks the workflow before it revokes its
+   * tasks, and this reads the mark before enqueuing and again after, so a step enqueued while the
+   * revoke ran is revoked too. A step that cannot take the input it is given (a list where it
+   * wants a number) fails the workflow: running its parent again would not help.
+   */
+  private async enqueue(workflowId: string, call: PlannedCall, input: Input, parentId: string | null, node?: string): Promise<void> {
+    const follows = parentId !== null;
+    if (follows && (await this.store.state(workflowId)) === 'REVOKED') return;
+    const args = call.receivesInput && input ? [input.value, ...call.args] : call.args;
+    const lineage = { workflowId, parentId, ...(node !== undefined && { node }) };
+    const options = { id: call.id, args, kwargs: call.kwargs, countdown: call.countdown, eta: call.eta, lineage };
+    try {
+      await this.tasks.applyAsync(call.name, options);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'TASK_INVALID_ARGS') throw error;
+      await this.store.finish(workflowId, 'FAILURE', { error: `${call.name} (${call.id}) cannot take its input: ${error.message}` });
+      return;
+    }
+    if (follows && (await this.store.state(workflowId)) === 'REVOKED') await this.revokeQuietly(call.id);
+  }
+
+  /**
+   * Checks every call against the registry before anything is enqueued. A task that receives an
+   * input takes it as its first parameter, so the call's own arguments bind to the others.
+   * @throws AppError WORKFLOW_INVALID listing every problem, with the task's position.
+   */
+  private check(plan: WorkflowPlan): void {
+    const problems: string[] = [];
+    const now = Date.now();
+    const checkCall = (call: PlannedCall, at: string) => {
+      try {
+        const params = this.registry.get(call.name).params;
+        if (call.receivesInput && params.length === 0) {
+          problems.push(`${at}: task "${call.name}" takes no argument but is given its parent's result: make it immutable`);
+          return;
+        }
+        bindArguments(call.name, call.receivesInput ? params.slice(1) : params, call.args, call.kwargs);
+        resolveTiming({ countdown: call.countdown, eta: call.eta }, now);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        const input = call.receivesInput && error.code === 'TASK_INVALID_ARGS' ? ' (its input comes first, then these arguments)' : '';
+        problems.push(`${at}${input}: ${error.message}`);
+      }
+    };
+    for (const task of plan.tasks()) {
+      checkCall(task, `task ${task.path}`);
+      if (task.link) checkCall(task.link, `link of task ${task.path}`);
+      if (task.linkError) checkCall(task.linkError, `linkError of task ${task.path}`);
+    }
+    if (problems.length > 0) {
+      throw new AppError('WORKFLOW_INVALID', `Invalid workflow: ${problems.join('; ')}`, 'invalid', { problems });
+    }
+  }
+
+  private async planOf(id: string): Promise<WorkflowPlan | null> {
+    const cached = this.plans.get(id);
+    if (cached) return cached;
+    const json = await this.store.plan(id);
+    return json === null ? null : this.remember(id, new WorkflowPlan(JSON.parse(json) as PlanNode));
+  }
+
+  /** Caches a plan, dropping the oldest ones beyond the bound. */
+  private remember(id: string, plan: WorkflowPlan): WorkflowPlan {
+    this.plans.delete(id);
+    this.plans.set(id, plan);
+    let tasks = 0;
+    for (const cached of this.plans.values()) tasks += cached.tasks().length;
+    for (const [oldest, cached] of this.plans) {
+      if (tasks <= CACHED_PLAN_TASKS || oldest === id) break;
+      tasks -= cached.tasks().length;
+      this.plans.delete(oldest);
+    }
+    return plan;
+  }
+
+  private async taskStatus(id: string): Promise<TaskStatusView | null> {
+    try {
+      return await this.tasks.result(id);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'TASK_NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  /** Revokes a task unless it is gone, running or finished. */
+  private async revokeQuietly(id: string): Promise<void> {
+    try {
+      await this.tasks.revoke(id);
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.code !== 'TASK_NOT_FOUND' && error.code !== 'TASK_NOT_REVOCABLE')) throw error;
+    }
+  }
+
+  private finished(id: string, state: WorkflowState): AppError {
+    return new AppError('WORKFLOW_FINISHED', `Workflow ${id} has already finished (${state})`, 'conflict');
+  }
+}

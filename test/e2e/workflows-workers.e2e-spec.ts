@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowState } from '../../src/tasks/task-workflows';
+import { recordKeys } from '../fixtures/testing-tasks/record.task';
+import { MainProcess } from '../support/main-process';
+import { pollUntil } from '../support/poll';
+import { startTaskClient, type TaskClient } from '../support/task-client';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+
+const FINAL: readonly string[] = ['SUCCESS', 'FAILURE', 'REVOKED'] satisfies WorkflowState[];
+
+/**
+ * Workflows over `node dist/main --role=worker` child processes (run `npm run build` first), with
+ * workers killed by SIGKILL while a workflow runs, and the `workflow` and `result` commands.
+ */
+describe('workflows over worker processes (e2e, real Redis broker)', () => {
+  let environment: TestEnvironment;
+  let client: TaskClient;
+  const started: MainProcess[] = [];
+
+  /** A 2 s lock, as in tasks-workers.e2e-spec.ts: a killed worker's job runs again within about 4 s. */
+  const startWorkers = (count: number) =>
+    Promise.all(
+      Array.from({ length: count }, async () => {
+        const worker = new MainProcess(['--role=worker'], { ...environment.env, WORKER_LOCK_SECONDS: '2' });
+        started.push(worker);
+        await worker.ready();
+        return worker;
+      }),
+    );
+  const cli = async (args: string[]) => {
+    const sut = new MainProcess(args, { ...environment.env, LOG_LEVEL: 'error' });
+    const code = await sut.exitCode();
+    return { code, lines: sut.lines };
+  };
+  /** Resolves once the workflow has finished, and each of its tasks (reported before Bull marks it done). */
+  const waitFor = (id: string) =>
+    pollUntil(
+      () => client.tasks.workflow(id),
+      (workflow) => FINAL.includes(workflow.state) && workflow.tasks.every((task) => FINAL.includes(task.state)),
+      `workflow ${id} to finish with its tasks`,
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  /** The runs of `testing.record` tasks given this list name. */
+  const record = (list = randomUUID()) => {
+    const keys = recordKeys(`e2e-queue-${environment.id}`, list);
+    return {
+      list,
+      started: async () => (await client.redis.lrange(keys.started, 0, -1)).map(Number),
+      values: async () => (await client.redis.lrange(keys.values, 0, -1)).map((value) => JSON.parse(value) as unknown),
+    };
+  };
+
+  beforeAll(async () => {
+    environment = createTestEnvironment();
+    client = await startTaskClient({ ...environment.env, LOG_LEVEL: 'error' });
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((worker) => worker.stop()));
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await environment.dispose();
+  });
+
+  it('runs the chain add(2, 2) | add(4) | low(1) → 7 from the command line, and result prints it', async () => {
+    await startWorkers(1);
+    const canvas = { chain: [{ name: 'add', args: [2, 2] }, { name: 'add', args: [4] }, { name: 'low', args: [1] }] };
+
+    const submitted = await cli(['workflow', JSON.stringify(canvas)]);
+
+    expect(submitted).toEqual({ code: 0, lines: [expect.stringMatching(/^[0-9a-f-]{36}$/)] });
+    const [id] = submitted.lines;
+    await waitFor(id);
+    await expect(cli(['result', id])).resolves.toEqual({ code: 0, lines: ['SUCCESS', '7'] });
+  });
+
+  it('refuses a bad canvas from the command line with exit 2, and result of no workflow exits 4', async () => {
+    const refused = await cli(['workflow', JSON.stringify({ chain: [{ name: 'mul', args: [1, 2] }] })]);
+    expect(refused.code).toBe(2);
+    expect(refused.lines).toEqual([expect.stringContaining('Unknown task "mul"')]);
+
+    await expect(cli(['result', randomUUID()])).resolves.toMatchObject({ code: 4 });
+  });
+
+  it('runs the chord of add(i, i) for i in 0..99 with xsum → 9900 on two workers', async () => {
+    await startWorkers(2);
+    const header = Array.from({ length: 100 }, (_, i) => ({ name: 'add', args: [i, i] }));
+
+    const { id, tasks } = await client.tasks.chord(header, { name: 'xsum' });
+    const sut = await waitFor(id);
+
+    expect(sut).toMatchObject({ kind: 'chord', state: 'SUCCESS', result: 9900 });
+    expect(sut.tasks).toHaveLength(101);
+    expect(sut.tasks.at(-1)).toMatchObject({ id: tasks[100], name: 'xsum', retries: 0 });
+  });
+
+  it('runs the body of a chord of 200 once, with all 200 results, when a worker is SIGKILLed while members run', async () => {
+    const workers = await startWorkers(2);
+    const members = record();
+    const body = record();
+    const header = Array.from({ length: 200 }, (_, i) => ({ name: 'testing.record', args: [i, members.list, 50] }));
+
+    const { id } = await client.tasks.chord(header, { name: 'testing.record', args: [body.list] });
+    await pollUntil(() => members.values(), (values) => values.length >= 40, 'members to run');
+    const [victim, survivor] = workers;
+    victim.child.kill('SIGKILL');
+    await victim.exitCode();
+    const sut = await waitFor(id);
+
+    const results = header.map((_, i) => i);
+    expect(sut).toMatchObject({ state: 'SUCCESS', result: results });
+    expect(await body.values()).toEqual([results]);
+    expect(new Set(await members.values())).toEqual(new Set(results));
+    expect(new Set(await members.started())).toEqual(new Set([victim.child.pid, survivor.child.pid]));
+  });
+
+  it('runs every step of a chain of 20 exactly once, with the right result, when the worker running a step is SIGKILLed', async () => {
+    await startWorkers(2);
+    const steps = record();
+    // add(0, 1) then record, add(1), record, …: ten adds, each result recorded once by the step after.
+    const chain = Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0 ? (i === 0 ? { name: 'add', args: [0, 1] } : { name: 'add', args: [1] }) : { name: 'testing.record', args: [steps.list, 400] },
+    );
+
+    const { id } = await client.tasks.chain(...chain);
+    // A record step is running (it started, has not recorded yet) once three have recorded.
+    const [runs] = await pollUntil(
+      async () => [await steps.started(), await steps.values()] as const,
+      ([started, values]) => values.length >= 3 && started.length === values.length + 1,
+      'a record step to be running',
+    );
+    const victim = started.find((worker) => worker.child.pid === runs.at(-1))!;
+    victim.child.kill('SIGKILL');
+    await victim.exitCode();
+    const sut = await waitFor(id);
+
+    expect(sut).toMatchObject({ state: 'SUCCESS', result: 10 });
+    expect(sut.tasks.map((task) => task.state)).toEqual(Array(20).fill('SUCCESS'));
+    expect(await steps.values()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // Ten record steps, one of which ran twice: the killed run recorded nothing.
+    expect(await steps.started()).toHaveLength(11);
+  });
+});
