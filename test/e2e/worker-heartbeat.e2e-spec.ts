@@ -99,6 +99,20 @@ describe('worker heartbeats (e2e, real Redis and Bull)', () => {
     expect(await survivor.queue.getJob(job.id)).toMatchObject({ returnvalue: 'done' });
   });
 
+  it('returns it to the paused list while the queue is paused, so it waits for the resume', async () => {
+    const dead = worker();
+    const survivor = worker();
+    const job = await takeJob(dead.queue);
+    await survivor.queue.pause();
+    await store.beat(dead.target, true);
+    await store.forget(dead.target);
+
+    await beatUntilReaped(survivor.target);
+
+    expect(await redis.lrange(keyOf('paused'), 0, -1)).toEqual([job.id]);
+    expect(await redis.llen(keyOf('wait'))).toBe(0);
+  });
+
   it('leaves alone the jobs of workers that beat, and those of no worker it knows', async () => {
     const alive = worker();
     const unknown = worker();
