@@ -25,7 +25,7 @@ describe('parseConfig', () => {
     expect(sut.cache.localTtlMs).toBe(1_000);
     expect(sut.queue.resultTtlMs).toBe(86_400_000);
     expect(sut.queue.timeoutMs).toBe(5_000);
-    expect(sut.worker).toEqual({ concurrency: 4, lockMs: 30_000 });
+    expect(sut.worker).toEqual({ concurrency: 4, lockMs: 180_000, heartbeatTtlMs: 3_000 });
     expect(sut.beat).toEqual({ timeZone: 'Asia/Shanghai', scheduleOverrides: {} });
     expect(sut.shutdownGraceMs).toBe(10_000);
     expect(sut.admin.token).toBeUndefined();
@@ -38,12 +38,14 @@ describe('parseConfig', () => {
       TASK_RESULT_TTL: '5',
       SHUTDOWN_GRACE_SECONDS: '3',
       WORKER_LOCK_SECONDS: '2',
+      WORKER_HEARTBEAT_TTL_SECONDS: '5',
     });
 
     expect(sut.banner.cacheTtlMs).toBe(60_000);
     expect(sut.queue.resultTtlMs).toBe(5_000);
     expect(sut.shutdownGraceMs).toBe(3_000);
     expect(sut.worker.lockMs).toBe(2_000);
+    expect(sut.worker.heartbeatTtlMs).toBe(5_000);
   });
 
   it('reads the password and database of a Redis URL', () => {
@@ -117,6 +119,7 @@ describe('parseConfig', () => {
     ['WORKER_CONCURRENCY', '0', 'WORKER_CONCURRENCY must be an integer from 1 to 256'],
     ['METRICS_PORT', '9464x', 'METRICS_PORT must be an integer from 0 to 65535 (got "9464x")'],
     ['WORKER_LOCK_SECONDS', '0', 'WORKER_LOCK_SECONDS must be an integer from 1 to 3600'],
+    ['WORKER_HEARTBEAT_TTL_SECONDS', '1', 'WORKER_HEARTBEAT_TTL_SECONDS must be an integer from 2 to 60'],
     ['QUEUE_TIMEOUT_MS', '0', 'QUEUE_TIMEOUT_MS must be an integer from 1 to 60000'],
     ['CACHE_LOCAL_TTL_MS', '-1', 'CACHE_LOCAL_TTL_MS must be an integer from 0 to 60000'],
   ])('refuses %s=%j with a message naming it', (name, value, message) => {

@@ -88,11 +88,17 @@ export abstract class AppConfig {
     /** Jobs one worker runs at once, per queue. */
     readonly concurrency: number;
     /**
-     * How long a worker's claim on a running job lasts unless renewed (every half of it). A worker
-     * silent for this long is taken for dead and its job runs again elsewhere; it is also the
-     * interval of the stalled-job check.
+     * How long a worker's claim on a running job lasts unless renewed (every half of it): a main
+     * event loop blocked for less than half of it is never taken for a dead worker. A worker
+     * silent for this long loses its jobs to the stalled-job check, which runs this often.
      */
     readonly lockMs: number;
+    /**
+     * How long a worker process's heartbeat lives unless renewed (a thread of its own renews it
+     * every third of it). Once it has expired, another worker returns that process's running jobs
+     * to the queue (docs/crash-recovery.md).
+     */
+    readonly heartbeatTtlMs: number;
   };
   abstract readonly beat: {
     readonly timeZone: string;
@@ -205,7 +211,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     },
     worker: {
       concurrency: read.int('WORKER_CONCURRENCY', 4, 1, 256),
-      lockMs: read.int('WORKER_LOCK_SECONDS', 30, 1, 3_600) * 1000,
+      lockMs: read.int('WORKER_LOCK_SECONDS', 180, 1, 3_600) * 1000,
+      heartbeatTtlMs: read.int('WORKER_HEARTBEAT_TTL_SECONDS', 3, 2, 60) * 1000,
     },
     beat: {
       timeZone: read.timeZone('BEAT_TIMEZONE', 'Asia/Shanghai'),

@@ -89,7 +89,9 @@ describe('queues on a Redis Cluster (e2e, three masters)', () => {
     const holders = keysByNode.filter((keys) => keys.length > 0);
     expect(holders).toHaveLength(1);
     expect(holders[0].every((key) => key.startsWith(`${prefix}:`))).toBe(true);
-    expect(holders[0]).toEqual(expect.arrayContaining([`${prefix}:default:completed`, `${prefix}:default:beat:sum`]));
+    expect(holders[0]).toEqual(
+      expect.arrayContaining([`${prefix}:default:completed`, `${prefix}:default:beat:sum`, `${prefix}:default:heartbeats`]),
+    );
   });
 
   it('reports the cluster ready, counts its jobs and shows them on the dashboard', async () => {

@@ -16,7 +16,7 @@ import { TasksRepository } from './tasks.repository';
  * loop that was blocked too long, while a job that kills every worker taking it still ends in
  * FAILURE after three runs instead of crash-looping the fleet.
  */
-const MAX_STALLED_COUNT = 2;
+export const MAX_STALLED_COUNT = 2;
 
 /** Longest pause between two reconnection attempts to the broker (Bull's own grows to 20 s). */
 const MAX_RECONNECT_DELAY_MS = 2_000;
@@ -47,10 +47,10 @@ function bullOptions(config: AppConfig, cluster: QueueClusterClients): QueueOpti
       ? { createClient: (type: BullClientType) => cluster.create(type) }
       : { redis: brokerConnection(config) }),
     prefix: config.queue.prefix,
-    // A running job's lock lasts lockMs (WORKER_LOCK_SECONDS, 30 s by default as in Bull)
-    // and is renewed every lockMs / 2, so only an event loop blocked for more than half
-    // of it looks like a dead worker. The stalled check runs every lockMs, so a killed
-    // worker's job runs again within about 2 × lockMs (lock expiry plus one check).
+    // A running job's lock lasts lockMs (WORKER_LOCK_SECONDS, 180 s by default) and is
+    // renewed every lockMs / 2, so only an event loop blocked for more than half of it looks
+    // like a dead worker. A killed worker's jobs come back within seconds through its
+    // heartbeat (WorkerHeartbeat); the stalled check, every lockMs, catches the rest.
     settings: {
       lockDuration: lockMs,
       lockRenewTime: lockMs / 2,

@@ -1,0 +1,113 @@
+import { once } from 'node:events';
+import { extname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { AppConfig } from '../../../config/app-config';
+import { TaskQueues } from '../queues';
+import { MAX_STALLED_COUNT } from '../task-queues.module';
+import { beatIntervalMs, type HeartbeatReport } from './heartbeat.loop';
+import type { HeartbeatTarget } from './heartbeat.store';
+import type { HeartbeatCommand, HeartbeatThreadData } from './heartbeat.thread';
+
+/**
+ * The thread's file beside this one: `.js` in the build, `.ts` when the e2e tests boot a worker
+ * from the sources. Node 24 runs the latter by stripping the types, as an ES module (the package
+ * declares no module type), which it would warn about once per thread.
+ */
+const THREAD_FILE = join(__dirname, `heartbeat.thread${extname(__filename)}`);
+/**
+ * The thread's Node flags: none of the process's (a `--require` preload, say, has no business in a
+ * thread that only beats).
+ */
+const THREAD_EXEC_ARGV = extname(__filename) === '.ts' ? ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'] : [];
+
+/** How long a stopping worker waits for its heartbeat to end cleanly before ending the thread. */
+const STOP_TIMEOUT_MS = 2_000;
+
+/**
+ * Bull's token of a queue instance, the value of every job lock it takes (bull 4 `lib/queue.js`,
+ * not in its typings). The heartbeat lists it, so that peers know whose locks a dead process held.
+ */
+function lockToken(queue: Queue): string {
+  return (queue as Queue & { readonly token: string }).token;
+}
+
+/**
+ * The worker's heartbeat (docs/crash-recovery.md): a thread renews a short-lived key per queue and
+ * returns to the queue the running jobs of workers whose key expired, within about
+ * WORKER_HEARTBEAT_TTL_SECONDS of their death. Loaded by the worker role only.
+ */
+@Injectable()
+export class WorkerHeartbeat implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkerHeartbeat.name);
+  private thread?: Worker;
+
+  constructor(
+    private readonly queues: TaskQueues,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Before the processor takes its first job (onApplicationBootstrap), so the thread beats early. */
+  onModuleInit(): void {
+    const { heartbeatTtlMs } = this.config.worker;
+    const intervalMs = beatIntervalMs(heartbeatTtlMs);
+    const targets: HeartbeatTarget[] = this.queues
+      .all()
+      .map((queue) => ({ queue: queue.name, keyPrefix: queue.toKey(''), token: lockToken(queue) }));
+    const workerData: HeartbeatThreadData = {
+      redis: this.config.queue.redis,
+      cluster: this.config.queue.cluster,
+      targets,
+      timings: { ttlMs: heartbeatTtlMs, maxGapMs: 2 * intervalMs, maxStalledCount: MAX_STALLED_COUNT },
+      intervalMs,
+    };
+    this.thread = new Worker(THREAD_FILE, { workerData, name: 'heartbeat', execArgv: THREAD_EXEC_ARGV });
+    this.thread.on('message', (report: HeartbeatReport) => this.log(report));
+    this.thread.on('error', (error) =>
+      this.logger.error({ err: error }, 'The heartbeat stopped: other workers will take this one for dead and run its tasks again'),
+    );
+  }
+
+  /** A stopping worker leaves the reaping to the workers that stay (or start next). */
+  beforeApplicationShutdown(): void {
+    this.command('retire');
+  }
+
+  /** After the processor let its jobs finish: ends the heartbeat, so peers return any job left. */
+  async onApplicationShutdown(): Promise<void> {
+    const thread = this.thread;
+    if (!thread) return;
+    const exited = once(thread, 'exit');
+    this.command('stop');
+    const ended = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false, { ref: false })]);
+    if (!ended) await thread.terminate();
+  }
+
+  private command(command: HeartbeatCommand): void {
+    this.thread?.postMessage(command);
+  }
+
+  private log(report: HeartbeatReport): void {
+    switch (report.kind) {
+      case 'recovered':
+        for (const taskId of report.requeued) {
+          this.logger.warn({ taskId, queue: report.queue }, 'Task stalled, it runs again');
+        }
+        for (const taskId of report.failing) {
+          this.logger.warn({ taskId, queue: report.queue }, 'Task stalled more than allowed, the stalled check fails it');
+        }
+        return;
+      case 'lapsed':
+        this.logger.warn({ queue: report.queue }, 'This worker was taken for dead (heartbeat expired): its running tasks may run again elsewhere');
+        return;
+      case 'failed':
+        this.logger.warn({ err: report.error }, 'Heartbeat failed; past WORKER_HEARTBEAT_TTL_SECONDS this worker is taken for dead');
+        return;
+      case 'restored':
+        this.logger.log('Heartbeat restored');
+        return;
+    }
+  }
+}
