@@ -15,4 +15,4 @@ export class AppError extends Error {
 }
 
 /** What went wrong, in terms any caller understands; the HTTP filter maps each to a status. */
-export type AppErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unavailable';
+export type AppErrorKind = 'invalid' | 'not_found' | 'conflict' | 'too_large' | 'unavailable';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
+import { AppConfig } from '../config/app-config';
 import type { EnqueuedTask } from './dto/enqueued-task.response';
 import type { TaskStatus } from './dto/task-status.response';
 import { TaskQueues } from './queues';
@@ -39,7 +40,7 @@ function notFound(id: string): AppError {
 /**
  * The tasks as any module, the worker and the CLI see them: Celery's `delay`, `apply_async` and
  * `AsyncResult`, on Bull. Errors are AppErrors with stable codes: TASK_UNKNOWN, TASK_INVALID_ARGS,
- * TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_NOT_FOUND, TASK_NOT_REVOCABLE and, when Redis does
+ * TASK_INVALID_SCHEDULE, TASK_ARGS_TOO_LARGE, TASK_INVALID_ID, TASK_NOT_FOUND, TASK_NOT_REVOCABLE and, when Redis does
  * not answer, TASK_BROKER_UNAVAILABLE.
  */
 @Injectable()
@@ -48,6 +49,7 @@ export class TasksService {
     private readonly registry: TaskRegistry,
     private readonly repository: TasksRepository,
     private readonly queues: TaskQueues,
+    private readonly config: AppConfig,
   ) {}
 
   /** Enqueues a task to run at once with positional arguments: Celery's `task.delay(*args)`. */
@@ -63,8 +65,9 @@ export class TasksService {
     const { args = [], kwargs = {} } = options;
     const task = this.registry.get(name);
     bindArguments(name, task.params, args, kwargs);
+    this.checkArgumentsSize(name, args, kwargs);
     const now = Date.now();
-    const timing = resolveTiming(options, now);
+    const timing = resolveTiming(options, now, this.config.queue.maxDelayMs);
     if (options.id !== undefined && !TASK_ID.test(options.id)) {
       throw new AppError('TASK_INVALID_ID', `A task id must be a UUID (got "${options.id}")`, 'invalid');
     }
@@ -72,6 +75,19 @@ export class TasksService {
     const eta = timing.eta?.toISOString() ?? null;
     await this.repository.add(task, id, { args, kwargs, eta }, timing.delayMs, now);
     return { id, name, state: 'PENDING', eta };
+  }
+
+  /**
+   * Arguments are stored with the job in the noeviction broker until its result expires, so their
+   * size is bounded (TASK_MAX_ARGS_BYTES, JSON-serialized).
+   * @throws AppError TASK_ARGS_TOO_LARGE
+   */
+  private checkArgumentsSize(name: string, args: readonly unknown[], kwargs: TaskKwargs): void {
+    const bytes = Buffer.byteLength(JSON.stringify({ args, kwargs }));
+    const max = this.config.queue.maxArgsBytes;
+    if (bytes > max) {
+      throw new AppError('TASK_ARGS_TOO_LARGE', `The arguments of "${name}" take ${bytes} bytes as JSON, more than TASK_MAX_ARGS_BYTES (${max})`, 'too_large');
+    }
   }
 
   /**
