@@ -12,6 +12,7 @@ import { HomeModule } from './home/home.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import type { Role } from './roles';
+import { SecurityModule } from './security/security.module';
 import { EvictionPolicyCheckModule } from './tasks/eviction-policy-check.module';
 import { TasksModule } from './tasks/tasks.module';
 import { TasksAdminModule } from './tasks/tasks-admin.module';
@@ -27,7 +28,7 @@ function roleImports(roles: ReadonlySet<Role>, config: AppConfig): Imports {
     imports.push(DatabaseModule.forRoot({ runMigrations: roles.has('api') && config.database.migrationsRun }));
     imports.push(BannerModule, EvictionPolicyCheckModule);
   }
-  if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule, TasksAdminModule, BeatModule);
+  if (roles.has('api')) imports.push(HealthModule, HomeModule, QueueDashboardModule, TasksAdminModule, BeatModule, SecurityModule);
   if (roles.has('worker')) imports.push(TasksWorkerModule);
   if (roles.has('worker') && config.nodeEnv === 'test') imports.push(TestingTasksModule);
   if (roles.has('beat')) imports.push(BeatSchedulerModule);

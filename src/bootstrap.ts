@@ -14,9 +14,12 @@ import { HomeFastPath } from './home/home.fast-path';
 import { echoRequestId, genRequestId } from './logging/request-id';
 import { instrumentHttp } from './metrics/http-metrics';
 import { METRICS_PATH } from './metrics/metrics.controller';
+import { metricsOnPublicPort } from './metrics/metrics.module';
 import { MetricsService } from './metrics/metrics.service';
 import { setUpOpenApi } from './openapi/openapi';
 import type { Role } from './roles';
+import { HttpSecurity } from './security/http-security';
+import { serverLimits } from './security/server-limits';
 
 export const GLOBAL_PREFIX = 'api';
 
@@ -64,6 +67,7 @@ export async function startApplication(
       genReqId: genRequestId,
       frameworkErrors: answerError,
       clientErrorHandler: answerClientError,
+      ...serverLimits(loaded.config.http),
     }),
     options,
   );
@@ -72,9 +76,17 @@ export async function startApplication(
   app.useBodyParser('application/json', {}, jsonBodyParser(fastify));
   echoRequestId(fastify);
   instrumentHttp(fastify, app.get(MetricsService));
+  // Before any route: headers, admin authentication and throttles are Fastify hooks.
+  await app.get(HttpSecurity).register(app, metricsOnPublicPort(loaded.config) ? [`/${METRICS_PATH}`] : []);
   app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix(GLOBAL_PREFIX, { exclude: [METRICS_PATH] });
-  app.useStaticAssets({ root: MEDIA_ROOT, prefix: '/media/', maxAge: ONE_HOUR_MS });
+  app.useStaticAssets({
+    root: MEDIA_ROOT,
+    prefix: '/media/',
+    maxAge: ONE_HOUR_MS,
+    // Other sites show the banner images.
+    setHeaders: (response) => response.setHeader('cross-origin-resource-policy', 'cross-origin'),
+  });
   // One route per file (no wildcard), so unknown paths stay Nest's JSON 404s; a second
   // @fastify/static must not decorate the reply again.
   app.useStaticAssets({ root: PUBLIC_ROOT, prefix: '/', wildcard: false, decorateReply: false });

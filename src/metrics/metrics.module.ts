@@ -8,6 +8,14 @@ import { MetricsService } from './metrics.service';
 import { QueueDepthCollector } from './queue-depth.collector';
 
 /**
+ * Whether `/metrics` is served on the api's public port (behind the admin token): when no
+ * METRICS_PORT moves it to a port of its own.
+ */
+export function metricsOnPublicPort(config: AppConfig): boolean {
+  return config.metrics.port === undefined;
+}
+
+/**
  * Prometheus metrics. Global, because the cache, the tasks and the beat all report to
  * {@link MetricsService}, and importing it from each of them would tie those modules together.
  * What a process exposes follows what it does: the api serves `/metrics` on its own port; a

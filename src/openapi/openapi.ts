@@ -28,7 +28,8 @@ export function setUpOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup(OPENAPI_PATH, app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: OPENAPI_JSON_PATH,
     customSiteTitle: 'banner-tasks API',
-    // No call to the public validator.swagger.io: the page must work on a closed network.
-    swaggerOptions: { validatorUrl: null, persistAuthorization: true },
+    // No call to the public validator.swagger.io: the page must work on a closed network. The
+    // admin token is not kept in localStorage, where any script on this origin could read it.
+    swaggerOptions: { validatorUrl: null, persistAuthorization: false },
   });
 }

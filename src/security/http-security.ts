@@ -1,0 +1,98 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { ForbiddenException, Injectable, ServiceUnavailableException, UnauthorizedException, BadRequestException } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBody } from '../common/error-body.response';
+import { AppConfig } from '../config/app-config';
+import { checkBearerToken, hasDuplicateAuthorization } from './bearer-token';
+import { drainRefusedBody } from './drain-refused-body';
+import { LoginThrottle } from './login-throttle';
+import { securityHeaders } from './security-headers';
+import { ThrottleRedis } from './throttle-redis';
+
+const ONE_MINUTE_MS = 60_000;
+const PAYLOAD_TOO_LARGE = 413;
+
+/** What a route declares in its Fastify config (see {@link Enqueues}). */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route enqueues a task: it counts against TASK_ENQUEUES_PER_MINUTE. */
+    enqueues?: boolean;
+  }
+}
+
+/**
+ * The api's protections that must act before Nest sees a request, as Fastify hooks: security
+ * headers, admin authentication in `onRequest` (so an anonymous body is refused before it is read
+ * or parsed), the throttles, and draining a refused body so its sender can read the 413.
+ */
+@Injectable()
+export class HttpSecurity {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: ThrottleRedis,
+    private readonly loginThrottle: LoginThrottle,
+  ) {}
+
+  /**
+   * Registers everything on the api's Fastify instance. Call it before any route is added.
+   * @param protectedPaths route paths outside `/api/admin` that take the admin token too.
+   */
+  async register(app: NestFastifyApplication, protectedPaths: readonly string[]): Promise<void> {
+    await app.register(helmet, securityHeaders(this.config.banner.mediaBaseUrl));
+    await app.register(rateLimit, {
+      global: false,
+      redis: this.redis.client,
+      nameSpace: `${this.config.cache.keyPrefix}:rate-limit:`,
+      skipOnError: true,
+    });
+    const fastify = app.getHttpAdapter().getInstance();
+    this.loginThrottle.attach(fastify);
+    const isAdminRoute = (path: string | undefined) =>
+      path !== undefined && (path.startsWith('/api/admin/') || protectedPaths.includes(path));
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (isAdminRoute(request.routeOptions.url)) return this.authenticate(request, reply);
+    });
+    this.limitEnqueues(fastify);
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode === PAYLOAD_TOO_LARGE) await drainRefusedBody(request.raw);
+      return payload;
+    });
+  }
+
+  /**
+   * `Authorization: Bearer <ADMIN_TOKEN>`, with the same answers as AdminTokenGuard (which stays
+   * on the controllers, for any admin route outside this prefix), and failed attempts counted.
+   */
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const token = this.config.admin.token;
+    if (!token) throw new ServiceUnavailableException('Admin routes are disabled: ADMIN_TOKEN is not set');
+    if (hasDuplicateAuthorization(request.raw.rawHeaders)) throw new BadRequestException('Send one Authorization header');
+    const verdict = await this.loginThrottle.check(request, reply, () => checkBearerToken(request.headers.authorization, token));
+    if (verdict === undefined) return reply;
+    if (verdict === 'missing') throw new UnauthorizedException('Missing Bearer token');
+    if (verdict === 'wrong') throw new ForbiddenException('Invalid admin token');
+  }
+
+  /** TASK_ENQUEUES_PER_MINUTE over every route marked {@link Enqueues}, all admins and processes together. */
+  private limitEnqueues(fastify: FastifyInstance): void {
+    const limiter = fastify.createRateLimit({
+      max: this.config.throttle.enqueuesPerMinute,
+      timeWindow: ONE_MINUTE_MS,
+      keyGenerator: () => 'enqueues',
+    });
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (!request.routeOptions.config.enqueues) return;
+      const limit = await limiter(request);
+      if (limit.isAllowed || !limit.isExceeded) return;
+      const body: ErrorBody = {
+        statusCode: 429,
+        code: 'TOO_MANY_REQUESTS',
+        message: `More than ${limit.max} tasks enqueued this minute (TASK_ENQUEUES_PER_MINUTE): try again in ${limit.ttlInSeconds} s`,
+        requestId: String(request.id),
+      };
+      return reply.code(429).header('retry-after', String(Math.max(1, limit.ttlInSeconds))).send(body);
+    });
+  }
+}
