@@ -28,6 +28,7 @@ const PUBLIC_ROOT = join(__dirname, '..', 'public');
 
 /** `media/` at the repository root: the images banners point at, served as `/media/...`. */
 const MEDIA_ROOT = join(__dirname, '..', 'media');
+const MEDIA_PREFIX = '/media/';
 const ONE_HOUR_MS = 3_600_000;
 
 /** A started process: an HTTP application when it plays `api`, else an application context. */
@@ -77,16 +78,13 @@ export async function startApplication(
   echoRequestId(fastify);
   instrumentHttp(fastify, app.get(MetricsService));
   // Before any route: headers, admin authentication and throttles are Fastify hooks.
-  await app.get(HttpSecurity).register(app, metricsOnPublicPort(loaded.config) ? [`/${METRICS_PATH}`] : []);
+  await app.get(HttpSecurity).register(app, {
+    adminPaths: metricsOnPublicPort(loaded.config) ? [`/${METRICS_PATH}`] : [],
+    sharedPrefix: MEDIA_PREFIX,
+  });
   app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix(GLOBAL_PREFIX, { exclude: [METRICS_PATH] });
-  app.useStaticAssets({
-    root: MEDIA_ROOT,
-    prefix: '/media/',
-    maxAge: ONE_HOUR_MS,
-    // Other sites show the banner images.
-    setHeaders: (response) => response.setHeader('cross-origin-resource-policy', 'cross-origin'),
-  });
+  app.useStaticAssets({ root: MEDIA_ROOT, prefix: MEDIA_PREFIX, maxAge: ONE_HOUR_MS });
   // One route per file (no wildcard), so unknown paths stay Nest's JSON 404s; a second
   // @fastify/static must not decorate the reply again.
   app.useStaticAssets({ root: PUBLIC_ROOT, prefix: '/', wildcard: false, decorateReply: false });

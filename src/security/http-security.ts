@@ -22,6 +22,13 @@ declare module 'fastify' {
   }
 }
 
+export interface SecuredRoutes {
+  /** Route paths outside `/api/admin` that take the admin token too. */
+  readonly adminPaths: readonly string[];
+  /** Where files other sites may embed are served (the banner images). */
+  readonly sharedPrefix: string;
+}
+
 /**
  * The api's protections that must act before Nest sees a request, as Fastify hooks: security
  * headers, admin authentication in `onRequest` (so an anonymous body is refused before it is read
@@ -35,11 +42,8 @@ export class HttpSecurity {
     private readonly loginThrottle: LoginThrottle,
   ) {}
 
-  /**
-   * Registers everything on the api's Fastify instance. Call it before any route is added.
-   * @param protectedPaths route paths outside `/api/admin` that take the admin token too.
-   */
-  async register(app: NestFastifyApplication, protectedPaths: readonly string[]): Promise<void> {
+  /** Registers everything on the api's Fastify instance. Call it before any route is added. */
+  async register(app: NestFastifyApplication, routes: SecuredRoutes): Promise<void> {
     await app.register(helmet, securityHeaders(this.config.banner.mediaBaseUrl));
     await app.register(rateLimit, {
       global: false,
@@ -50,9 +54,11 @@ export class HttpSecurity {
     const fastify = app.getHttpAdapter().getInstance();
     this.loginThrottle.attach(fastify);
     const isAdminRoute = (path: string | undefined) =>
-      path !== undefined && (path.startsWith('/api/admin/') || protectedPaths.includes(path));
+      path !== undefined && (path.startsWith('/api/admin/') || routes.adminPaths.includes(path));
     fastify.addHook('onRequest', async (request, reply) => {
-      if (isAdminRoute(request.routeOptions.url)) return this.authenticate(request, reply);
+      const path = request.routeOptions.url;
+      if (path?.startsWith(routes.sharedPrefix)) void reply.header('cross-origin-resource-policy', 'cross-origin');
+      if (isAdminRoute(path)) return this.authenticate(request, reply);
     });
     this.limitEnqueues(fastify);
     fastify.addHook('onSend', async (request, reply, payload) => {
