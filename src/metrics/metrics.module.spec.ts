@@ -11,8 +11,8 @@ describe('MetricsModule.forRoles', () => {
   const compose = (roles: Role[], env: Record<string, string> = {}) =>
     MetricsModule.forRoles(new Set(roles), parseConfig(env));
 
-  it('gives the api /metrics on its own port and the queue counts, never a METRICS_PORT server', () => {
-    const sut = compose(['api', 'worker', 'beat'], { METRICS_PORT: '9464' });
+  it('gives the api /metrics on its public port and the queue counts when METRICS_PORT is unset', () => {
+    const sut = compose(['api', 'worker', 'beat']);
 
     expect(sut.controllers).toEqual([MetricsController]);
     expect(sut.providers).toEqual([MetricsService, QueueDepthCollector]);
@@ -20,14 +20,17 @@ describe('MetricsModule.forRoles', () => {
   });
 
   it.each<[Role[], unknown[]]>([
+    [['api'], [MetricsService, QueueDepthCollector, MetricsServer]],
+    [['api', 'worker', 'beat'], [MetricsService, QueueDepthCollector, MetricsServer]],
     [['worker'], [MetricsService, QueueDepthCollector, MetricsServer]],
     [['beat'], [MetricsService, MetricsServer]],
     [['worker', 'beat'], [MetricsService, QueueDepthCollector, MetricsServer]],
-  ])('serves %j on METRICS_PORT when it is set', (roles, providers) => {
+  ])('serves %j on METRICS_PORT when it is set, and nothing on the public port', (roles, providers) => {
     const sut = compose(roles, { METRICS_PORT: '9464' });
 
     expect(sut.controllers).toEqual([]);
     expect(sut.providers).toEqual(providers);
+    expect(sut.imports).toEqual([TasksModule]);
   });
 
   it('serves a worker on no port when METRICS_PORT is unset', () => {

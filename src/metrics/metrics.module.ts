@@ -18,24 +18,25 @@ export function metricsOnPublicPort(config: AppConfig): boolean {
 /**
  * Prometheus metrics. Global, because the cache, the tasks and the beat all report to
  * {@link MetricsService}, and importing it from each of them would tie those modules together.
- * What a process exposes follows what it does: the api serves `/metrics` on its own port; a
- * worker or beat serves it on `METRICS_PORT` when set, and on no port otherwise (nor does the
- * CLI, which plays no role). The api and the worker count the queues' jobs on each scrape.
+ * Where a process exposes them: with METRICS_PORT set, every role serves `/metrics` (and its
+ * probes) on that private port and the api's public port has none; unset, the api serves
+ * `/metrics` on its public port behind the admin token, and a worker or beat serves none (nor
+ * does the CLI, which plays no role). The api and the worker count the queues' jobs on each scrape.
  */
 @Module({})
 export class MetricsModule {
   static forRoles(roles: ReadonlySet<Role>, config: AppConfig): DynamicModule {
     const countsQueues = roles.has('api') || roles.has('worker');
+    const ownPort = roles.size > 0 && !metricsOnPublicPort(config);
     const providers: Provider[] = [MetricsService];
     if (countsQueues) providers.push(QueueDepthCollector);
-    const background = roles.has('worker') || roles.has('beat');
-    if (background && !roles.has('api') && config.metrics.port !== undefined) providers.push(MetricsServer);
+    if (ownPort) providers.push(MetricsServer);
     return {
       module: MetricsModule,
       global: true,
-      // Only for the queue counts: with no role (a one-off command) the facade needs no broker.
-      imports: countsQueues ? [TasksModule] : [],
-      controllers: roles.has('api') ? [MetricsController] : [],
+      // For the queue counts and the broker probe: with no role (a one-off command) the facade needs no broker.
+      imports: countsQueues || ownPort ? [TasksModule] : [],
+      controllers: roles.has('api') && !ownPort ? [MetricsController] : [],
       providers,
       exports: [MetricsService],
     };

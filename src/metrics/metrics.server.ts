@@ -1,30 +1,56 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { withTimeout } from '../cache/with-timeout';
 import { AppConfig } from '../config/app-config';
+import { readinessView } from '../health/readiness-view';
+import { TasksService } from '../tasks/tasks.service';
 import { METRICS_PATH } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
-function sendError(response: ServerResponse, statusCode: number, code: string, message: string): void {
+/** Each dependency gets this long to answer before readiness reports it down. */
+const CHECK_TIMEOUT_MS = 1_000;
+const LIVENESS_PATH = '/health';
+const READINESS_PATH = '/health/ready';
+
+type Check = readonly [name: string, ping: () => Promise<unknown>];
+
+function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
   response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify({ statusCode, code, message }));
+  response.end(JSON.stringify(body));
+}
+
+function sendError(response: ServerResponse, statusCode: number, code: string, message: string): void {
+  sendJson(response, statusCode, { statusCode, code, message });
 }
 
 /**
- * `GET /metrics` on `METRICS_PORT` for a process that has no api (a worker or a beat), and nothing
- * else on that port: a plain node:http server rather than a second Fastify, since it serves one
- * route. It starts with the application and closes on shutdown.
+ * The private port, `METRICS_PORT`, of every role when it is set: `GET /metrics`, and the
+ * probes `GET /health` (liveness: the event loop answers and the process is not shutting down) and
+ * `GET /health/ready` (readiness: the broker answers and, where the process has a database, MySQL).
+ * A worker or a beat has no other HTTP port, so this is where Kubernetes probes them. A plain
+ * node:http server rather than a second Fastify, for three routes. It starts with the application
+ * and closes on shutdown.
  */
 @Injectable()
-export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(MetricsServer.name);
   private server?: Server;
+  private stopping = false;
+  private readonly checks: Check[];
 
   constructor(
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
-  ) {}
+    tasks: TasksService,
+    // Present in a worker (and an api), absent in a beat, which has no database.
+    @Optional() dataSource?: DataSource,
+  ) {
+    this.checks = [['queue_redis', () => tasks.pingBroker()]];
+    if (dataSource) this.checks.push(['mysql', () => dataSource.query('SELECT 1')]);
+  }
 
   /** Where it serves the metrics, once started. */
   get url(): string | undefined {
@@ -42,6 +68,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log(`Serving metrics on ${this.url}`);
   }
 
+  /** From here on liveness answers 503: the process is on its way out, whatever it still finishes. */
+  onModuleDestroy(): void {
+    this.stopping = true;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const server = this.server;
     if (!server?.listening) return;
@@ -54,13 +85,22 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { pathname } = new URL(request.url ?? '/', 'http://metrics.invalid');
-    if (pathname !== `/${METRICS_PATH}`) {
-      sendError(response, 404, 'NOT_FOUND', `Only /${METRICS_PATH} is served here`);
+    if (![`/${METRICS_PATH}`, LIVENESS_PATH, READINESS_PATH].includes(pathname)) {
+      sendError(response, 404, 'NOT_FOUND', `Only /${METRICS_PATH}, ${LIVENESS_PATH} and ${READINESS_PATH} are served here`);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
-      sendError(response, 405, 'METHOD_NOT_ALLOWED', `/${METRICS_PATH} answers GET only`);
+      sendError(response, 405, 'METHOD_NOT_ALLOWED', `${pathname} answers GET only`);
+      return;
+    }
+    if (pathname === LIVENESS_PATH) {
+      sendJson(response, this.stopping ? 503 : 200, { status: this.stopping ? 'shutting_down' : 'ok' });
+      return;
+    }
+    if (pathname === READINESS_PATH) {
+      const report = await this.readiness();
+      sendJson(response, report.status === 'ok' ? 200 : 503, readinessView(report, request.headers.authorization, this.config.admin.token));
       return;
     }
     try {
@@ -71,5 +111,21 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.error({ err: error }, 'Could not collect the metrics');
       sendError(response, 500, 'INTERNAL_ERROR', 'Internal server error');
     }
+  }
+
+  /** Every check at once, each bounded; the report has terminus's shape, as the api's readiness. */
+  private async readiness(): Promise<{ status: 'ok' | 'error'; details: Record<string, { status: 'up' | 'down'; message?: string }> }> {
+    const results = await Promise.all(
+      this.checks.map(async ([name, ping]) => {
+        try {
+          await withTimeout(ping(), CHECK_TIMEOUT_MS, name);
+          return [name, { status: 'up' as const }] as const;
+        } catch (error) {
+          return [name, { status: 'down' as const, message: error instanceof Error ? error.message : String(error) }] as const;
+        }
+      }),
+    );
+    const details = Object.fromEntries(results);
+    return { status: results.every(([, result]) => result.status === 'up') ? 'ok' : 'error', details };
   }
 }

@@ -2,6 +2,7 @@ import { MetricsServer } from '../../src/metrics/metrics.server';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { FAIL_TASK } from '../../src/tasks/testing/fail.task';
 import { pollUntil } from '../support/poll';
+import { TestRedisServer } from '../support/redis-server';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -30,8 +31,9 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
   describe('the api', () => {
     let sut: TestApp;
 
+    const admin = () => ({ authorization: `Bearer ${environment.env.ADMIN_TOKEN}` });
     const scrape = async () => {
-      const response = await fetch(`${sut.url}/metrics`);
+      const response = await fetch(`${sut.url}/metrics`, { headers: admin() });
       expect(response.status).toBe(200);
       return response.text();
     };
@@ -44,8 +46,8 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       await sut.close();
     });
 
-    it('serves Prometheus text at /metrics, outside the /api prefix', async () => {
-      const response = await fetch(`${sut.url}/metrics`);
+    it('serves Prometheus text at /metrics, outside the /api prefix, to the admin token', async () => {
+      const response = await fetch(`${sut.url}/metrics`, { headers: admin() });
 
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/);
@@ -53,6 +55,17 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
       expect(text).toContain('# TYPE tasks_total counter');
       expect((await fetch(`${sut.url}/api/metrics`)).status).toBe(404);
+    });
+
+    it.each([
+      ['no token', {}, 401],
+      ['a wrong token', { authorization: 'Bearer not-the-admin-token' }, 403],
+      ['the token in the query string', {}, 401, `?access_token=TOKEN`],
+    ])('refuses a scrape with %s on the public port', async (_, headers: Record<string, string>, status, query = '') => {
+      const response = await fetch(`${sut.url}/metrics${query.replace('TOKEN', environment.env.ADMIN_TOKEN)}`, { headers });
+
+      expect(response.status).toBe(status);
+      expect(await response.json()).toMatchObject({ statusCode: status });
     });
 
     it('times each request under its route template and status', async () => {
@@ -140,6 +153,23 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(sample(text, `task_duration_seconds_count{task="${FAIL_TASK}",state="FAILURE"}`)).toBe(1);
     });
 
+    it('serves liveness and readiness there: the broker and MySQL, named to the admin token only', async () => {
+      const base = new URL(url).origin;
+
+      const live = await fetch(`${base}/health`);
+      const anonymous = await fetch(`${base}/health/ready`);
+      const detailed = await fetch(`${base}/health/ready`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+
+      expect(live.status).toBe(200);
+      await expect(live.json()).resolves.toEqual({ status: 'ok' });
+      expect(anonymous.status).toBe(200);
+      await expect(anonymous.json()).resolves.toEqual({ status: 'ok' });
+      await expect(detailed.json()).resolves.toEqual({
+        status: 'ok',
+        details: { queue_redis: { status: 'up' }, mysql: { status: 'up' } },
+      });
+    });
+
     it('serves nothing else there', async () => {
       const base = new URL(url).origin;
 
@@ -159,6 +189,63 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       open = false;
 
       await expect(fetch(url)).rejects.toThrow();
+    });
+  });
+
+  describe('an api with METRICS_PORT', () => {
+    let sut: TestApp;
+
+    beforeAll(async () => {
+      sut = await startTestApp('api', { ...environment.env, LOG_LEVEL: 'warn', METRICS_PORT: '0' });
+    });
+
+    afterAll(async () => {
+      await sut.close();
+    });
+
+    it('moves /metrics to that port, without a token, and answers 404 on the public port', async () => {
+      const publicPort = await fetch(`${sut.url}/metrics`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+      const privatePort = await fetch(sut.app.get(MetricsServer).url!);
+
+      expect(publicPort.status).toBe(404);
+      expect(privatePort.status).toBe(200);
+      expect(await privatePort.text()).toContain('# TYPE http_request_duration_seconds histogram');
+    });
+  });
+
+  describe('a beat with METRICS_PORT', () => {
+    let redis: TestRedisServer;
+    let sut: TestApp;
+    let base: string;
+
+    beforeAll(async () => {
+      redis = await TestRedisServer.start();
+      sut = await startTestApp('beat', { ...environment.env, LOG_LEVEL: 'error', METRICS_PORT: '0', QUEUE_REDIS_URL: redis.url(1) });
+      base = new URL(sut.app.get(MetricsServer).url!).origin;
+    });
+
+    afterAll(async () => {
+      await sut?.close();
+      await redis?.stop();
+    });
+
+    it('is ready while the broker answers (it has no database), and not when it stops', async () => {
+      const detailed = { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } };
+      const up = await fetch(`${base}/health/ready`, detailed);
+      await expect(up.json()).resolves.toEqual({ status: 'ok', details: { queue_redis: { status: 'up' } } });
+
+      await redis.stop();
+      const down = await fetch(`${base}/health/ready`, detailed);
+      const anonymous = await fetch(`${base}/health/ready`);
+      const live = await fetch(`${base}/health`);
+
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: 'error', details: { queue_redis: { status: 'down', message: expect.any(String) } } });
+      expect(anonymous.status).toBe(503);
+      await expect(anonymous.json()).resolves.toEqual({ status: 'error' });
+      expect(live.status).toBe(200);
+
+      await redis.resume();
     });
   });
 });
