@@ -4,6 +4,7 @@ import { ForbiddenException, Injectable, ServiceUnavailableException, Unauthoriz
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../common/error-body.response';
+import { prototypeKeyIn } from '../common/json-body-parser';
 import { AppConfig } from '../config/app-config';
 import { checkBearerToken, hasDuplicateAuthorization } from './bearer-token';
 import { drainRefusedBody } from './drain-refused-body';
@@ -56,6 +57,8 @@ export class HttpSecurity {
     const isAdminRoute = (path: string | undefined) =>
       path !== undefined && (path.startsWith('/api/admin/') || routes.adminPaths.includes(path));
     fastify.addHook('onRequest', async (request, reply) => {
+      const protoKey = prototypeKeyIn(request.query as Record<string, unknown>);
+      if (protoKey !== undefined) throw new BadRequestException(`Query parameter "${protoKey}" is not allowed`);
       const path = request.routeOptions.url;
       if (path?.startsWith(routes.sharedPrefix)) void reply.header('cross-origin-resource-policy', 'cross-origin');
       if (isAdminRoute(path)) return this.authenticate(request, reply);

@@ -12,7 +12,11 @@ const IMAGE_PATH = /^(?:\/[\w-]+)*\/[\w-]+(?:\.[\w-]+)*\.(?:png|jpe?g|gif|webp|a
 /** A path on this site, but not `//host`, which browsers read as another site. */
 const SITE_PATH = /^\/(?!\/)\S*$/;
 
-const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+/**
+ * Leading and trailing spaces go; other whitespace stays for {@link PlainText} to refuse, since
+ * `String.trim()` would silently drop a trailing tab, CR or newline instead.
+ */
+const trim = Transform(({ value }) => (typeof value === 'string' ? value.replace(/^ +| +$/g, '') : value));
 
 /**
  * A rule on a string. A value of another type passes it, so that IsString alone reports it and a
