@@ -1,6 +1,8 @@
+import Redis from 'ioredis';
 import { MetricsServer } from '../../src/metrics/metrics.server';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { FAIL_TASK } from '../../src/tasks/testing/fail.task';
+import { GATE_TASK, gateKeys } from '../../src/tasks/testing/gate.task';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -184,11 +186,27 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(post.headers.get('allow')).toBe('GET, HEAD');
     });
 
-    it('closes the port on shutdown', async () => {
-      await sut.close();
-      open = false;
+    it('fails liveness while it shuts down, then closes the port', async () => {
+      const base = new URL(url).origin;
+      const gate = `shutdown-${environment.id}`;
+      const keys = gateKeys(environment.env.QUEUE_PREFIX, gate);
+      const redis = new Redis(environment.env.QUEUE_REDIS_URL);
+      try {
+        await sut.app.get(TasksService).delay(GATE_TASK, gate);
+        await pollUntil(() => redis.llen(keys.started), (started) => started === 1, 'the gate task to start');
 
-      await expect(fetch(url)).rejects.toThrow();
+        const closing = sut.close();
+        const live = await pollUntil(() => fetch(`${base}/health`), (response) => response.status !== 200, 'liveness to fail');
+        await redis.set(keys.open, '1');
+        await closing;
+        open = false;
+
+        expect(live.status).toBe(503);
+        await expect(live.json()).resolves.toEqual({ status: 'shutting_down' });
+        await expect(fetch(url)).rejects.toThrow();
+      } finally {
+        redis.disconnect();
+      }
     });
   });
 
