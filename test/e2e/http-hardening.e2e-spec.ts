@@ -79,6 +79,25 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
     });
   });
 
+  describe('headers', () => {
+    it('lets other sites embed the banner images, and nothing else', async () => {
+      const image = await fetch(`${first.url}/media/banner/1.png`);
+      const api = await fetch(`${first.url}/api/home/banners`);
+
+      expect(image.status).toBe(200);
+      expect(image.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect(api.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    });
+
+    it('refuses a prototype key in a query string on every route', async () => {
+      const home = await fetch(`${first.url}/api/home/banners?__proto__[x]=1`);
+
+      expect(home.status).toBe(400);
+      expectErrorBody(await home.text(), 400, 'BAD_REQUEST');
+    });
+  });
+
   describe('admin authentication before the body', () => {
     it.each([
       ['no token', [], 401, 'UNAUTHORIZED'],
