@@ -1,9 +1,8 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { ForbiddenException, Injectable, ServiceUnavailableException, UnauthorizedException, BadRequestException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorBody } from '../common/error-body.response';
 import { prototypeKeyIn } from '../common/json-body-parser';
 import { AppConfig } from '../config/app-config';
 import { checkBearerToken, hasDuplicateAuthorization } from './bearer-token';
@@ -11,11 +10,12 @@ import { drainRefusedBody } from './drain-refused-body';
 import { LoginThrottle } from './login-throttle';
 import { securityHeaders } from './security-headers';
 import { ThrottleRedis } from './throttle-redis';
+import { sendTooManyRequests } from './too-many-requests';
 
 const ONE_MINUTE_MS = 60_000;
 const PAYLOAD_TOO_LARGE = 413;
 
-/** What a route declares in its Fastify config (see {@link Enqueues}). */
+/** What a route declares in its Fastify config (see `@Enqueues()`). */
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route enqueues a task: it counts against TASK_ENQUEUES_PER_MINUTE. */
@@ -84,7 +84,7 @@ export class HttpSecurity {
     if (verdict === 'wrong') throw new ForbiddenException('Invalid admin token');
   }
 
-  /** TASK_ENQUEUES_PER_MINUTE over every route marked {@link Enqueues}, all admins and processes together. */
+  /** TASK_ENQUEUES_PER_MINUTE over every route marked `@Enqueues()`, all admins and processes together. */
   private limitEnqueues(fastify: FastifyInstance): void {
     const limiter = fastify.createRateLimit({
       max: this.config.throttle.enqueuesPerMinute,
@@ -95,13 +95,8 @@ export class HttpSecurity {
       if (!request.routeOptions.config.enqueues) return;
       const limit = await limiter(request);
       if (limit.isAllowed || !limit.isExceeded) return;
-      const body: ErrorBody = {
-        statusCode: 429,
-        code: 'TOO_MANY_REQUESTS',
-        message: `More than ${limit.max} tasks enqueued this minute (TASK_ENQUEUES_PER_MINUTE): try again in ${limit.ttlInSeconds} s`,
-        requestId: String(request.id),
-      };
-      return reply.code(429).header('retry-after', String(Math.max(1, limit.ttlInSeconds))).send(body);
+      const message = `More than ${limit.max} tasks enqueued this minute (TASK_ENQUEUES_PER_MINUTE): try again in ${limit.ttlInSeconds} s`;
+      return sendTooManyRequests(request, reply, limit.ttlInSeconds, message);
     });
   }
 }

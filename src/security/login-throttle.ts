@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
-import type { ErrorBody } from '../common/error-body.response';
+import { sendTooManyRequests } from './too-many-requests';
 
 const ONE_MINUTE_MS = 60_000;
 
@@ -51,13 +51,7 @@ export class LoginThrottle {
   }
 
   private refuse(request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number): undefined {
-    const body: ErrorBody = {
-      statusCode: 429,
-      code: 'TOO_MANY_REQUESTS',
-      message: `Too many failed logins from this address: try again in ${retryAfterSeconds} s`,
-      requestId: String(request.id),
-    };
-    void reply.code(429).header('retry-after', String(Math.max(1, retryAfterSeconds))).send(body);
+    void sendTooManyRequests(request, reply, retryAfterSeconds, `Too many failed logins from this address: try again in ${retryAfterSeconds} s`);
     return undefined;
   }
 }

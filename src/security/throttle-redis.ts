@@ -7,8 +7,9 @@ const CONNECT_TIMEOUT_MS = 2_000;
 /**
  * The throttles' connection to the cache Redis. @fastify/rate-limit's Redis store needs an
  * ioredis client (it defines Lua commands on it), while the cache uses node-redis, hence a
- * connection of its own. Commands fail at once while it is disconnected (no offline queue), so a
- * cache outage never holds a request: the throttles then let it through.
+ * connection of its own. Commands fail at once while it is disconnected (no offline queue) and
+ * after CACHE_TIMEOUT_MS when Redis hangs, so a cache outage never holds a request: the throttles
+ * then let it through.
  */
 @Injectable()
 export class ThrottleRedis implements OnModuleInit, OnApplicationShutdown {
@@ -27,6 +28,7 @@ export class ThrottleRedis implements OnModuleInit, OnApplicationShutdown {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: CONNECT_TIMEOUT_MS,
+      commandTimeout: config.cache.timeoutMs,
     });
     this.client.on('error', (error: Error) => this.logger.debug(`Cache Redis (throttles): ${error.message}`));
   }

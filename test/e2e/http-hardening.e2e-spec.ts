@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawConnection, requestFrom } from '../support/raw-http';
+import { TestRedisServer } from '../support/redis-server';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -34,6 +35,7 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
       HTTP_REQUEST_TIMEOUT_SECONDS: '20',
       HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '4',
       HTTP_MAX_REQUESTS_PER_SOCKET: '3',
+      ADMIN_LOGIN_FAILURES_PER_MINUTE: '20',
       TASK_ENQUEUES_PER_MINUTE: '5',
     };
     first = await startTestApp('api', env);
@@ -232,5 +234,43 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
       expectErrorBody(sixth.body, 429, 'TOO_MANY_REQUESTS');
       expect(refresh.status).toBe(429);
     });
+  });
+});
+
+describe('throttles when the cache Redis is away (e2e, real MariaDB, a throw-away Redis)', () => {
+  let environment: TestEnvironment;
+  let redis: TestRedisServer;
+  let sut: TestApp;
+
+  beforeAll(async () => {
+    environment = createTestEnvironment();
+    redis = await TestRedisServer.start();
+    sut = await startTestApp('api', { ...environment.env, LOG_LEVEL: 'fatal', REDIS_URL: redis.url(0), ADMIN_LOGIN_FAILURES_PER_MINUTE: '1' });
+  });
+
+  afterAll(async () => {
+    await sut?.close();
+    await redis?.stop();
+    await environment.dispose();
+  });
+
+  it.each([
+    ['stopped', (server: TestRedisServer) => server.stop(), (server: TestRedisServer) => server.resume()],
+    ['hung', async (server: TestRedisServer) => server.pause(), async (server: TestRedisServer) => server.unpause()],
+  ])('lets logins through, unthrottled and unslowed, while it is %s', async (_, takeAway, bringBack) => {
+    await takeAway(redis);
+    try {
+      const admin = await fetch(`${sut.url}/api/admin/banners`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+      const wrong = [];
+      for (let i = 0; i < 3; i++) {
+        wrong.push((await fetch(`${sut.url}/api/admin/banners`, { headers: { authorization: 'Bearer wrong-token-guess' } })).status);
+      }
+
+      expect(admin.status).toBe(200);
+      // With the cache Redis up, ADMIN_LOGIN_FAILURES_PER_MINUTE=1 would make the second a 429.
+      expect(wrong).toEqual([403, 403, 403]);
+    } finally {
+      await bringBack(redis);
+    }
   });
 });
