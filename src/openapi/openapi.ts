@@ -10,7 +10,8 @@ const DESCRIPTION = [
   '',
   'Admin routes take `Authorization: Bearer <ADMIN_TOKEN>` (Authorize button above).',
   'Also served, for operators: the queue dashboard at [/admin/queues](/admin/queues) (HTTP Basic, user',
-  '`admin`, password ADMIN_TOKEN) and Prometheus metrics at [/metrics](/metrics).',
+  '`admin`, password ADMIN_TOKEN) and Prometheus metrics at [/metrics](/metrics) (Bearer ADMIN_TOKEN;',
+  'on the private METRICS_PORT instead when it is set).',
 ].join('\n');
 
 /**
