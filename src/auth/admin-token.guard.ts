@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
-import { checkBearerToken } from '../security/bearer-token';
+import { checkBearerToken } from './bearer-token';
 
 /**
  * Admin routes: `Authorization: Bearer <ADMIN_TOKEN>`. No credentials → 401, wrong ones → 403.

@@ -1,4 +1,4 @@
-import { checkBearerToken } from '../security/bearer-token';
+import { checkBearerToken } from '../auth/bearer-token';
 
 /** What an anonymous caller learns from readiness: up or not, and nothing about the dependencies. */
 export interface ReadinessStatus {

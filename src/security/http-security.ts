@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { prototypeKeyIn } from '../common/json-body-parser';
 import { AppConfig } from '../config/app-config';
-import { checkBearerToken, hasDuplicateAuthorization } from './bearer-token';
+import { checkBearerToken, hasDuplicateAuthorization } from '../auth/bearer-token';
 import { drainRefusedBody } from './drain-refused-body';
 import { LoginThrottle } from './login-throttle';
 import { securityHeaders } from './security-headers';

@@ -1,12 +1,14 @@
-import { sameSecret } from '../auth/same-secret';
-import type { LoginVerdict } from './login-throttle';
+import { sameSecret } from './same-secret';
+
+/** What an `Authorization` header says about a Bearer login. */
+export type BearerVerdict = 'granted' | 'missing' | 'wrong';
 
 /**
  * Checks `Authorization: Bearer <token>` against the expected token, in constant time. The
  * scheme is case-insensitive (RFC 9110 §11.1), so `bearer` works; a token anywhere else (a query
  * string, a cookie) is not looked at.
  */
-export function checkBearerToken(header: string | undefined, expected: string): LoginVerdict {
+export function checkBearerToken(header: string | undefined, expected: string): BearerVerdict {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match) return 'missing';
   return sameSecret(match[1], expected) ? 'granted' : 'wrong';
