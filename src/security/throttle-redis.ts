@@ -38,8 +38,8 @@ export class ThrottleRedis implements OnModuleInit, OnApplicationShutdown {
     await this.client.connect().catch((error: Error) => this.logger.warn(`Throttles start without the cache Redis: ${error.message}`));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.client.status === 'ready') await this.client.quit();
-    else this.client.disconnect();
+  /** Closes at once: a counter write lost on the way out costs nothing, and QUIT could wait on a hung Redis. */
+  onApplicationShutdown(): void {
+    this.client.disconnect();
   }
 }
