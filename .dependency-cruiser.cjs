@@ -4,7 +4,7 @@
  * the features down to the foundation they share.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const FOUNDATION = '^src/(auth|cache|common|config|database|logging|metrics|openapi)/';
+const FOUNDATION = '^src/(auth|cache|common|config|database|logging|metrics|openapi|security)/';
 const FEATURES = '^src/(banner|beat|dashboard|health|home|tasks)/';
 /** Entry points and src/app/ compose the application: they may import anything, nothing imports them. */
 const COMPOSITION = '^src/(app/|app\\.module\\.ts$|bootstrap\\.ts$|main\\.ts$|command-line\\.ts$|seed\\.ts$)';

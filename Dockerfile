@@ -6,10 +6,17 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # A local devDependency (the lowest supported Node, for a test): npm ci needs its package.json.
 COPY test/lowest-node/package.json ./test/lowest-node/
-RUN npm ci
+# No dependency runs an install script. The lockfile has four packages with one, and none is needed:
+#   node (dev): downloads a Node binary for the npm scripts; this image brings its own Node.
+#   @parcel/watcher (dev): builds a file watcher for `nest start --watch`.
+#   msgpackr-extract: looks for its native binary, which comes prebuilt in
+#     @msgpackr-extract/msgpackr-extract-linux-<arch> and is loaded at run time.
+#   @scarf/scarf: install analytics of swagger-ui-dist, which phone home.
+# A dependency that starts to need one must be added here by name (npm rebuild <name>).
+RUN npm ci --ignore-scripts
 COPY nest-cli.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # Run: production dependencies and the build only, as the unprivileged node user.
 FROM node:24-bookworm-slim

@@ -4,7 +4,7 @@ import './app/task-catalog';
 import type { AppConfig } from './config/app-config';
 import type { LoadedConfig } from './config/config.module';
 import { LoggingModule } from './logging/logging.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { MetricsModule, metricsOnPublicPort } from './metrics/metrics.module';
 import type { Role } from './roles';
 import { TasksModule } from './tasks/tasks.module';
 import { WorkflowsModule } from './tasks/workflows/workflows.module';
@@ -23,6 +23,13 @@ const ROLE_MODULES: Record<Role, () => Type> = {
   worker: () => (require('./app/worker-role.module') as typeof import('./app/worker-role.module')).WorkerRoleModule,
   beat: () => (require('./app/beat-role.module') as typeof import('./app/beat-role.module')).BeatRoleModule,
 };
+
+/** `/metrics` on the api's public port, behind the admin token, unless METRICS_PORT moves it to a port of its own. */
+function publicMetrics(roles: ReadonlySet<Role>, config: AppConfig): Imports {
+  if (!roles.has('api') || !metricsOnPublicPort(config)) return [];
+  const { MetricsHttpModule } = require('./metrics/metrics-http.module') as typeof import('./metrics/metrics-http.module');
+  return [MetricsHttpModule];
+}
 
 /** The MySQL connection, shared by the api and the worker; only a process that serves HTTP migrates. */
 function database(roles: ReadonlySet<Role>, config: AppConfig): Imports {
@@ -49,6 +56,7 @@ export class AppModule {
         TasksModule,
         WorkflowsModule,
         ...database(roles, config),
+        ...publicMetrics(roles, config),
         ...[...roles].map((role) => ROLE_MODULES[role]()),
       ],
     };

@@ -14,8 +14,11 @@ import { logAccess } from '../logging/access-log';
 import { echoRequestId, genRequestId } from '../logging/request-id';
 import { instrumentHttp } from '../metrics/http-metrics';
 import { METRICS_PATH } from '../metrics/metrics-path';
+import { metricsOnPublicPort } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { setUpOpenApi } from '../openapi/openapi';
+import { HttpSecurity } from '../security/http-security';
+import { serverLimits } from '../security/server-limits';
 
 export const GLOBAL_PREFIX = 'api';
 
@@ -24,6 +27,7 @@ const PUBLIC_ROOT = join(__dirname, '..', '..', 'public');
 
 /** `media/` at the repository root: the images banners point at, served as `/media/...`. */
 const MEDIA_ROOT = join(__dirname, '..', '..', 'media');
+const MEDIA_PREFIX = '/media/';
 const ONE_HOUR_MS = 3_600_000;
 
 /**
@@ -47,6 +51,7 @@ export async function startHttpApplication(
       genReqId: genRequestId,
       frameworkErrors: answerError,
       clientErrorHandler: answerClientError,
+      ...serverLimits(loaded.config.http),
     }),
     options,
   );
@@ -56,9 +61,14 @@ export async function startHttpApplication(
   echoRequestId(fastify);
   logAccess(fastify, logger, await app.resolve(PinoLogger));
   instrumentHttp(fastify, app.get(MetricsService));
+  // Before any route: headers, admin authentication and throttles are Fastify hooks.
+  await app.get(HttpSecurity).register(app, {
+    adminPaths: metricsOnPublicPort(loaded.config) ? [`/${METRICS_PATH}`] : [],
+    sharedPrefix: MEDIA_PREFIX,
+  });
   app.useLogger(app.get(NestPinoLogger));
   app.setGlobalPrefix(GLOBAL_PREFIX, { exclude: [METRICS_PATH] });
-  app.useStaticAssets({ root: MEDIA_ROOT, prefix: '/media/', maxAge: ONE_HOUR_MS });
+  app.useStaticAssets({ root: MEDIA_ROOT, prefix: MEDIA_PREFIX, maxAge: ONE_HOUR_MS });
   // One route per file (no wildcard), so unknown paths stay Nest's JSON 404s; a second
   // @fastify/static must not decorate the reply again.
   app.useStaticAssets({ root: PUBLIC_ROOT, prefix: '/', wildcard: false, decorateReply: false });

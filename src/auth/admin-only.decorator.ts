@@ -14,6 +14,7 @@ export const AdminOnly = () =>
     ApiErrors({
       401: 'UNAUTHORIZED: no Bearer token',
       403: 'FORBIDDEN: not the admin token',
+      429: 'TOO_MANY_REQUESTS: too many failed logins from this address this minute; Retry-After says when to try again',
       503: 'SERVICE_UNAVAILABLE: admin routes are closed, ADMIN_TOKEN is not set',
     }),
   );

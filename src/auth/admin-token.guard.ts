@@ -1,11 +1,14 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
-import { matchesDigest, secretDigest } from './same-secret';
+import { checkBearerToken } from './bearer-token';
+import { secretDigest } from './same-secret';
 
 /**
  * Admin routes: `Authorization: Bearer <ADMIN_TOKEN>`. No credentials → 401, wrong ones → 403.
- * With no ADMIN_TOKEN configured the admin routes are closed (503), never open.
+ * With no ADMIN_TOKEN configured the admin routes are closed (503), never open. Under
+ * `/api/admin` the api's `onRequest` hook (HttpSecurity) has checked the same before the body was
+ * read; the guard keeps any admin route outside that prefix closed too.
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
@@ -21,9 +24,9 @@ export class AdminTokenGuard implements CanActivate {
     const expected = this.expected;
     if (!expected) throw new ServiceUnavailableException('Admin routes are disabled: ADMIN_TOKEN is not set');
     const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException('Missing Bearer token');
-    if (!matchesDigest(match[1], expected)) throw new ForbiddenException('Invalid admin token');
+    const verdict = checkBearerToken(header, expected);
+    if (verdict === 'missing') throw new UnauthorizedException('Missing Bearer token');
+    if (verdict === 'wrong') throw new ForbiddenException('Invalid admin token');
     return true;
   }
 }

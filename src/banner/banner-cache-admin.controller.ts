@@ -2,6 +2,7 @@ import { Controller, Delete, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { Enqueues } from '../security/enqueues.decorator';
 import { BannerCacheService } from './banner-cache.service';
 import { BannerRefresh } from './dto/banner-refresh.response';
 
@@ -19,6 +20,7 @@ export class BannerCacheAdminController {
 
   /** Enqueues `update_banner_list`; poll the task by its id. */
   @Post('refresh')
+  @Enqueues()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: BannerRefresh })
   refresh(): Promise<BannerRefresh> {

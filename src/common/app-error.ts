@@ -11,6 +11,8 @@ export type AppErrorCode =
   | 'DATABASE_UNAVAILABLE'
   /** The queue Redis is out of memory and refuses writes. */
   | 'TASK_BROKER_FULL'
+  /** The task's arguments take more than TASK_MAX_ARGS_BYTES as JSON. */
+  | 'TASK_ARGS_TOO_LARGE'
   /** The queue Redis does not answer within QUEUE_TIMEOUT_MS. */
   | 'TASK_BROKER_UNAVAILABLE'
   /** The arguments do not fit the task's parameters. */
@@ -53,4 +55,4 @@ export class AppError extends Error {
 }
 
 /** What went wrong, in terms any caller understands; the HTTP filter maps each to a status. */
-export type AppErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unavailable';
+export type AppErrorKind = 'invalid' | 'not_found' | 'conflict' | 'too_large' | 'unavailable';

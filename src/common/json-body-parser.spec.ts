@@ -1,4 +1,4 @@
-import { hasKeyAnywhere, nestsDeeperThan } from './json-body-parser';
+import { hasKeyAnywhere, nestsDeeperThan, prototypeKeyIn } from './json-body-parser';
 
 const text = (json: string) => Buffer.from(json, 'utf8');
 
@@ -49,5 +49,18 @@ describe('hasKeyAnywhere', () => {
     ['an inherited property alone', {}],
   ])('does not find it in %s', (_, value) => {
     expect(hasKeyAnywhere(value, 'constructor')).toBe(false);
+  });
+});
+
+describe('prototypeKeyIn', () => {
+  it.each(['__proto__', '__proto__[admin]', '__proto__.admin', 'constructor', 'constructor[prototype][x]', 'prototype'])(
+    'finds %j',
+    (key) => {
+      expect(prototypeKeyIn({ page: '1', [key]: '1' })).toBe(key);
+    },
+  );
+
+  it('finds nothing in ordinary parameters', () => {
+    expect(prototypeKeyIn({ page: '1', name: 'constructor', proto: 'x', __protocol: 'y' })).toBeUndefined();
   });
 });

@@ -49,6 +49,18 @@ export function hasKeyAnywhere(value: unknown, key: string): boolean {
   return Object.values(value).some((item) => hasKeyAnywhere(item, key));
 }
 
+/** Keys that reach an object's prototype, refused in bodies and query strings alike. */
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * The first query-string parameter whose name reaches for a prototype (`__proto__`,
+ * `constructor`, `prototype`, also as `__proto__[x]` or `__proto__.x`), if any. class-transformer
+ * drops such a parameter without a word, so it would slip past the check for unknown ones.
+ */
+export function prototypeKeyIn(query: Readonly<Record<string, unknown>>): string | undefined {
+  return Object.keys(query).find((key) => PROTOTYPE_KEYS.includes(key.split(/[[.]/, 1)[0]));
+}
+
 /**
  * The `application/json` parser of the api: Fastify's own (which refuses `__proto__` keys and
  * `constructor.prototype`), behind a nesting limit, so a body nested too deep is a 400 and not a

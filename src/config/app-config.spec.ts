@@ -132,4 +132,75 @@ describe('parseConfig', () => {
   it('never prints a rejected secret', () => {
     expect(() => parseConfig({ DATABASE_URL: 'mysql://root:hunter2@db/' })).toThrow(/root:\*\*\*@db/);
   });
+
+  describe('never prints the password of a URL it refuses', () => {
+    const bad: [variable: string, value: string][] = [
+      ['DATABASE_URL', 'postgres://app:hunter2@db/app'],
+      ['DATABASE_URL', 'mysql://app:hunter2@db/'],
+      ['DATABASE_URL', 'mysql://app:hunter2@db:port/app'],
+      ['DATABASE_REPLICA_URLS', 'mysql://reader:hunter2@replica/app,postgres://reader:hunter2@replica/app'],
+      ['DATABASE_REPLICA_URLS', 'reader:hunter2@replica/app'],
+      ['REDIS_URL', 'http://:hunter2@cache:6379/0'],
+      ['REDIS_URL', 'redis://:hunter2@cache:6379/cache'],
+      ['QUEUE_REDIS_URL', 'rediss//:hunter2@queue:6379/1'],
+      ['QUEUE_REDIS_URL', 'redis://:hunter2@queue:6379/x'],
+      ['MEDIA_BASE_URL', 'ftp://user:hunter2@cdn.example/'],
+    ];
+
+    it.each(bad)('%s=%j', (variable, value) => {
+      const parse = () => parseConfig({ [variable]: value });
+
+      expect(parse).toThrow(new RegExp(`^Invalid configuration: ${variable} must be`));
+      expect(parse).toThrow(/\*\*\*@/);
+      expect(parse).not.toThrow(/hunter2/);
+    });
+
+    it('with QUEUE_REDIS_CLUSTER too', () => {
+      const parse = () => parseConfig({ QUEUE_REDIS_CLUSTER: 'true', QUEUE_REDIS_URL: 'redis://:hunter2@node-1:7000/2' });
+
+      expect(parse).toThrow(/redis:\/\/:\*\*\*@node-1/);
+    });
+  });
+
+  it('has defaults for the HTTP timeouts, the throttles and the task limits', () => {
+    const sut = parseConfig({});
+
+    expect(sut.http).toEqual({
+      host: '0.0.0.0',
+      port: 3000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      idleTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 72_000,
+      maxRequestsPerSocket: 1_000,
+    });
+    expect(sut.throttle).toEqual({ loginFailuresPerMinute: 20, enqueuesPerMinute: 600 });
+    expect(sut.queue).toMatchObject({ maxDelayMs: 30 * 86_400_000, maxArgsBytes: 65_536 });
+  });
+
+  it('reads the HTTP timeouts in seconds', () => {
+    const sut = parseConfig({
+      HTTP_HEADERS_TIMEOUT_SECONDS: '2',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '5',
+      HTTP_IDLE_TIMEOUT_SECONDS: '7',
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '3',
+      HTTP_MAX_REQUESTS_PER_SOCKET: '10',
+      TASK_MAX_DELAY: '60',
+    });
+
+    expect(sut.http).toMatchObject({ headersTimeoutMs: 2_000, requestTimeoutMs: 5_000, idleTimeoutMs: 7_000, keepAliveTimeoutMs: 3_000 });
+    expect(sut.http.maxRequestsPerSocket).toBe(10);
+    expect(sut.queue.maxDelayMs).toBe(60_000);
+  });
+
+  it.each([
+    [{ HTTP_HEADERS_TIMEOUT_SECONDS: '40' }, 'HTTP_HEADERS_TIMEOUT_SECONDS must be at most HTTP_REQUEST_TIMEOUT_SECONDS (got "40")'],
+    [{ HTTP_REQUEST_TIMEOUT_SECONDS: '0' }, 'HTTP_REQUEST_TIMEOUT_SECONDS must be an integer from 1 to 3600'],
+    [{ TASK_MAX_ARGS_BYTES: '1' }, 'TASK_MAX_ARGS_BYTES must be an integer from 2 to 524288'],
+    [{ ADMIN_LOGIN_FAILURES_PER_MINUTE: '0' }, 'ADMIN_LOGIN_FAILURES_PER_MINUTE must be an integer from 1 to 100000'],
+    [{ TASK_ENQUEUES_PER_MINUTE: 'many' }, 'TASK_ENQUEUES_PER_MINUTE must be an integer'],
+    [{ TASK_MAX_DELAY: '0' }, 'TASK_MAX_DELAY must be an integer from 1 to'],
+  ])('refuses %j', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(message);
+  });
 });

@@ -1,4 +1,5 @@
 import { ConfigError, EnvReader } from './env-reader';
+import { redactUrl } from './redact-url';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -26,7 +27,20 @@ export interface RedisConnection {
 export abstract class AppConfig {
   abstract readonly nodeEnv: NodeEnv;
   abstract readonly logLevel: LogLevel;
-  abstract readonly http: { readonly host: string; readonly port: number };
+  abstract readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Longest time a client may take to send a request's headers (Node's `headersTimeout`): slow-header clients are cut off with a 408. */
+    readonly headersTimeoutMs: number;
+    /** Longest time a client may take to send a whole request, headers and body (`requestTimeout`). */
+    readonly requestTimeoutMs: number;
+    /** A connection with no traffic for this long is closed (Fastify's `connectionTimeout`). */
+    readonly idleTimeoutMs: number;
+    /** How long an idle keep-alive connection is kept open for its next request. */
+    readonly keepAliveTimeoutMs: number;
+    /** Requests one keep-alive connection may carry before it is closed. */
+    readonly maxRequestsPerSocket: number;
+  };
   abstract readonly shutdownGraceMs: number;
   abstract readonly database: {
     readonly url: string;
@@ -68,6 +82,17 @@ export abstract class AppConfig {
      * request, the CLI or the beat fails with TASK_BROKER_UNAVAILABLE.
      */
     readonly timeoutMs: number;
+    /** The furthest ahead a `countdown` or `eta` may put a task (TASK_MAX_DELAY). */
+    readonly maxDelayMs: number;
+    /** The largest a task's `args` and `kwargs` may be, serialized as JSON (TASK_MAX_ARGS_BYTES). */
+    readonly maxArgsBytes: number;
+  };
+  /** Per-minute ceilings, counted in the cache Redis so that they hold across api processes. */
+  abstract readonly throttle: {
+    /** Failed admin or dashboard logins one client address may make in a minute; past it, 429. */
+    readonly loginFailuresPerMinute: number;
+    /** Tasks enqueued over HTTP in a minute, by all admins together; past it, 429. */
+    readonly enqueuesPerMinute: number;
   };
   abstract readonly admin: { readonly token?: string };
   abstract readonly metrics: {
@@ -111,7 +136,7 @@ function redisConnection(reader: EnvReader, name: string, fallback: string): Red
   const url = reader.url(name, ['redis:'], fallback);
   const dbPath = url.pathname.replace(/^\//, '');
   if (dbPath !== '' && !/^\d+$/.test(dbPath)) {
-    throw new ConfigError(name, 'a redis:// URL whose path is a database number', url.href);
+    throw new ConfigError(name, 'a redis:// URL whose path is a database number', redactUrl(url.href));
   }
   return {
     url: url.href,
@@ -123,14 +148,10 @@ function redisConnection(reader: EnvReader, name: string, fallback: string): Red
   };
 }
 
-function withoutPassword(url: URL): string {
-  return url.href.replace(/:[^:@/]*@/, ':***@');
-}
-
 function databaseName(url: URL, variable = 'DATABASE_URL'): string {
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_$]{1,64}$/.test(name)) {
-    throw new ConfigError(variable, 'a mysql:// URL that ends with a database name of letters, digits, _ or $', withoutPassword(url));
+    throw new ConfigError(variable, 'a mysql:// URL that ends with a database name of letters, digits, _ or $', redactUrl(url.href));
   }
   return name;
 }
@@ -138,7 +159,7 @@ function databaseName(url: URL, variable = 'DATABASE_URL'): string {
 /** DATABASE_REPLICA_URLS: a comma list of mysql:// URLs, each naming its database. */
 function replicaUrls(read: EnvReader): string[] {
   const name = 'DATABASE_REPLICA_URLS';
-  return read.urlList(name, ['mysql:', 'mariadb:'], withoutPassword).map((url) => {
+  return read.urlList(name, ['mysql:', 'mariadb:']).map((url) => {
     databaseName(url, name);
     return url.href;
   });
@@ -151,10 +172,29 @@ function queueRedis(read: EnvReader, cluster: boolean): RedisConnection {
     throw new ConfigError(
       'QUEUE_REDIS_URL',
       'a redis:// URL with database 0 or none when QUEUE_REDIS_CLUSTER is true (a Redis Cluster has only database 0)',
-      withoutPassword(new URL(redis.url)),
+      redactUrl(redis.url),
     );
   }
   return redis;
+}
+
+/** The HTTP server's address and its limits on slow or idle clients. */
+function httpServer(read: EnvReader, port: number): AppConfig['http'] {
+  const requestTimeoutMs = read.int('HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1, 3_600) * 1000;
+  const headersTimeoutMs = read.int('HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 3_600) * 1000;
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_SECONDS', 'at most HTTP_REQUEST_TIMEOUT_SECONDS', String(headersTimeoutMs / 1000));
+  }
+  return {
+    host: read.string('HOST', '0.0.0.0'),
+    port,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    idleTimeoutMs: read.int('HTTP_IDLE_TIMEOUT_SECONDS', 60, 1, 3_600) * 1000,
+    keepAliveTimeoutMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1, 3_600) * 1000,
+    maxRequestsPerSocket: read.int('HTTP_MAX_REQUESTS_PER_SOCKET', 1_000, 1, 1_000_000),
+  };
 }
 
 /**
@@ -175,7 +215,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   return {
     nodeEnv,
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-    http: { host: read.string('HOST', '0.0.0.0'), port },
+    http: httpServer(read, port),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_SECONDS', 10, 1, 3_600) * 1000,
     database: {
       url: databaseUrl.href,
@@ -198,6 +238,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       prefix: queueCluster ? `{${queuePrefix}}` : queuePrefix,
       resultTtlMs: read.int('TASK_RESULT_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
       timeoutMs: read.int('QUEUE_TIMEOUT_MS', 5_000, 1, 60_000),
+      maxDelayMs: read.int('TASK_MAX_DELAY', 30 * ONE_DAY_SECONDS, 1, 3_650 * ONE_DAY_SECONDS) * 1000,
+      maxArgsBytes: read.int('TASK_MAX_ARGS_BYTES', 64 * 1024, 2, 512 * 1024),
+    },
+    throttle: {
+      loginFailuresPerMinute: read.int('ADMIN_LOGIN_FAILURES_PER_MINUTE', 20, 1, 100_000),
+      enqueuesPerMinute: read.int('TASK_ENQUEUES_PER_MINUTE', 600, 1, 1_000_000),
     },
     admin: { token: read.optionalString('ADMIN_TOKEN', 16) },
     metrics: { port: read.optionalInt('METRICS_PORT', 0, 65_535) },

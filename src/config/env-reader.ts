@@ -1,3 +1,5 @@
+import { redactUrl } from './redact-url';
+
 /** A configuration value that is missing or malformed; the message names the variable. */
 export class ConfigError extends Error {
   constructor(
@@ -74,39 +76,18 @@ export class EnvReader {
     return value as T;
   }
 
+  /** A URL with one of the protocols. A rejected value is shown through {@link redactUrl}. */
   url(name: string, protocols: readonly string[], fallback: string): URL {
     const value = this.raw(name) ?? fallback;
-    const expected = `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new ConfigError(name, expected, value);
-    }
-    if (!protocols.includes(url.protocol)) {
-      throw new ConfigError(name, expected, value);
-    }
-    return url;
+    return parseUrl(name, value, protocols, `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   }
 
-  /**
-   * A comma list of URLs, each with one of the protocols; unset: none.
-   * @param redact how a rejected item is shown (URLs may carry passwords).
-   */
-  urlList(name: string, protocols: readonly string[], redact: (url: URL) => string): URL[] {
+  /** A comma list of URLs, each with one of the protocols; unset: none. */
+  urlList(name: string, protocols: readonly string[]): URL[] {
     const value = this.raw(name);
     if (value === undefined) return [];
     const expected = `a comma list of URLs starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
-    return value.split(',').map((item) => {
-      let url: URL;
-      try {
-        url = new URL(item.trim());
-      } catch {
-        throw new ConfigError(name, expected, item.trim() === '' ? item : '***');
-      }
-      if (!protocols.includes(url.protocol)) throw new ConfigError(name, expected, redact(url));
-      return url;
-    });
+    return value.split(',').map((item) => parseUrl(name, item.trim(), protocols, expected));
   }
 
   jsonObject(name: string): Record<string, unknown> {
@@ -133,4 +114,15 @@ export class EnvReader {
     }
     return value;
   }
+}
+
+function parseUrl(name: string, value: string, protocols: readonly string[], expected: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // Not a URL: shown as it came, minus anything that looks like a password.
+  }
+  if (!url || !protocols.includes(url.protocol)) throw new ConfigError(name, expected, redactUrl(value));
+  return url;
 }

@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkBasicCredentials } from '../auth/basic-credentials';
 import type { ErrorBody } from '../common/error-body.response';
 import { AppConfig } from '../config/app-config';
+import { LoginThrottle } from '../security/login-throttle';
+import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../security/security-headers';
 import { TaskBroker } from '../tasks/task-broker';
 
 /** Outside the `/api` prefix: a page for people, not part of the REST API. */
@@ -39,6 +41,7 @@ export class QueueDashboard {
   constructor(
     private readonly broker: TaskBroker,
     private readonly config: AppConfig,
+    private readonly loginThrottle: LoginThrottle,
   ) {}
 
   /** Registers the dashboard's routes on the api's Fastify instance; call it before `listen`. */
@@ -54,8 +57,11 @@ export class QueueDashboard {
     // The hook sits in the dashboard's own plugin scope, so it guards its routes and nothing else.
     void fastify.register(async (scope) => {
       scope.addHook('onRequest', async (request, reply) => {
+        reply.helmet({ contentSecurityPolicy: DASHBOARD_CONTENT_SECURITY_POLICY });
         if (!password) return refuse(request, reply, 503, 'The queue dashboard is disabled: ADMIN_TOKEN is not set');
-        const verdict = checkBasicCredentials(request.headers.authorization, { user: QUEUE_DASHBOARD_USER, password });
+        const check = () => checkBasicCredentials(request.headers.authorization, { user: QUEUE_DASHBOARD_USER, password });
+        const verdict = await this.loginThrottle.check(request, reply, check);
+        if (verdict === undefined) return reply;
         if (verdict === 'missing') return refuse(request, reply, 401, 'Log in as admin with ADMIN_TOKEN as the password');
         if (verdict === 'wrong') return refuse(request, reply, 401, 'Wrong user or password');
       });

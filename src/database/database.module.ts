@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatabaseReadinessCheck } from './database-readiness.check';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source.options';
@@ -14,6 +15,7 @@ export class DatabaseModule {
   static forRoot({ runMigrations }: { runMigrations: boolean }): DynamicModule {
     return {
       module: DatabaseModule,
+      providers: [DatabaseReadinessCheck],
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [AppConfig],

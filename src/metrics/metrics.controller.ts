@@ -1,11 +1,13 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/admin-only.decorator';
 import { Registry } from 'prom-client';
 import { METRICS_PATH } from './metrics-path';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
 @Controller(METRICS_PATH)
+@AdminOnly()
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
@@ -13,7 +15,9 @@ export class MetricsController {
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @ApiOperation({
     summary: 'Prometheus metrics of this process',
-    description: 'Unauthenticated: meant for a scraper on the private network, not to be published.',
+    description:
+      'Needs the admin Bearer token (Prometheus: `authorization` in the scrape config). ' +
+      'With METRICS_PORT set it moves to that private port, without a token, and is not served here.',
   })
   @ApiProduces(Registry.PROMETHEUS_CONTENT_TYPE)
   @ApiOkResponse({ description: 'Prometheus text exposition format 0.0.4', schema: { type: 'string' } })

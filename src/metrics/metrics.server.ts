@@ -1,29 +1,46 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { withTimeout } from '../cache/with-timeout';
 import { AppConfig } from '../config/app-config';
+import { readinessView } from './readiness-view';
 import { METRICS_PATH } from './metrics-path';
 import { MetricsService } from './metrics.service';
+import { ReadinessChecks } from './readiness-checks';
+
+/** Each dependency gets this long to answer before readiness reports it down. */
+const CHECK_TIMEOUT_MS = 1_000;
+const LIVENESS_PATH = '/health';
+const READINESS_PATH = '/health/ready';
+
+function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
+  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
 
 function sendError(response: ServerResponse, statusCode: number, code: string, message: string): void {
-  response.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify({ statusCode, code, message }));
+  sendJson(response, statusCode, { statusCode, code, message });
 }
 
 /**
- * `GET /metrics` on `METRICS_PORT` for a process that has no api (a worker or a beat), and nothing
- * else on that port: a plain node:http server rather than a second Fastify, since it serves one
- * route. It starts with the application and closes on shutdown.
+ * The private port, `METRICS_PORT`, of every role when it is set: `GET /metrics`, and the
+ * probes `GET /health` (liveness: the event loop answers and the process is not shutting down) and
+ * `GET /health/ready` (readiness: the broker answers and, where the process has a database, MySQL).
+ * A worker or a beat has no other HTTP port, so this is where Kubernetes probes them. A plain
+ * node:http server rather than a second Fastify, for three routes. It starts with the application
+ * and closes on shutdown.
  */
 @Injectable()
-export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(MetricsServer.name);
   private server?: Server;
+  private stopping = false;
 
   constructor(
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly checks: ReadinessChecks,
   ) {}
 
   /** Where it serves the metrics, once started. */
@@ -42,6 +59,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     this.logger.log(`Serving metrics on ${this.url}`);
   }
 
+  /** From here on liveness answers 503: the process is on its way out, whatever it still finishes. */
+  onModuleDestroy(): void {
+    this.stopping = true;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const server = this.server;
     if (!server?.listening) return;
@@ -54,13 +76,22 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { pathname } = new URL(request.url ?? '/', 'http://metrics.invalid');
-    if (pathname !== `/${METRICS_PATH}`) {
-      sendError(response, 404, 'NOT_FOUND', `Only /${METRICS_PATH} is served here`);
+    if (![`/${METRICS_PATH}`, LIVENESS_PATH, READINESS_PATH].includes(pathname)) {
+      sendError(response, 404, 'NOT_FOUND', `Only /${METRICS_PATH}, ${LIVENESS_PATH} and ${READINESS_PATH} are served here`);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
-      sendError(response, 405, 'METHOD_NOT_ALLOWED', `/${METRICS_PATH} answers GET only`);
+      sendError(response, 405, 'METHOD_NOT_ALLOWED', `${pathname} answers GET only`);
+      return;
+    }
+    if (pathname === LIVENESS_PATH) {
+      sendJson(response, this.stopping ? 503 : 200, { status: this.stopping ? 'shutting_down' : 'ok' });
+      return;
+    }
+    if (pathname === READINESS_PATH) {
+      const report = await this.readiness();
+      sendJson(response, report.status === 'ok' ? 200 : 503, readinessView(report, request.headers.authorization, this.config.admin.token));
       return;
     }
     try {
@@ -71,5 +102,21 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.error({ err: error }, 'Could not collect the metrics');
       sendError(response, 500, 'INTERNAL_ERROR', 'Internal server error');
     }
+  }
+
+  /** Every check at once, each bounded; the report has terminus's shape, as the api's readiness. */
+  private async readiness(): Promise<{ status: 'ok' | 'error'; details: Record<string, { status: 'up' | 'down'; message?: string }> }> {
+    const results = await Promise.all(
+      this.checks.all().map(async ([name, ping]) => {
+        try {
+          await withTimeout(ping(), CHECK_TIMEOUT_MS, name);
+          return [name, { status: 'up' as const }] as const;
+        } catch (error) {
+          return [name, { status: 'down' as const, message: error instanceof Error ? error.message : String(error) }] as const;
+        }
+      }),
+    );
+    const details = Object.fromEntries(results);
+    return { status: results.every(([, result]) => result.status === 'up') ? 'ok' : 'error', details };
   }
 }

@@ -10,7 +10,8 @@ const DESCRIPTION = [
   '',
   'Admin routes take `Authorization: Bearer <ADMIN_TOKEN>` (Authorize button above).',
   'Also served, for operators: the queue dashboard at [/admin/queues](/admin/queues) (HTTP Basic, user',
-  '`admin`, password ADMIN_TOKEN) and Prometheus metrics at [/metrics](/metrics).',
+  '`admin`, password ADMIN_TOKEN) and Prometheus metrics at [/metrics](/metrics) (Bearer ADMIN_TOKEN;',
+  'on the private METRICS_PORT instead when it is set).',
 ].join('\n');
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
@@ -48,7 +49,8 @@ export function setUpOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup(OPENAPI_PATH, app, () => markPublicOperations(SwaggerModule.createDocument(app, config)), {
     jsonDocumentUrl: OPENAPI_JSON_PATH,
     customSiteTitle: 'banner-tasks API',
-    // No call to the public validator.swagger.io: the page must work on a closed network.
-    swaggerOptions: { validatorUrl: null, persistAuthorization: true },
+    // No call to the public validator.swagger.io: the page must work on a closed network. The
+    // admin token is not kept in localStorage, where any script on this origin could read it.
+    swaggerOptions: { validatorUrl: null, persistAuthorization: false },
   });
 }

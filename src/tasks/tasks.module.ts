@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TaskQueuesModule } from './runtime/task-queues.module';
+import { BrokerReadinessCheck } from './broker-readiness.check';
 import { TaskBroker } from './task-broker';
 import { TasksService } from './tasks.service';
 
@@ -12,7 +13,7 @@ import { TasksService } from './tasks.service';
  */
 @Module({
   imports: [TaskQueuesModule],
-  providers: [TasksService, TaskBroker],
+  providers: [TasksService, TaskBroker, BrokerReadinessCheck],
   exports: [TasksService, TaskBroker],
 })
 export class TasksModule {}

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/app-error';
+import { AppConfig } from '../config/app-config';
 import { TaskQueues } from './runtime/queues';
-import { bindArguments, type TaskKwargs } from './runtime/task-arguments';
+import { bindArguments, checkArgumentsSize, type TaskKwargs } from './runtime/task-arguments';
 import { resolveTiming, type TaskTiming } from './runtime/task-timing';
 import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
 import { type TaskLineage, toTaskStatus } from './runtime/task-status';
@@ -42,9 +43,9 @@ function notFound(id: string): AppError {
 /**
  * The tasks as any module, the worker and the CLI see them: Celery's `delay`, `apply_async`,
  * `AsyncResult` and canvas (`chain`, `group`, `chord`), on Bull. Errors are AppErrors with stable
- * codes: TASK_UNKNOWN, TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_NOT_FOUND,
- * TASK_NOT_REVOCABLE, the WORKFLOW_* codes of WorkflowsService and, when Redis does not answer,
- * TASK_BROKER_UNAVAILABLE.
+ * codes: TASK_UNKNOWN, TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_ARGS_TOO_LARGE,
+ * TASK_INVALID_ID, TASK_NOT_FOUND, TASK_NOT_REVOCABLE, the WORKFLOW_* codes of WorkflowsService
+ * and, when Redis does not answer, TASK_BROKER_UNAVAILABLE.
  */
 @Injectable()
 export class TasksService {
@@ -53,6 +54,7 @@ export class TasksService {
     private readonly repository: TasksRepository,
     private readonly queues: TaskQueues,
     private readonly modules: ModuleRef,
+    private readonly config: AppConfig,
   ) {}
 
   /** Enqueues a task to run at once with positional arguments: Celery's `task.delay(*args)`. */
@@ -68,8 +70,11 @@ export class TasksService {
     const { args = [], kwargs = {} } = options;
     const task = this.registry.get(name);
     bindArguments(name, task.params, args, kwargs);
+    // A workflow step enqueued on its parent's completion carries that result: its own arguments
+    // were checked when the workflow was submitted, and the result is bounded by the workflow's size.
+    if (!options.lineage?.parentId) checkArgumentsSize(name, args, kwargs, this.config.queue.maxArgsBytes);
     const now = Date.now();
-    const timing = resolveTiming(options, now);
+    const timing = resolveTiming(options, now, this.config.queue.maxDelayMs);
     if (options.id !== undefined && !TASK_ID.test(options.id)) {
       throw new AppError('TASK_INVALID_ID', `A task id must be a UUID (got "${options.id}")`, 'invalid');
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { runSeed } from '../../src/seed';
 import { TasksService } from '../../src/tasks/tasks.service';
-import { findChromium } from '../support/chromium';
+import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
 import { freePort } from '../support/free-port';
 import { pollUntil } from '../support/poll';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -11,21 +11,6 @@ import { createTestEnvironment, type TestEnvironment } from '../support/test-env
 
 /** Git-ignored; a screenshot of each page is left there for a person to look at. */
 const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts');
-
-/**
- * Chromium's flags. On this closed network Chromium's own background connections are refused, so
- * every one of them is switched off.
- */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });

@@ -23,6 +23,12 @@ const CATEGORIES = [
   'methods',
   'paths',
   'raw HTTP',
+  'slow headers',
+  'control characters',
+  'bidi overrides',
+  'query strings',
+  'credentials',
+  'double-encoded paths',
 ];
 
 /** What is wrong with an answer to a hostile request, if anything. */
@@ -78,12 +84,13 @@ describe('hostile input against node dist/main --role=api (e2e, real MariaDB and
 
   beforeAll(async () => {
     environment = createTestEnvironment();
-    sut = new MainProcess(['--role=api'], environment.env);
+    // A short headers timeout, so that the slow-headers requests are cut off within moments.
+    sut = new MainProcess(['--role=api'], { ...environment.env, HTTP_HEADERS_TIMEOUT_SECONDS: '2' });
     url = (await sut.ready())!;
     sources = {
       databaseUrl: environment.env.DATABASE_URL,
       redis: [
-        { url: environment.env.REDIS_URL, prefix: environment.env.CACHE_KEY_PREFIX },
+        { url: environment.env.REDIS_URL, prefix: environment.env.CACHE_KEY_PREFIX, except: `${environment.env.CACHE_KEY_PREFIX}:rate-limit:` },
         { url: environment.env.QUEUE_REDIS_URL, prefix: environment.env.QUEUE_PREFIX },
       ],
     };

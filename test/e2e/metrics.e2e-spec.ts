@@ -1,7 +1,10 @@
+import Redis from 'ioredis';
 import { MetricsServer } from '../../src/metrics/metrics.server';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { FAIL_TASK } from '../fixtures/testing-tasks/fail.task';
+import { GATE_TASK, gateKeys } from '../fixtures/testing-tasks/gate.task';
 import { pollUntil } from '../support/poll';
+import { TestRedisServer } from '../support/redis-server';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -30,8 +33,9 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
   describe('the api', () => {
     let sut: TestApp;
 
+    const admin = () => ({ authorization: `Bearer ${environment.env.ADMIN_TOKEN}` });
     const scrape = async () => {
-      const response = await fetch(`${sut.url}/metrics`);
+      const response = await fetch(`${sut.url}/metrics`, { headers: admin() });
       expect(response.status).toBe(200);
       return response.text();
     };
@@ -44,8 +48,8 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       await sut.close();
     });
 
-    it('serves Prometheus text at /metrics, outside the /api prefix', async () => {
-      const response = await fetch(`${sut.url}/metrics`);
+    it('serves Prometheus text at /metrics, outside the /api prefix, to the admin token', async () => {
+      const response = await fetch(`${sut.url}/metrics`, { headers: admin() });
 
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/);
@@ -53,6 +57,17 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
       expect(text).toContain('# TYPE tasks_total counter');
       expect((await fetch(`${sut.url}/api/metrics`)).status).toBe(404);
+    });
+
+    it.each([
+      ['no token', {}, 401],
+      ['a wrong token', { authorization: 'Bearer not-the-admin-token' }, 403],
+      ['the token in the query string', {}, 401, `?access_token=TOKEN`],
+    ])('refuses a scrape with %s on the public port', async (_, headers: Record<string, string>, status, query = '') => {
+      const response = await fetch(`${sut.url}/metrics${query.replace('TOKEN', environment.env.ADMIN_TOKEN)}`, { headers });
+
+      expect(response.status).toBe(status);
+      expect(await response.json()).toMatchObject({ statusCode: status });
     });
 
     it('times each request under its route template and status', async () => {
@@ -140,6 +155,23 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(sample(text, `task_duration_seconds_count{task="${FAIL_TASK}",state="FAILURE"}`)).toBe(1);
     });
 
+    it('serves liveness and readiness there: the broker and MySQL, named to the admin token only', async () => {
+      const base = new URL(url).origin;
+
+      const live = await fetch(`${base}/health`);
+      const anonymous = await fetch(`${base}/health/ready`);
+      const detailed = await fetch(`${base}/health/ready`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+
+      expect(live.status).toBe(200);
+      await expect(live.json()).resolves.toEqual({ status: 'ok' });
+      expect(anonymous.status).toBe(200);
+      await expect(anonymous.json()).resolves.toEqual({ status: 'ok' });
+      await expect(detailed.json()).resolves.toEqual({
+        status: 'ok',
+        details: { queue_redis: { status: 'up' }, mysql: { status: 'up' } },
+      });
+    });
+
     it('serves nothing else there', async () => {
       const base = new URL(url).origin;
 
@@ -154,11 +186,90 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(post.headers.get('allow')).toBe('GET, HEAD');
     });
 
-    it('closes the port on shutdown', async () => {
-      await sut.close();
-      open = false;
+    it('fails liveness while it shuts down, then closes the port', async () => {
+      const base = new URL(url).origin;
+      const gate = `shutdown-${environment.id}`;
+      const keys = gateKeys(environment.env.QUEUE_PREFIX, gate);
+      const redis = new Redis(environment.env.QUEUE_REDIS_URL);
+      try {
+        await sut.app.get(TasksService).delay(GATE_TASK, gate);
+        await pollUntil(() => redis.llen(keys.started), (started) => started === 1, 'the gate task to start');
 
-      await expect(fetch(url)).rejects.toThrow();
+        const closing = sut.close();
+        const live = await pollUntil(() => fetch(`${base}/health`), (response) => response.status !== 200, 'liveness to fail');
+        await redis.set(keys.open, '1');
+        await closing;
+        open = false;
+
+        expect(live.status).toBe(503);
+        await expect(live.json()).resolves.toEqual({ status: 'shutting_down' });
+        await expect(fetch(url)).rejects.toThrow();
+      } finally {
+        redis.disconnect();
+      }
+    });
+  });
+
+  describe('an api with METRICS_PORT', () => {
+    let sut: TestApp;
+
+    beforeAll(async () => {
+      sut = await startTestApp('api', { ...environment.env, LOG_LEVEL: 'warn', METRICS_PORT: '0' });
+    });
+
+    afterAll(async () => {
+      await sut.close();
+    });
+
+    it('moves /metrics to that port, without a token, and answers 404 on the public port', async () => {
+      const publicPort = await fetch(`${sut.url}/metrics`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+      const privatePort = await fetch(sut.app.get(MetricsServer).url!);
+
+      expect(publicPort.status).toBe(404);
+      expect(privatePort.status).toBe(200);
+      expect(await privatePort.text()).toContain('# TYPE http_request_duration_seconds histogram');
+    });
+  });
+
+  describe('a beat with METRICS_PORT', () => {
+    let redis: TestRedisServer;
+    let sut: TestApp;
+    let base: string;
+
+    beforeAll(async () => {
+      redis = await TestRedisServer.start();
+      sut = await startTestApp('beat', { ...environment.env, LOG_LEVEL: 'error', METRICS_PORT: '0', QUEUE_REDIS_URL: redis.url(1) });
+      base = new URL(sut.app.get(MetricsServer).url!).origin;
+    });
+
+    afterAll(async () => {
+      await sut?.close();
+      await redis?.stop();
+    });
+
+    it('is ready while the broker answers (it has no database), and not while it hangs', async () => {
+      const detailed = { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } };
+      // Ready once its connections are up, which may be a moment after the start.
+      const up = await pollUntil(async () => (await fetch(`${base}/health/ready`, detailed)).json(), (body) => body.status === 'ok', 'the beat to be ready');
+      expect(up).toEqual({ status: 'ok', details: { queue_redis: { status: 'up' } } });
+
+      redis.pause();
+      let down: Response, anonymous: Response, live: Response;
+      try {
+        [down, anonymous, live] = await Promise.all([
+          fetch(`${base}/health/ready`, detailed),
+          fetch(`${base}/health/ready`),
+          fetch(`${base}/health`),
+        ]);
+      } finally {
+        redis.unpause();
+      }
+
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({ status: 'error', details: { queue_redis: { status: 'down', message: expect.any(String) } } });
+      expect(anonymous.status).toBe(503);
+      await expect(anonymous.json()).resolves.toEqual({ status: 'error' });
+      expect(live.status).toBe(200);
     });
   });
 });

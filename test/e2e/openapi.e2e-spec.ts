@@ -25,14 +25,17 @@ interface OpenApiDocument {
   components: { schemas: Record<string, Schema> };
 }
 
-/** What `@AdminOnly()` adds to every admin route: no token, wrong token, no ADMIN_TOKEN configured. */
-const ADMIN = ['401', '403', '503'];
+/**
+ * What `@AdminOnly()` adds to every admin route: no token, wrong token, too many failed logins, no
+ * ADMIN_TOKEN configured.
+ */
+const ADMIN = ['401', '403', '429', '503'];
 
 /** Every operation of the api, its tag, and every status code it answers. */
 const ROUTES: [operation: string, tag: string, statuses: string[]][] = [
   ['GET /api/health', 'health', ['200']],
   ['GET /api/health/ready', 'health', ['200', '503']],
-  ['GET /metrics', 'operations', ['200']],
+  ['GET /metrics', 'operations', ['200', ...ADMIN]],
   ['GET /api/home/banners', 'home', ['200', '304', '503']],
   ['GET /api/admin/banners', 'banners', ['200', '400', ...ADMIN]],
   ['POST /api/admin/banners', 'banners', ['201', '400', ...ADMIN]],
@@ -41,7 +44,7 @@ const ROUTES: [operation: string, tag: string, statuses: string[]][] = [
   ['DELETE /api/admin/banners/{id}', 'banners', ['204', '400', '404', ...ADMIN]],
   ['POST /api/admin/cache/banners/refresh', 'banner cache', ['202', ...ADMIN]],
   ['DELETE /api/admin/cache/banners', 'banner cache', ['204', ...ADMIN]],
-  ['POST /api/admin/tasks', 'tasks', ['202', '400', '404', ...ADMIN]],
+  ['POST /api/admin/tasks', 'tasks', ['202', '400', '404', '413', ...ADMIN]],
   ['GET /api/admin/tasks', 'tasks', ['200', '400', ...ADMIN]],
   ['GET /api/admin/tasks/{id}', 'tasks', ['200', '404', ...ADMIN]],
   ['DELETE /api/admin/tasks/{id}', 'tasks', ['200', '404', '409', ...ADMIN]],
@@ -166,9 +169,10 @@ describe('the OpenAPI document of node dist/main (e2e, real MariaDB and Redis)',
     expect(errors.filter(({ schema }) => schema?.$ref !== '#/components/schemas/ErrorBody')).toEqual([]);
   });
 
-  it('puts the admin routes, and only those, behind the bearer scheme, and says the others are public', () => {
+  it('puts the admin routes and the metrics, and only those, behind the bearer scheme, and says the others are public', () => {
+    const needsToken = (name: string) => name.includes(' /api/admin/') || name === 'GET /metrics';
     expect(operations.map(([name, { security }]) => ({ name, security }))).toEqual(
-      operations.map(([name]) => ({ name, security: name.includes(' /api/admin/') ? [{ bearer: [] }] : [] })),
+      operations.map(([name]) => ({ name, security: needsToken(name) ? [{ bearer: [] }] : [] })),
     );
   });
 

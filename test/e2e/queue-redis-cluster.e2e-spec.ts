@@ -96,7 +96,8 @@ describe('queues on a Redis Cluster (e2e, three masters)', () => {
 
   it('reports the cluster ready, counts its jobs and shows them on the dashboard', async () => {
     expect((await fetch(`${app.url}/api/health/ready`)).status).toBe(200);
-    expect(await (await fetch(`${app.url}/metrics`)).text()).toContain('queue_jobs{queue="default",state="completed"} 3');
+    const metrics = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+    expect(await metrics.text()).toContain('queue_jobs{queue="default",state="completed"} 3');
     const login = `Basic ${Buffer.from(`admin:${environment.env.ADMIN_TOKEN}`).toString('base64')}`;
     const dashboard = await fetch(`${app.url}/admin/queues/api/queues?activeQueue=default&status=completed`, {
       headers: { authorization: login },

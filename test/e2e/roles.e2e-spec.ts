@@ -13,6 +13,9 @@ describe('node dist/main (e2e, real MariaDB and Redis)', () => {
     return sut;
   };
 
+  /** Readiness names the dependencies to the admin token only. */
+  const admin = () => ({ authorization: `Bearer ${environment.env.ADMIN_TOKEN}` });
+
   beforeAll(() => {
     environment = createTestEnvironment();
   });
@@ -32,12 +35,15 @@ describe('node dist/main (e2e, real MariaDB and Redis)', () => {
     expect(sut.lines[0]).toContain('"msg":"Starting as api"');
     expect(sut.listeningPorts()).toEqual([Number(new URL(url!).port)]);
     await expect((await fetch(`${url}/api/health`)).json()).resolves.toEqual({ status: 'ok' });
-    const ready = await fetch(`${url}/api/health/ready`);
+    const ready = await fetch(`${url}/api/health/ready`, { headers: admin() });
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       status: 'ok',
       info: { mysql: { status: 'up' }, cache_redis: { status: 'up' }, queue_redis: { status: 'up' } },
     });
+    const anonymous = await fetch(`${url}/api/health/ready`);
+    expect(anonymous.status).toBe(200);
+    expect(await anonymous.json()).toEqual({ status: 'ok' });
     const mysql = await createConnection({ uri: 'mysql://root@127.0.0.1:3306' });
     const [rows] = await mysql.query('SHOW DATABASES LIKE ?', [new URL(environment.env.DATABASE_URL).pathname.slice(1)]);
     await mysql.end();
@@ -119,9 +125,12 @@ describe('node dist/main (e2e, real MariaDB and Redis)', () => {
       expect((await fetch(`${url}/api/health/ready`)).status).toBe(200);
 
       await redis.stop();
-      const down = await fetch(`${url}/api/health/ready`);
+      const down = await fetch(`${url}/api/health/ready`, { headers: admin() });
       expect(down.status).toBe(503);
       expect(await down.json()).toMatchObject({ status: 'error', error: { [check]: { status: 'down' } } });
+      const anonymous = await fetch(`${url}/api/health/ready`);
+      expect(anonymous.status).toBe(503);
+      expect(await anonymous.json()).toEqual({ status: 'error' });
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
 
       await redis.resume();

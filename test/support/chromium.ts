@@ -37,3 +37,18 @@ export function findChromium(env: Readonly<Record<string, string | undefined>> =
   }
   throw new Error(CHROMIUM_MISSING);
 }
+
+/**
+ * Chromium's flags for the browser tests. On a closed network Chromium's own background
+ * connections are refused, so every one of them is switched off.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];

@@ -34,6 +34,10 @@ export function createTestEnvironment(): TestEnvironment {
       QUEUE_PREFIX: queuePrefix,
       ADMIN_TOKEN: randomBytes(24).toString('hex'),
       SHUTDOWN_GRACE_SECONDS: '10',
+      // Tests send wrong tokens and many tasks on purpose, from one address; the throttles have
+      // tests of their own, which set their limits.
+      ADMIN_LOGIN_FAILURES_PER_MINUTE: '100000',
+      TASK_ENQUEUES_PER_MINUTE: '1000000',
     },
     dispose: async () => {
       await dropDatabase(database);

@@ -24,6 +24,14 @@ describe('CreateBannerDto', () => {
     expect(value.name).toBe('Sale');
   });
 
+  it('refuses a trailing tab, CR or newline rather than trimming it away', async () => {
+    for (const name of ['Sale\t', 'Sale\r', 'Sale\n', '\nSale']) {
+      const { errors } = await check(CreateBannerDto, { ...valid, name });
+
+      expect(errors).toEqual([expect.stringMatching(/^name must not contain control characters/)]);
+    }
+  });
+
   it('counts characters as MySQL does, so 64 non-ASCII ones fit a name', async () => {
     expect((await check(CreateBannerDto, { ...valid, name: '横幅'.repeat(32) })).errors).toEqual([]);
     expect((await check(CreateBannerDto, { ...valid, name: '😀'.repeat(64) })).errors).toEqual([]);

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, isURL, IsString, Max, Min, ValidateBy } from 'class-validator';
+import { PlainText } from '../../common/plain-text.decorator';
 import { BANNER_LIMITS } from '../banner.entity';
 
 /** `orders` bounds: far inside MySQL's INT, far beyond any real carousel. */
@@ -11,7 +12,11 @@ const IMAGE_PATH = /^(?:\/[\w-]+)*\/[\w-]+(?:\.[\w-]+)*\.(?:png|jpe?g|gif|webp|a
 /** A path on this site, but not `//host`, which browsers read as another site. */
 const SITE_PATH = /^\/(?!\/)\S*$/;
 
-const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+/**
+ * Leading and trailing spaces go; other whitespace stays for {@link PlainText} to refuse, since
+ * `String.trim()` would silently drop a trailing tab, CR or newline instead.
+ */
+const trim = Transform(({ value }) => (typeof value === 'string' ? value.replace(/^ +| +$/g, '') : value));
 
 /**
  * A rule on a string. A value of another type passes it, so that IsString alone reports it and a
@@ -41,12 +46,13 @@ const Characters = (min: number, max: number) =>
     min > 0 ? `$property must be ${min} to ${max} characters long` : `$property must be at most ${max} characters long`,
   );
 
-export const BannerName = () => applyDecorators(trim, IsString(), Characters(1, BANNER_LIMITS.name));
+export const BannerName = () => applyDecorators(trim, IsString(), PlainText(), Characters(1, BANNER_LIMITS.name));
 
 export const BannerImage = () =>
   applyDecorators(
     trim,
     IsString(),
+    PlainText(),
     StringRule(
       'isBannerImage',
       (value) => value.length <= BANNER_LIMITS.image && IMAGE_PATH.test(value),
@@ -59,6 +65,7 @@ export const BannerLink = () =>
   applyDecorators(
     trim,
     IsString(),
+    PlainText(),
     Characters(0, BANNER_LIMITS.link),
     StringRule(
       'isBannerLink',
@@ -67,7 +74,7 @@ export const BannerLink = () =>
     ),
   );
 
-export const BannerInfo = () => applyDecorators(IsString(), Characters(0, BANNER_LIMITS.info));
+export const BannerInfo = () => applyDecorators(IsString(), PlainText({ multiline: true }), Characters(0, BANNER_LIMITS.info));
 
 export const BannerOrders = () => applyDecorators(IsInt(), Min(ORDERS_RANGE.min), Max(ORDERS_RANGE.max));
 

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../../auth/admin-only.decorator';
 import { ApiErrors } from '../../common/api-errors.decorator';
+import { Enqueues } from '../../security/enqueues.decorator';
 import { EnqueueTaskDto } from './dto/enqueue-task.dto';
 import { EnqueuedTask } from './dto/enqueued-task.response';
 import { ListTasksQuery } from './dto/list-tasks.query';
@@ -24,6 +25,7 @@ export class TasksController {
 
   /** Enqueues a task, at once or later: Celery's `apply_async`. */
   @Post()
+  @Enqueues()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: EnqueuedTask })
   @ApiErrors({
@@ -31,6 +33,8 @@ export class TasksController {
       'TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE or VALIDATION_FAILED: ' +
       'the arguments, the timing or the body are not valid',
     404: 'TASK_UNKNOWN: no task has this name',
+    413: 'TASK_ARGS_TOO_LARGE: args and kwargs are over TASK_MAX_ARGS_BYTES',
+    429: 'TOO_MANY_REQUESTS: over TASK_ENQUEUES_PER_MINUTE; Retry-After says when to try again',
   })
   enqueue(@Body() { name, ...options }: EnqueueTaskDto) {
     return this.tasks.applyAsync(name, options);

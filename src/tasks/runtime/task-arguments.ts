@@ -75,3 +75,15 @@ function describeType(type: TaskParam['type']): string {
       return `a ${type}`;
   }
 }
+
+/**
+ * Arguments are stored with the job in the noeviction broker until its result expires, so what a
+ * caller sends is bounded (TASK_MAX_ARGS_BYTES, JSON-serialized).
+ * @throws AppError TASK_ARGS_TOO_LARGE
+ */
+export function checkArgumentsSize(name: string, args: readonly unknown[], kwargs: TaskKwargs, maxBytes: number): void {
+  const bytes = Buffer.byteLength(JSON.stringify({ args, kwargs }));
+  if (bytes > maxBytes) {
+    throw new AppError('TASK_ARGS_TOO_LARGE', `The arguments of "${name}" take ${bytes} bytes as JSON, more than TASK_MAX_ARGS_BYTES (${maxBytes})`, 'too_large');
+  }
+}

@@ -46,13 +46,30 @@ function parseEta(eta: string | Date): Date {
   return date;
 }
 
+/** How a delay is said in an error message: in days when it is whole days. */
+function describeDelay(ms: number): string {
+  const days = ms / 86_400_000;
+  return Number.isInteger(days) ? `${days} days` : `${ms / 1000} s`;
+}
+
 /**
  * Applies Celery's timing rules: `countdown` or `eta` (never both), an `eta` in the past runs at
- * once, an `eta` must carry its time zone.
+ * once, an `eta` must carry its time zone; and ours: neither may put the task further ahead than
+ * `maxDelayMs`, since a delayed job occupies the noeviction broker until it runs.
  * @param now the current time in ms since the epoch.
+ * @param maxDelayMs TASK_MAX_DELAY.
  * @throws AppError `TASK_INVALID_SCHEDULE` saying what to change.
  */
-export function resolveTiming(timing: TaskTiming, now: number): ResolvedTiming {
+export function resolveTiming(timing: TaskTiming, now: number, maxDelayMs: number): ResolvedTiming {
+  const resolved = resolveDue(timing, now);
+  if (resolved.delayMs > maxDelayMs) {
+    const given = timing.countdown !== undefined ? 'countdown' : 'eta';
+    throw invalid(`${given} is more than ${describeDelay(maxDelayMs)} ahead (TASK_MAX_DELAY)`);
+  }
+  return resolved;
+}
+
+function resolveDue(timing: TaskTiming, now: number): ResolvedTiming {
   const { countdown, eta } = timing;
   if (countdown !== undefined && eta !== undefined) {
     throw invalid('Give either countdown or eta, not both');

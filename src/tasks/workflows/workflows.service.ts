@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError } from '../../common/app-error';
+import { AppConfig } from '../../config/app-config';
 import type { TaskStatusView } from '../runtime/task-state';
-import { bindArguments } from '../runtime/task-arguments';
+import { bindArguments, checkArgumentsSize } from '../runtime/task-arguments';
 import type { TaskOutcome } from '../runtime/task-lifecycle';
 import { TaskLifecycle } from '../runtime/task-lifecycle';
 import { resolveTiming } from '../runtime/task-timing';
@@ -52,6 +53,7 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     private readonly registry: TaskRegistry,
     private readonly store: WorkflowStore,
     private readonly lifecycle: TaskLifecycle,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -215,7 +217,8 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
           return;
         }
         bindArguments(call.name, call.receivesInput ? params.slice(1) : params, call.args, call.kwargs);
-        resolveTiming({ countdown: call.countdown, eta: call.eta }, now);
+        checkArgumentsSize(call.name, call.args, call.kwargs, this.config.queue.maxArgsBytes);
+        resolveTiming({ countdown: call.countdown, eta: call.eta }, now, this.config.queue.maxDelayMs);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         const input = call.receivesInput && error.code === 'TASK_INVALID_ARGS' ? ' (its input comes first, then these arguments)' : '';

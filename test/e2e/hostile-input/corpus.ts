@@ -252,11 +252,11 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
   const adminLine = `Authorization: Bearer ${token}`;
   // Declared by Content-Length, 10 MB is refused from the head alone. The body is not sent: the
   // server answers and closes at once, and a client still writing could lose the answer.
-  const declared = ([method, path]: Route, type: string, auth = [adminLine]) =>
-    add('oversized bodies', `${method} ${path} declaring 10 MB of ${type}${auth.length ? '' : ' without a token'}`, {
+  const declared = ([method, path]: Route, type: string) =>
+    add('oversized bodies', `${method} ${path} declaring 10 MB of ${type}`, {
       method,
       path,
-      raw: { head: bytes(`${method} ${path} HTTP/1.1`, [...auth, `Content-Type: ${type}`, `Content-Length: ${TEN_MB}`]) },
+      raw: { head: bytes(`${method} ${path} HTTP/1.1`, [adminLine, `Content-Type: ${type}`, `Content-Length: ${TEN_MB}`]) },
       status: 413,
     });
   // Chunked, a body is read until it passes the limit. 1 MiB and a bit are sent, unfinished, so
@@ -276,7 +276,24 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
     chunked(route, 'application/json', chunkedJson);
     chunked(route, 'text/plain', chunkedText);
   }
-  declared(CREATE_BANNER, 'application/json', []);
+  // Without a token the head alone is refused: authentication comes before the body.
+  add('oversized bodies', 'POST /api/admin/banners declaring 10 MB of application/json without a token', {
+    method: 'POST',
+    path: '/api/admin/banners',
+    raw: { head: bytes('POST /api/admin/banners HTTP/1.1', ['Content-Type: application/json', `Content-Length: ${TEN_MB}`]) },
+    status: 401,
+  });
+
+  // Sent in full: the refused body is drained, so the client reads the 413 instead of a reset.
+  const tenMegabytes = Buffer.alloc(TEN_MB, 'a');
+  for (const [[method, path]] of bodyRoutes) {
+    add('oversized bodies', `${method} ${path} with 10 MB sent in full`, {
+      method,
+      path,
+      raw: { head: bytes(`${method} ${path} HTTP/1.1`, [adminLine, 'Content-Type: application/json', `Content-Length: ${TEN_MB}`]), body: tenMegabytes },
+      status: 413,
+    });
+  }
 
   // Deep nesting: well past the 32 levels the api parses, up to what a 1 MiB body holds.
   for (const depth of [33, 1_000, 100_000]) {
@@ -381,7 +398,7 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
 
   // Task names and ids that name no task.
   const bogusNames = [
-    ...['nope', 'ADD', 'add ', ' add', 'add\u0000', '../add', '添加', 'bull:default:1', "add' OR '1'='1", 'x'.repeat(10_000)],
+    ...['nope', 'ADD', 'add ', ' add', '../add', '添加', 'bull:default:1', "add' OR '1'='1", 'x'.repeat(10_000)],
     ...['__proto__', 'constructor', 'toString', 'hasOwnProperty'],
   ];
   for (const name of bogusNames) {
@@ -510,6 +527,110 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
     ['a bad chunk size', bytes(enqueue, ['Content-Type: application/json', 'Transfer-Encoding: chunked'], 'zz\r\n{}\r\n0\r\n\r\n')],
   ];
   for (const [label, head] of raw) add('raw HTTP', label, { method: '', path: '', raw: { head } });
+
+
+  // Headers sent one byte a second: cut off with a 408 once the headers timeout passes.
+  const slowHeads: [string, string][] = [
+    ['GET /api/health', bytes('GET /api/health HTTP/1.1', [`X-Slow: ${'a'.repeat(30)}`])],
+    ['POST /api/admin/tasks with the token', bytes(enqueue, [adminLine, 'Content-Type: application/json', `X-Slow: ${'a'.repeat(30)}`])],
+    ['GET /admin/queues', bytes('GET /admin/queues HTTP/1.1', [`X-Slow: ${'a'.repeat(30)}`])],
+  ];
+  for (const [label, slowHead] of slowHeads) {
+    add('slow headers', label, { method: '', path: '', raw: { head: slowHead, trickleMs: 1_000 }, status: 408 });
+  }
+
+  // Control characters and bidirectional overrides in every text field: a 400 naming the field.
+  const controls: [string, string][] = [
+    ['NUL', '\u0000'],
+    ['SOH', '\u0001'],
+    ['ESC', '\u001b'],
+    ['DEL', '\u007f'],
+    ['CR', '\r'],
+  ];
+  const bidi: [string, string][] = [
+    ['RIGHT-TO-LEFT OVERRIDE', '\u202e'],
+    ['LEFT-TO-RIGHT EMBEDDING', '\u202a'],
+    ['LEFT-TO-RIGHT ISOLATE', '\u2066'],
+    ['POP DIRECTIONAL ISOLATE', '\u2069'],
+  ];
+  const bannerText: Record<string, (mark: string) => string> = {
+    name: (mark) => `Sale${mark}`,
+    image: (mark) => `/media/banner/${mark}1.png`,
+    link: (mark) => `/sale${mark}`,
+    info: (mark) => `Info${mark}`,
+  };
+  const inTextFields = (category: string, marks: [string, string][]) => {
+    for (const [label, mark] of marks) {
+      for (const [field, value] of Object.entries(bannerText)) {
+        // info is free text: tab and newline belong there.
+        if (field === 'info' && (mark === '\t' || mark === '\n')) continue;
+        jsonTo(category, CREATE_BANNER, `${label} in ${field}`, JSON.stringify({ ...VALID_BANNER, [field]: value(mark) }), 400);
+        jsonTo(category, updateBanner, `${label} in ${field}`, JSON.stringify({ [field]: value(mark) }), 400);
+      }
+      jsonTo(category, ENQUEUE, `${label} in the task name`, JSON.stringify({ name: `add${mark}`, args: [1, 2] }), 400);
+      jsonTo(category, ENQUEUE, `${label} in eta`, JSON.stringify({ ...VALID_TASK, eta: `2030-05-01T10:00:00Z${mark}` }), 400);
+      asAdmin(category, 'GET', `/api/admin/tasks?name=add${encodeURIComponent(mark)}`, 400, `GET /api/admin/tasks?name= with ${label}`);
+    }
+  };
+  inTextFields('control characters', [...controls, ['TAB', '\t'], ['LF', '\n']]);
+  inTextFields('bidi overrides', bidi);
+
+  // Query strings that try to reach a prototype: refused as unknown parameters.
+  for (const query of ['__proto__=1', '__proto__[admin]=1', 'constructor[prototype][admin]=1', '__proto__.admin=1', 'page=1&__proto__=1']) {
+    asAdmin('query strings', 'GET', `/api/admin/banners?${query}`, 400);
+    asAdmin('query strings', 'GET', `/api/admin/tasks?${query}`, 400);
+  }
+
+  // Credentials in unusual shapes.
+  add('credentials', 'lowercase bearer with a wrong token', {
+    method: 'GET',
+    path: '/api/admin/banners',
+    headers: { authorization: `bearer ${'0'.repeat(token.length)}` },
+    status: 403,
+  });
+  // The scheme is case-insensitive: the token is taken, and the invalid body is what is refused.
+  add('credentials', 'lowercase bearer with the token and an invalid body', {
+    method: 'POST',
+    path: '/api/admin/banners',
+    headers: { authorization: `bearer ${token}`, ...JSON_TYPE },
+    body: '{}',
+    status: 400,
+  });
+  for (const [method, path] of [CREATE_BANNER, ['GET', '/api/admin/banners'] as Route, ['DELETE', banner] as Route]) {
+    add('credentials', `${method} ${path} with two Authorization headers, the token twice`, {
+      method: '',
+      path: '',
+      raw: { head: bytes(`${method} ${path} HTTP/1.1`, [adminLine, adminLine, 'Content-Length: 0']) },
+      status: 400,
+    });
+    add('credentials', `${method} ${path} with two Authorization headers, a wrong one first`, {
+      method: '',
+      path: '',
+      raw: { head: bytes(`${method} ${path} HTTP/1.1`, ['Authorization: Bearer wrong', adminLine, 'Content-Length: 0']) },
+      status: 400,
+    });
+    for (const parameter of ['access_token', 'token', 'authorization']) {
+      add('credentials', `${method} ${path} with the token in ?${parameter}=`, {
+        method,
+        path: `${path}?${parameter}=${token}`,
+        headers: withBody([method, path]) ? JSON_TYPE : {},
+        body: withBody([method, path]) && JSON.stringify(VALID_BANNER),
+        status: 401,
+      });
+    }
+  }
+
+  // Paths encoded twice: never decoded twice, so they name nothing.
+  const doubleEncoded: [string, number][] = [
+    ['/api/%2561dmin/banners', 404],
+    ['/%2561pi/admin/banners', 404],
+    ['/media/%252e%252e/%252e%252e/package.json', 404],
+    ['/media/banner/%252e%252e%252f%252e%252e%252fpackage.json', 404],
+    ['/api/admin/banners/%2531', 400],
+    ['/api/admin/tasks/%2561', 404],
+    ['/admin/queues/%252e%252e/%252e%252e/package.json', 404],
+  ];
+  for (const [path, status] of doubleEncoded) add('double-encoded paths', `GET ${path}`, { method: 'GET', path, headers: admin, status });
 
   return cases;
 }

@@ -15,9 +15,17 @@ export interface HostileRequest {
    * characters, broken framing) or cannot read the answer to (a 413 that comes while the body is
    * still going out): the head, then `body` until the server answers.
    */
-  readonly raw?: { readonly head: string; readonly body?: Buffer };
+  readonly raw?: RawRequest;
   /** The one status that is right, when only one is; otherwise any 4xx. */
   readonly status?: number;
+}
+
+/** Bytes for a connection of their own. */
+export interface RawRequest {
+  readonly head: string;
+  readonly body?: Buffer;
+  /** Writes the head one byte every this many ms, as a slow-headers attack does. */
+  readonly trickleMs?: number;
 }
 
 export interface Answer {
@@ -63,7 +71,7 @@ const BODY_SLICE = 64 * 1024;
  * server closes (every raw request is refused, or says `Connection: close`), and splits the
  * HTTP/1.1 answer.
  */
-function sendRaw(port: number, { head, body }: { head: string; body?: Buffer }): Promise<Answer> {
+function sendRaw(port: number, { head, body, trickleMs }: RawRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     const chunks: Buffer[] = [];
@@ -78,7 +86,12 @@ function sendRaw(port: number, { head, body }: { head: string; body?: Buffer }):
       resolve({ status, contentType, body: rest.join('\r\n\r\n') });
     });
     socket.on('connect', async () => {
-      socket.write(Buffer.from(head, 'latin1'));
+      const headBytes = Buffer.from(head, 'latin1');
+      if (trickleMs === undefined) socket.write(headBytes);
+      for (let i = 0; trickleMs !== undefined && i < headBytes.length && chunks.length === 0 && socket.writable; i++) {
+        socket.write(headBytes.subarray(i, i + 1));
+        await new Promise((resolve) => setTimeout(resolve, trickleMs));
+      }
       for (let offset = 0; body && offset < body.length && chunks.length === 0 && socket.writable; offset += BODY_SLICE) {
         if (!socket.write(body.subarray(offset, offset + BODY_SLICE))) {
           await new Promise((drained) => socket.once('drain', drained).once('close', drained));

@@ -9,8 +9,11 @@ export interface StateSnapshot {
 
 export interface StateSources {
   readonly databaseUrl: string;
-  /** A Redis URL and the key prefix of this run in it: the cache's and the queues'. */
-  readonly redis: readonly { readonly url: string; readonly prefix: string }[];
+  /**
+   * A Redis URL and the key prefix of this run in it: the cache's and the queues'; keys under
+   * `except` are left out (the throttles' counters, which hostile requests are meant to move).
+   */
+  readonly redis: readonly { readonly url: string; readonly prefix: string; readonly except?: string }[];
 }
 
 export async function takeSnapshot({ databaseUrl, redis }: StateSources): Promise<StateSnapshot> {
@@ -18,7 +21,7 @@ export async function takeSnapshot({ databaseUrl, redis }: StateSources): Promis
   try {
     const [banners] = await connection.query('SELECT * FROM banners ORDER BY id');
     const keys: StateSnapshot['redis'] = {};
-    for (const { url, prefix } of redis) Object.assign(keys, await readKeys(url, prefix));
+    for (const { url, prefix, except } of redis) Object.assign(keys, await readKeys(url, prefix, except));
     return { banners: banners as unknown[], redis: keys };
   } finally {
     await connection.end();
@@ -26,11 +29,13 @@ export async function takeSnapshot({ databaseUrl, redis }: StateSources): Promis
 }
 
 /** Type and content of every key under the prefix, named `<url> <key>`; TTLs left out, since they tick. */
-async function readKeys(url: string, prefix: string): Promise<StateSnapshot['redis']> {
+async function readKeys(url: string, prefix: string, except?: string): Promise<StateSnapshot['redis']> {
   const client = new Redis(url);
   try {
     const keys: string[] = [];
-    for await (const batch of client.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
+    for await (const batch of client.scanStream({ match: `${prefix}*`, count: 500 })) {
+      keys.push(...(batch as string[]).filter((key) => except === undefined || !key.startsWith(except)));
+    }
     const entries = await Promise.all(
       keys.sort().map(async (key) => {
         const type = await client.type(key);

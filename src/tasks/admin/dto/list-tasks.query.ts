@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { PlainText } from '../../../common/plain-text.decorator';
 import { TASK_STATES, type TaskState } from '../../runtime/task-state';
 
 /** `GET /api/admin/tasks?state=&name=&limit=` */
@@ -10,6 +11,7 @@ export class ListTasksQuery {
 
   @IsOptional()
   @IsString()
+  @PlainText()
   readonly name?: string;
 
   /** @defaultValue 20 */

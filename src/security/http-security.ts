@@ -1,0 +1,109 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { BadRequestException, ForbiddenException, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { prototypeKeyIn } from '../common/json-body-parser';
+import { AppConfig } from '../config/app-config';
+import { checkBearerToken, hasDuplicateAuthorization } from '../auth/bearer-token';
+import { secretDigest } from '../auth/same-secret';
+import { drainRefusedBody } from './drain-refused-body';
+import { LoginThrottle } from './login-throttle';
+import { securityHeaders } from './security-headers';
+import { ThrottleRedis } from './throttle-redis';
+import { sendTooManyRequests } from './too-many-requests';
+
+const ONE_MINUTE_MS = 60_000;
+const PAYLOAD_TOO_LARGE = 413;
+
+/** What a route declares in its Fastify config (see `@Enqueues()`). */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route enqueues a task: it counts against TASK_ENQUEUES_PER_MINUTE. */
+    enqueues?: boolean;
+  }
+}
+
+export interface SecuredRoutes {
+  /** Route paths outside `/api/admin` that take the admin token too. */
+  readonly adminPaths: readonly string[];
+  /** Where files other sites may embed are served (the banner images). */
+  readonly sharedPrefix: string;
+}
+
+/**
+ * The api's protections that must act before Nest sees a request, as Fastify hooks: security
+ * headers, admin authentication in `onRequest` (so an anonymous body is refused before it is read
+ * or parsed), the throttles, and draining a refused body so its sender can read the 413.
+ */
+@Injectable()
+export class HttpSecurity {
+  /** ADMIN_TOKEN's digest, computed once rather than on every admin request. */
+  private readonly tokenDigest?: Buffer;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: ThrottleRedis,
+    private readonly loginThrottle: LoginThrottle,
+  ) {
+    const { token } = config.admin;
+    this.tokenDigest = token === undefined ? undefined : secretDigest(token);
+  }
+
+  /** Registers everything on the api's Fastify instance. Call it before any route is added. */
+  async register(app: NestFastifyApplication, routes: SecuredRoutes): Promise<void> {
+    await app.register(helmet, securityHeaders(this.config.banner.mediaBaseUrl));
+    await app.register(rateLimit, {
+      global: false,
+      redis: this.redis.client,
+      nameSpace: `${this.config.cache.keyPrefix}:rate-limit:`,
+      skipOnError: true,
+    });
+    const fastify = app.getHttpAdapter().getInstance();
+    this.loginThrottle.attach(fastify);
+    const isAdminRoute = (path: string | undefined) =>
+      path !== undefined && (path.startsWith('/api/admin/') || routes.adminPaths.includes(path));
+    fastify.addHook('onRequest', async (request, reply) => {
+      const protoKey = prototypeKeyIn(request.query as Record<string, unknown>);
+      if (protoKey !== undefined) throw new BadRequestException(`Query parameter "${protoKey}" is not allowed`);
+      const path = request.routeOptions.url;
+      if (path?.startsWith(routes.sharedPrefix)) void reply.header('cross-origin-resource-policy', 'cross-origin');
+      if (isAdminRoute(path)) return this.authenticate(request, reply);
+    });
+    this.limitEnqueues(fastify);
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode === PAYLOAD_TOO_LARGE) await drainRefusedBody(request.raw);
+      return payload;
+    });
+  }
+
+  /**
+   * `Authorization: Bearer <ADMIN_TOKEN>`, with the same answers as AdminTokenGuard (which stays
+   * on the controllers, for any admin route outside this prefix), and failed attempts counted.
+   */
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const expected = this.tokenDigest;
+    if (!expected) throw new ServiceUnavailableException('Admin routes are disabled: ADMIN_TOKEN is not set');
+    if (hasDuplicateAuthorization(request.raw.rawHeaders)) throw new BadRequestException('Send one Authorization header');
+    const verdict = await this.loginThrottle.check(request, reply, () => checkBearerToken(request.headers.authorization, expected));
+    if (verdict === undefined) return reply;
+    if (verdict === 'missing') throw new UnauthorizedException('Missing Bearer token');
+    if (verdict === 'wrong') throw new ForbiddenException('Invalid admin token');
+  }
+
+  /** TASK_ENQUEUES_PER_MINUTE over every route marked `@Enqueues()`, all admins and processes together. */
+  private limitEnqueues(fastify: FastifyInstance): void {
+    const limiter = fastify.createRateLimit({
+      max: this.config.throttle.enqueuesPerMinute,
+      timeWindow: ONE_MINUTE_MS,
+      keyGenerator: () => 'enqueues',
+    });
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (!request.routeOptions.config.enqueues) return;
+      const limit = await limiter(request);
+      if (limit.isAllowed || !limit.isExceeded) return;
+      const message = `More than ${limit.max} tasks enqueued this minute (TASK_ENQUEUES_PER_MINUTE): try again in ${limit.ttlInSeconds} s`;
+      return sendTooManyRequests(request, reply, limit.ttlInSeconds, message);
+    });
+  }
+}
