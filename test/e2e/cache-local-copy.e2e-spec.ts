@@ -54,7 +54,9 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
   };
 
   const copyEnabled = async (url: string): Promise<number | undefined> => {
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+    expect(response.status).toBe(200);
+    const text = await response.text();
     const line = text.split('\n').find((candidate) => candidate.startsWith('cache_local_copy_enabled '));
     return line === undefined ? undefined : Number(line.split(' ')[1]);
   };
