@@ -11,7 +11,7 @@ const IMAGE_PATH = /^(?:\/[\w-]+)*\/[\w-]+(?:\.[\w-]+)*\.(?:png|jpe?g|gif|webp|a
 /** A path on this site, but not `//host`, which browsers read as another site. */
 const SITE_PATH = /^\/(?!\/)\S*$/;
 
-const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+const trim = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /**
  * A rule on a string. A value of another type passes it, so that IsString alone reports it and a
