@@ -77,13 +77,14 @@ function sendRaw(port: number, { head, body }: { head: string; body?: Buffer }):
       const contentType = /^content-type:\s*(.*)$/im.exec(responseHead)?.[1] ?? '';
       resolve({ status, contentType, body: rest.join('\r\n\r\n') });
     });
-    socket.on('connect', async () => {
+    const send = async () => {
       socket.write(Buffer.from(head, 'latin1'));
       for (let offset = 0; body && offset < body.length && chunks.length === 0 && socket.writable; offset += BODY_SLICE) {
         if (!socket.write(body.subarray(offset, offset + BODY_SLICE))) {
           await new Promise((drained) => socket.once('drain', drained).once('close', drained));
         }
       }
-    });
+    };
+    socket.on('connect', () => void send().catch((error: Error) => socket.destroy(error)));
   });
 }
