@@ -90,7 +90,9 @@ export class CachedRoutes {
     );
     fastify.addHook('onReady', () => {
       const missing = [...routes.keys()].filter((url) => !fastify.hasRoute({ method: 'GET', url }));
-      return missing.length > 0 ? Promise.reject(new Error(`Cached routes without a Nest route: ${missing.join(', ')}`)) : Promise.resolve();
+      return missing.length > 0
+        ? Promise.reject(new Error(`Cached routes without a Nest route: ${missing.join(', ')}`))
+        : Promise.resolve();
     });
     fastify.addHook('onRequest', async (request, reply) => {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;

@@ -26,9 +26,16 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
   let rows: BannerRows;
   let token: string;
 
-  /** Sends a JSON request; `auth` is the whole Authorization header, `null` for none. */
-  /** Sends a JSON request; `T` is the body the test expects back, an error body unless told. */
-  const call = async <T = ErrorBody>(method: string, path: string, body?: unknown, auth: string | null = `Bearer ${token}`): Promise<Answer<T>> => {
+  /**
+   * Sends a JSON request; `auth` is the whole Authorization header, `null` for none. `T` is the body
+   * the test expects back, an error body unless told.
+   */
+  const call = async <T = ErrorBody>(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth: string | null = `Bearer ${token}`,
+  ): Promise<Answer<T>> => {
     const headers: Record<string, string> = {};
     if (auth !== null) headers.authorization = auth;
     if (body !== undefined) headers['content-type'] = 'application/json';
