@@ -11,7 +11,7 @@ const slides = carousel.querySelector('.slides');
 const dots = carousel.querySelector('.dots');
 const previous = carousel.querySelector('.previous');
 const next = carousel.querySelector('.next');
-const status = document.querySelector('.status');
+const statusLine = document.querySelector('.status');
 
 /** The stored `{ etag, banners }`, or null when there is none or it is unreadable. */
 function readStored() {
@@ -135,12 +135,12 @@ try {
   const { banners, source } = await loadBanners();
   document.body.dataset.bannersFrom = source;
   if (banners.length === 0) {
-    status.textContent = 'No banners to show yet (run npm run seed).';
+    statusLine.textContent = 'No banners to show yet (run npm run seed).';
   } else {
     startCarousel(banners);
     const from = source === 'stored' ? 'unchanged (304), shown from the stored copy' : 'loaded (200)';
-    status.textContent = `${banners.length} banner${banners.length === 1 ? '' : 's'}, ${from}.`;
+    statusLine.textContent = `${banners.length} banner${banners.length === 1 ? '' : 's'}, ${from}.`;
   }
 } catch (error) {
-  status.textContent = `Could not load the banners: ${error.message}`;
+  statusLine.textContent = `Could not load the banners: ${error.message}`;
 }

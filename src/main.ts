@@ -61,7 +61,7 @@ async function runTask(command: EnqueueCommand | ResultCommand | WorkflowCommand
         ? await runWorkflowCommand(command, app.get(WorkflowsService), output)
         : await runTaskCommand(command, app.get(TasksService), output);
   } catch (error) {
-    console.error(`Could not ${command.kind}: ${error instanceof Error ? error.message : error}`);
+    console.error(`Could not ${command.kind}: ${error instanceof Error ? error.message : String(error)}`);
     code = CLI_EXIT.unavailable;
   } finally {
     await app?.close();

@@ -13,14 +13,21 @@ const url = new URL(process.env.QUEUE_REDIS_URL ?? '');
 const LOCK_MS = 30_000;
 const KEEP = { age: 86_400, count: 10_000 };
 
-const queue = new Queue('default', {
+/** What the app's `add` jobs carry, as far as this worker reads it. */
+interface AddJob {
+  args: [number, number];
+  kwargs: object;
+  eta: null;
+}
+
+const queue = new Queue<AddJob>('default', {
   redis: { host: url.hostname, port: Number(url.port), db: Number(url.pathname.slice(1) || 0) },
   prefix: process.env.QUEUE_PREFIX,
   settings: { lockDuration: LOCK_MS, lockRenewTime: LOCK_MS / 2, stalledInterval: LOCK_MS, maxStalledCount: 2 },
 });
 
 if (mode === 'worker') {
-  void queue.process('*', Number(concurrency), async (job) => (job.data.args[0] as number) + (job.data.args[1] as number));
+  void queue.process('*', Number(concurrency), (job) => Promise.resolve(job.data.args[0] + job.data.args[1]));
 }
 
 serveRequests(async (body) => {

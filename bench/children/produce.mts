@@ -17,7 +17,7 @@ export interface Produced {
 const IN_FLIGHT = 64;
 
 export async function enqueueAll(count: number, enqueue: (index: number) => Promise<string>): Promise<Produced> {
-  const ids: string[] = new Array(count);
+  const ids = new Array<string>(count);
   let next = 0;
   const startedAt = Date.now();
   await Promise.all(

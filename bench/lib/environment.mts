@@ -42,7 +42,7 @@ export class BenchEnvironment {
         await redis.ping();
         break;
       } catch (error) {
-        if (attempt > 100) throw new Error(`The private redis-server did not start: ${error}`);
+        if (attempt > 100) throw new Error(`The private redis-server did not start: ${String(error)}`, { cause: error });
         await sleep(50);
       }
     }

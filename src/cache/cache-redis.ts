@@ -39,7 +39,8 @@ export class CacheRedis implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const connecting = Promise.all([this.client, this.subscriber].map((client) => client?.connect())).then(() => undefined);
+    const clients = [this.client, this.subscriber].flatMap((client) => (client ? [client] : []));
+    const connecting = Promise.all(clients.map((client) => client.connect())).then(() => undefined);
     connecting.catch((error: Error) => this.reportUnavailable(error));
     // Start anyway when Redis is down; the clients go on reconnecting.
     await withTimeout(connecting, CONNECT_TIMEOUT_MS, 'Connecting to the cache Redis').catch(() => undefined);

@@ -57,7 +57,7 @@ describe('CacheStore', () => {
     const [key, value, options] = client.set.mock.calls[0];
     const [meta, body] = value.split('\n');
     expect(key).toBe('app:banner_list');
-    expect(JSON.parse(meta)).toEqual({ etag: entry.etag, expires: expect.any(Number) });
+    expect(JSON.parse(meta)).toEqual({ etag: entry.etag, expires: expect.any(Number) as number });
     expect(body).toBe(entry.body);
     expect(options).toEqual({ PX: 60_000 });
   });

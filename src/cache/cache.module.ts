@@ -1,4 +1,4 @@
-import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
+import { type CacheManagerOptions, CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
@@ -24,7 +24,12 @@ import { ResponseCacheService } from './response-cache.service';
     NestCacheModule.registerAsync({
       imports: [CacheRedisModule],
       inject: [CacheRedis, AppConfig],
-      useFactory: (redis: CacheRedis, config: AppConfig) => ({ stores: [createRedisKeyv(redis, config.cache.keyPrefix)] }),
+      // @nestjs/cache-manager is ESM and types its stores with keyv's ESM declarations, while this
+      // CommonJS build loads keyv's CommonJS ones: the same class declared twice, which the compiler
+      // tells apart by its private fields. cache-manager duck-types its stores, so either works.
+      useFactory: (redis: CacheRedis, config: AppConfig): CacheManagerOptions => ({
+        stores: [createRedisKeyv(redis, config.cache.keyPrefix)] as unknown as CacheManagerOptions['stores'],
+      }),
     }),
   ],
   providers: [CacheInvalidations, CacheStore, ResponseCacheService, HttpCacheInterceptor, CachedRoutes],

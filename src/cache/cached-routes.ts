@@ -82,14 +82,17 @@ export class CachedRoutes {
         return this.scanner.getAllMethodNames(metatype.prototype as object).flatMap((name) => {
           const route = fastPathRouteOf(metatype as Type, name, globalPrefix);
           if (!route) return [];
-          const load = async () => (instance as Record<string, () => unknown>)[name]();
+          // Awaited, so that a handler that throws at once still ends in a rejected promise.
+          const load = async () => await (instance as Record<string, () => unknown>)[name]();
           return [[route.url, { policy: route.policy, load, cacheControl: cacheControlOf(route.policy, this.config) }] as const];
         });
       }),
     );
-    fastify.addHook('onReady', async () => {
+    fastify.addHook('onReady', () => {
       const missing = [...routes.keys()].filter((url) => !fastify.hasRoute({ method: 'GET', url }));
-      if (missing.length > 0) throw new Error(`Cached routes without a Nest route: ${missing.join(', ')}`);
+      return missing.length > 0
+        ? Promise.reject(new Error(`Cached routes without a Nest route: ${missing.join(', ')}`))
+        : Promise.resolve();
     });
     fastify.addHook('onRequest', async (request, reply) => {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;

@@ -138,7 +138,7 @@ export class ResponseCacheService {
       if (!stale) throw error;
       if (Date.now() - this.lastStaleWarningAt >= STALE_WARNING_INTERVAL_MS) {
         this.lastStaleWarningAt = Date.now();
-        this.logger.warn(`Serving a stale "${key}": loading it failed (${error instanceof Error ? error.message : error})`);
+        this.logger.warn(`Serving a stale "${key}": loading it failed (${error instanceof Error ? error.message : String(error)})`);
       }
       return { entry: stale, status: 'STALE' };
     }

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { PassThrough } from 'node:stream';
 import { answerClientError } from './http-error.filter';
 

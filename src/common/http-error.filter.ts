@@ -64,7 +64,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       const response = error.getResponse();
       const message =
         typeof response === 'object' && response !== null && 'message' in response
-          ? (response as { message: unknown }).message
+          ? response.message
           : error.message;
       return Array.isArray(message)
         ? { statusCode, code: 'VALIDATION_FAILED', message: 'The request is not valid', details: message, requestId }

@@ -1,7 +1,9 @@
 import { ValidateBy } from 'class-validator';
 
 /** C0 controls and DEL; tab and newline are told apart below. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/u;
+// eslint-disable-next-line no-control-regex -- as above
 const CONTROL_EXCEPT_TAB_AND_NEWLINE = /[\u0000-\u0008\u000b-\u001f\u007f]/u;
 /**
  * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they make

@@ -30,10 +30,9 @@ export async function runMigrationsLocked(dataSource: DataSource): Promise<void>
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
-    const [{ locked }] = await runner.query('SELECT GET_LOCK(?, ?) AS locked', [
-      MIGRATION_LOCK,
-      MIGRATION_LOCK_WAIT_SECONDS,
-    ]);
+    const [{ locked }] = (await runner.query('SELECT GET_LOCK(?, ?) AS locked', [MIGRATION_LOCK, MIGRATION_LOCK_WAIT_SECONDS])) as [
+      { locked: number | string | null },
+    ];
     if (Number(locked) !== 1) {
       throw new Error(`Another process held the migration lock for ${MIGRATION_LOCK_WAIT_SECONDS}s`);
     }

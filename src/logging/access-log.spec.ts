@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
@@ -12,7 +13,7 @@ describe('logAccess', () => {
   // One stream for every test: nestjs-pino keeps the first root logger of the process.
   const output = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      lines.push(JSON.parse(chunk.toString()));
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
       callback();
     },
   });

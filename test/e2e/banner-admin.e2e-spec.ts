@@ -1,14 +1,23 @@
+import { expect } from '@jest/globals';
+import type { AdminBanner } from '../../src/banner/dto/admin-banner.response';
+import type { BannerPage } from '../../src/banner/dto/banner-page.response';
+import type { HomeBanner } from '../../src/banner/dto/home-banner.response';
+import type { ErrorBody } from '../../src/common/error-body.response';
 import { BannerRows } from '../support/banner-rows';
+import { jsonBody, parseJson } from '../support/json-body';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 const MEDIA_BASE_URL = 'https://media.example.test';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface Answer {
+/** The body of a 400 VALIDATION_FAILED: one message per broken rule. */
+type ValidationBody = ErrorBody & { details: string[] };
+
+interface Answer<T> {
   status: number;
   headers: Headers;
-  body: any;
+  body: T;
 }
 
 describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', () => {
@@ -17,8 +26,16 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
   let rows: BannerRows;
   let token: string;
 
-  /** Sends a JSON request; `auth` is the whole Authorization header, `null` for none. */
-  const call = async (method: string, path: string, body?: unknown, auth: string | null = `Bearer ${token}`): Promise<Answer> => {
+  /**
+   * Sends a JSON request; `auth` is the whole Authorization header, `null` for none. `T` is the body
+   * the test expects back, an error body unless told.
+   */
+  const call = async <T = ErrorBody>(
+    method: string,
+    path: string,
+    body?: unknown,
+    auth: string | null = `Bearer ${token}`,
+  ): Promise<Answer<T>> => {
     const headers: Record<string, string> = {};
     if (auth !== null) headers.authorization = auth;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -28,12 +45,12 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, headers: response.headers, body: text ? parseJson<T>(text) : (undefined as T) };
   };
 
   const homeNames = async (): Promise<string[]> => {
     const response = await fetch(`${sut.url}/api/home/banners`);
-    return (await response.json()).map((banner: { name: string }) => banner.name);
+    return (await jsonBody<HomeBanner[]>(response)).map((banner) => banner.name);
   };
 
   /** Polls the home list until it is what is expected, or fails after the deadline with the last one seen. */
@@ -102,14 +119,14 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
     it('stores text at the full length of its columns, in any script', async () => {
       const body = { ...valid, name: '😀'.repeat(64), link: `/${'é'.repeat(254)}`, info: '横'.repeat(1024) };
 
-      const created = await call('POST', '/api/admin/banners', body);
+      const created = await call<AdminBanner>('POST', '/api/admin/banners', body);
 
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject(body);
     });
 
     it('creates a banner with the defaults and answers it with the seed field names', async () => {
-      const created = await call('POST', '/api/admin/banners', valid);
+      const created = await call<AdminBanner>('POST', '/api/admin/banners', valid);
 
       expect(created.status).toBe(201);
       expect(created.body).toEqual({
@@ -138,14 +155,14 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
       const ids: number[] = [];
       for (const name of ['a', 'b', 'c', 'd', 'e']) ids.push(await rows.insert({ name, is_show: name !== 'b' }));
 
-      const first = await call('GET', '/api/admin/banners?limit=2');
-      const last = await call('GET', '/api/admin/banners?page=3&limit=2');
+      const first = await call<BannerPage>('GET', '/api/admin/banners?limit=2');
+      const last = await call<BannerPage>('GET', '/api/admin/banners?page=3&limit=2');
       const all = await call('GET', '/api/admin/banners');
 
       expect(first.body).toMatchObject({ page: 1, limit: 2, total: 5 });
-      expect(first.body.items.map((banner: { id: number }) => banner.id)).toEqual(ids.slice(0, 2));
+      expect(first.body.items.map((banner) => banner.id)).toEqual(ids.slice(0, 2));
       expect(first.body.items[1]).toMatchObject({ name: 'b', is_show: false });
-      expect(last.body.items.map((banner: { id: number }) => banner.id)).toEqual(ids.slice(4));
+      expect(last.body.items.map((banner) => banner.id)).toEqual(ids.slice(4));
       expect(all.body).toMatchObject({ page: 1, limit: 20, total: 5 });
     });
 
@@ -235,7 +252,7 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
       ['a read-only is_delete', { ...valid, is_delete: true }, /^property is_delete should not exist/],
       ['a read-only created_at', { ...valid, created_at: '2020-01-01' }, /^property created_at should not exist/],
     ])('POST with %s is a 400 naming the field', async (_, body, message) => {
-      const answer = await call('POST', '/api/admin/banners', body);
+      const answer = await call<ValidationBody>('POST', '/api/admin/banners', body);
 
       expect(answer.status).toBe(400);
       expect(answer.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
@@ -243,10 +260,10 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
     });
 
     it('reports every bad field at once', async () => {
-      const answer = await call('POST', '/api/admin/banners', { name: '', image: 'x', link: 'y', orders: 'z' });
+      const answer = await call<ValidationBody>('POST', '/api/admin/banners', { name: '', image: 'x', link: 'y', orders: 'z' });
 
       expect(answer.status).toBe(400);
-      expect(answer.body.details.map((message: string) => message.split(' ')[0])).toEqual(
+      expect(answer.body.details.map((message) => message.split(' ')[0])).toEqual(
         expect.arrayContaining(['name', 'image', 'link', 'orders']),
       );
     });
@@ -259,7 +276,7 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
     ])('PATCH with %s is a 400 naming the field', async (_, body, message) => {
       const id = await rows.insert();
 
-      const answer = await call('PATCH', `/api/admin/banners/${id}`, body);
+      const answer = await call<ValidationBody>('PATCH', `/api/admin/banners/${id}`, body);
 
       expect(answer.status).toBe(400);
       expect(answer.body.details).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
@@ -282,7 +299,7 @@ describe('/api/admin banners and cache (e2e, real MariaDB, Redis and worker)', (
       await rows.insert({ name: 'existing', orders: 1 });
       await expectHomeWithin(['existing'], 1_000);
 
-      const created = await call('POST', '/api/admin/banners', { ...valid, name: 'fresh', orders: 10 });
+      const created = await call<AdminBanner>('POST', '/api/admin/banners', { ...valid, name: 'fresh', orders: 10 });
       await expectHomeWithin(['fresh', 'existing'], 1_000);
 
       await call('PATCH', `/api/admin/banners/${created.body.id}`, { orders: 0 });

@@ -1,4 +1,6 @@
+import { expect } from '@jest/globals';
 import { BannerRows } from '../support/banner-rows';
+import { jsonBody } from '../support/json-body';
 import { deleteEntry, openRedisClient } from '../support/cache-redis-client';
 import { BANNER_SELECT, QueryCounter } from '../support/query-counter';
 import { TestRedisServer } from '../support/redis-server';
@@ -9,7 +11,7 @@ import { createTestEnvironment, type TestEnvironment } from '../support/test-env
 interface HomeAnswer {
   status: number;
   xCache: string | null;
-  body: any;
+  body: unknown;
 }
 
 /** Outages and the 503s they cause are logged on purpose; the tests assert what clients get instead. */
@@ -22,7 +24,7 @@ describe('GET /api/home/banners when a store fails (e2e, real MariaDB and Redis)
 
   const home = async (): Promise<HomeAnswer> => {
     const response = await fetch(`${sut!.url}/api/home/banners`);
-    return { status: response.status, xCache: response.headers.get('x-cache'), body: await response.json() };
+    return { status: response.status, xCache: response.headers.get('x-cache'), body: await jsonBody<unknown>(response) };
   };
 
   /** Asks until the answer comes from the cache again, or fails after the deadline with the last answer. */

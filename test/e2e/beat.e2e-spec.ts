@@ -4,6 +4,7 @@ import { intervalSchedule } from '../../src/beat/schedule';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { tickTaskId } from '../../src/beat/tick-task-id';
 import { GATE_TASK } from '../fixtures/testing-tasks/gate.task';
+import { parseJson, type LogLine } from '../support/json-body';
 import { MainProcess } from '../support/main-process';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';
@@ -40,7 +41,7 @@ describe('beat (e2e, real Redis)', () => {
         await expect(sut.exitCode()).resolves.toBe(1);
         const fatal = sut.lines.filter((line) => line.includes('Beat entry'));
         expect(fatal).toHaveLength(1);
-        expect(JSON.parse(fatal[0]).msg).toContain(message);
+        expect(parseJson<LogLine>(fatal[0]).msg).toContain(message);
       } finally {
         await sut.stop();
       }

@@ -1,10 +1,13 @@
+import { expect } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { HomeBanner } from '../../src/banner/dto/home-banner.response';
 import { runSeed } from '../../src/seed';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium';
 import { freePort } from '../support/free-port';
+import { jsonBody, parseJson } from '../support/json-body';
 import { pollUntil } from '../support/poll';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -35,7 +38,7 @@ describe('in a real browser: demo page, queue dashboard and OpenAPI (e2e, Chromi
     await runSeed(env);
     sut = await startTestApp('api,worker', env);
     url = sut.url!;
-    banners = await (await fetch(`${url}/api/home/banners`)).json();
+    banners = await jsonBody<HomeBanner[]>(await fetch(`${url}/api/home/banners`));
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
   });
 
@@ -90,7 +93,7 @@ describe('in a real browser: demo page, queue dashboard and OpenAPI (e2e, Chromi
     });
 
     it('revalidates with If-None-Match on reload and shows the stored banners on 304', async () => {
-      const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('banner-tasks:home-banners') ?? 'null'));
+      const stored = parseJson<{ etag: string } | null>((await page.evaluate(() => localStorage.getItem('banner-tasks:home-banners'))) ?? 'null');
 
       const [response] = await Promise.all([
         page.waitForResponse((candidate) => candidate.url() === `${url}/api/home/banners`),
@@ -98,7 +101,7 @@ describe('in a real browser: demo page, queue dashboard and OpenAPI (e2e, Chromi
       ]);
 
       expect(stored).toMatchObject({ etag: expect.stringMatching(/^"/) });
-      expect(response.request().headers()['if-none-match']).toBe(stored.etag);
+      expect(response.request().headers()['if-none-match']).toBe(stored?.etag);
       expect(response.status()).toBe(304);
       await page.locator('body[data-banners-from="stored"]').waitFor();
       expect(await page.locator('.slide img').count()).toBe(banners.length);

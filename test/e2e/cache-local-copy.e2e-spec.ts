@@ -191,7 +191,7 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
 
       proxy.refuseNew();
       const subscriberName = `${environment.env.CACHE_KEY_PREFIX}:invalidations`;
-      const clients = (await redis.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub'])) as string;
+      const clients = await redis.sendCommand<string>(['CLIENT', 'LIST', 'TYPE', 'pubsub']);
       const subscriber = clients.split('\n').find((line) => line.includes(` name=${subscriberName} `));
       expect(subscriber).toBeDefined();
       await redis.sendCommand(['CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(subscriber!)![1]]);

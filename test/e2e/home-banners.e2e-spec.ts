@@ -1,7 +1,9 @@
 import type { RedisClientType } from '@keyv/redis';
+import type { HomeBanner } from '../../src/banner/dto/home-banner.response';
 import { UpdateBannerListTask } from '../../src/banner/update-banner-list.task';
 import { BannerRows } from '../support/banner-rows';
 import { deleteEntry, openRedisClient } from '../support/cache-redis-client';
+import { jsonBody } from '../support/json-body';
 import { BANNER_SELECT, QueryCounter } from '../support/query-counter';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -133,7 +135,7 @@ describe('GET /api/home/banners (e2e, real MariaDB and Redis)', () => {
     const changed = await home({ 'if-none-match': etag });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
-    expect((await changed.json()).map((banner: { name: string }) => banner.name)).toEqual(['v2', 'v1']);
+    expect((await jsonBody<HomeBanner[]>(changed)).map((banner) => banner.name)).toEqual(['v2', 'v1']);
   });
 
   it('queries MySQL exactly once for 100 concurrent requests on a cold cache', async () => {
@@ -183,7 +185,7 @@ describe('GET /api/home/banners (e2e, real MariaDB and Redis)', () => {
 
     const response = await home();
     expect(response.headers.get('x-cache')).toBe('HIT');
-    expect((await response.json()).map((banner: { name: string }) => banner.name)).toEqual(['after', 'before']);
+    expect((await jsonBody<HomeBanner[]>(response)).map((banner) => banner.name)).toEqual(['after', 'before']);
     expect(queries.count).toBe(0);
   });
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RawConnection, requestFrom } from '../support/raw-http';
 import { TestRedisServer } from '../support/redis-server';
@@ -104,7 +105,7 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
     it.each([
       ['no token', [], 401, 'UNAUTHORIZED'],
       ['a wrong token', ['Authorization: Bearer wrong-token-of-some-length'], 403, 'FORBIDDEN'],
-    ])('answers %s and a declared 1 MiB body before a byte of the body is sent', async (_, auth, status, code) => {
+    ])('answers %s and a declared 1 MiB body before a byte of the body is sent', async (_, auth, status) => {
       const connection = new RawConnection(portOf(first), '127.0.0.5');
 
       connection.socket.write(
@@ -196,7 +197,7 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
         statuses.push((await requestFrom(from, `${second.url}/admin/queues`, { headers: { authorization: wrong } })).status);
       }
 
-      expect(statuses).toEqual([...Array(20).fill(401), 429]);
+      expect(statuses).toEqual([...Array<number>(20).fill(401), 429]);
     });
 
     it('never throttles successful logins nor the public endpoint', async () => {
@@ -256,7 +257,7 @@ describe('throttles when the cache Redis is away (e2e, real MariaDB, a throw-awa
 
   it.each([
     ['stopped', (server: TestRedisServer) => server.stop(), (server: TestRedisServer) => server.resume()],
-    ['hung', async (server: TestRedisServer) => server.pause(), async (server: TestRedisServer) => server.unpause()],
+    ['hung', (server: TestRedisServer) => Promise.resolve(server.pause()), (server: TestRedisServer) => Promise.resolve(server.unpause())],
   ])('lets logins through, unthrottled and unslowed, while it is %s', async (_, takeAway, bringBack) => {
     await takeAway(redis);
     try {

@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+import { jsonBody } from '../support/json-body';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -15,7 +17,7 @@ describe('input limits: text fields, task horizons and argument sizes (e2e, real
       headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: await jsonBody<Record<string, unknown>>(response) };
   };
 
   beforeAll(async () => {
@@ -51,7 +53,7 @@ describe('input limits: text fields, task horizons and argument sizes (e2e, real
 
     it('refuses them in a PATCH too, and in a task name', async () => {
       const created = await call('POST', '/api/admin/banners', VALID_BANNER);
-      const patched = await call('PATCH', `/api/admin/banners/${created.body.id}`, { name: 'a\u0000' });
+      const patched = await call('PATCH', `/api/admin/banners/${String(created.body.id)}`, { name: 'a\u0000' });
       const enqueued = await call('POST', '/api/admin/tasks', { name: 'add\u0000', args: [1, 2] });
 
       expect(patched.body).toMatchObject({ statusCode: 400, details: [expect.stringMatching(/^name must not contain/)] });
@@ -62,7 +64,7 @@ describe('input limits: text fields, task horizons and argument sizes (e2e, real
       const banner = { ...VALID_BANNER, name: 'מבצע\u200f אביב', info: 'Line one\n\tLine two' };
 
       const created = await call('POST', '/api/admin/banners', banner);
-      const read = await fetch(`${sut.url}/api/admin/banners/${created.body.id}`, {
+      const read = await fetch(`${sut.url}/api/admin/banners/${String(created.body.id)}`, {
         headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` },
       });
 

@@ -1,8 +1,10 @@
+import { expect } from '@jest/globals';
 import Redis from 'ioredis';
 import { MetricsServer } from '../../src/metrics/metrics.server';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { FAIL_TASK } from '../fixtures/testing-tasks/fail.task';
 import { GATE_TASK, gateKeys } from '../fixtures/testing-tasks/gate.task';
+import { jsonBody } from '../support/json-body';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -250,7 +252,11 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
     it('is ready while the broker answers (it has no database), and not while it hangs', async () => {
       const detailed = { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } };
       // Ready once its connections are up, which may be a moment after the start.
-      const up = await pollUntil(async () => (await fetch(`${base}/health/ready`, detailed)).json(), (body) => body.status === 'ok', 'the beat to be ready');
+      const up = await pollUntil(
+        async () => jsonBody<{ status: string }>(await fetch(`${base}/health/ready`, detailed)),
+        (body) => body.status === 'ok',
+        'the beat to be ready',
+      );
       expect(up).toEqual({ status: 'ok', details: { queue_redis: { status: 'up' } } });
 
       redis.pause();

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';

@@ -1,4 +1,6 @@
+import { expect } from '@jest/globals';
 import { Redis } from 'ioredis';
+import { parseJson, type LogLine } from '../support/json-body';
 import { MainProcess } from '../support/main-process';
 import { TestRedisServer } from '../support/redis-server';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -33,13 +35,13 @@ describe('queue Redis eviction policy check at start (e2e, built app)', () => {
     return started;
   };
   const policyWarnings = (process: MainProcess) =>
-    process.lines.filter((line) => line.includes('maxmemory-policy') && JSON.parse(line).level === WARN);
+    process.lines.filter((line) => line.includes('maxmemory-policy') && parseJson<LogLine>(line).level === WARN);
 
   it('warns once, naming the policy, QUEUE_REDIS_URL and the fix, when the queue Redis can evict (api and worker)', async () => {
     const sut = await start(['--maxmemory-policy', 'allkeys-lru'], ['api', 'worker']);
 
     for (const process of sut) {
-      const line = JSON.parse(await process.waitForLine(/maxmemory-policy/));
+      const line = parseJson<LogLine>(await process.waitForLine(/maxmemory-policy/));
       expect(line.level).toBe(WARN);
       expect(line.msg).toContain('maxmemory-policy allkeys-lru');
       expect(line.msg).toContain('QUEUE_REDIS_URL');
@@ -59,7 +61,7 @@ describe('queue Redis eviction policy check at start (e2e, built app)', () => {
   it('says it could not check, without a warning, when CONFIG is disabled as on managed Redis', async () => {
     const [sut] = await start(['--rename-command', 'CONFIG', ''], ['worker']);
 
-    expect(JSON.parse(await sut.waitForLine(/Could not check the maxmemory-policy/)).level).toBeLessThan(WARN);
+    expect(parseJson<LogLine>(await sut.waitForLine(/Could not check the maxmemory-policy/)).level).toBeLessThan(WARN);
     expect(policyWarnings(sut)).toEqual([]);
   });
 

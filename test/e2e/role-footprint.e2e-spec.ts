@@ -34,7 +34,7 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     await sut.ready();
     sut.child.kill('SIGUSR2');
     const paths = await pollUntil(
-      async () => {
+      () => {
         try {
           return JSON.parse(readFileSync(listing, 'utf8')) as string[];
         } catch {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import type { HomeBanner } from '../../src/banner/dto/home-banner.response';
 import { runSeed } from '../../src/seed';
+import { jsonBody } from '../support/json-body';
 import { MainProcess } from '../support/main-process';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
@@ -56,7 +58,7 @@ describe('npm run seed (e2e, real MariaDB and Redis)', () => {
     api = await startTestApp('api', env);
 
     const response = await fetch(`${api.url}/api/home/banners`);
-    const banners: Array<{ name: string; image: string }> = await response.json();
+    const banners = await jsonBody<HomeBanner[]>(response);
 
     expect(response.headers.get('x-cache')).toBe('HIT');
     expect(banners.map((banner) => banner.name)).toEqual(['Free courses', 'Python', 'Celery + Redis']);
@@ -101,7 +103,7 @@ describe('npm start on a fresh database (e2e, real MariaDB and Redis)', () => {
     expect(seeded).toHaveLength(1);
     expect(sut!.lines.indexOf(seeded[0])).toBeLessThan(sut!.lines.findIndex((line) => line.includes('"msg":"Ready')));
     await expect(bannerImages(environment.env.DATABASE_URL)).resolves.toEqual([1, 2, 3, 4].map((n) => `/media/banner/${n}.png`));
-    const banners: { name: string }[] = await (await fetch(`${url}/api/home/banners`)).json();
+    const banners = await jsonBody<HomeBanner[]>(await fetch(`${url}/api/home/banners`));
     expect(banners.map((banner) => banner.name)).toEqual(['Free courses', 'Python', 'Celery + Redis']);
   });
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../src/common/app-error';
 import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Bull, { type Job, type Queue } from 'bull';
@@ -43,7 +44,7 @@ describe('worker heartbeats (e2e, real Redis and Bull)', () => {
   async function takeJob(queue: Queue): Promise<Job> {
     const id = randomUUID();
     await queue.add('x', {}, { jobId: id });
-    const job = (await queue.getNextJob()) as Job | undefined;
+    const job = await queue.getNextJob();
     expect(job?.id).toBe(id);
     return job!;
   }

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
 import { TaskLifecycle } from '../../src/tasks/runtime/task-lifecycle';

@@ -51,7 +51,7 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
   let load: HttpLoad;
   let statusReads: HttpLoad;
   /** The id of each accepted request, by seq. */
-  const ids: (string | undefined)[] = new Array(TASKS).fill(undefined);
+  const ids = new Array<string | undefined>(TASKS).fill(undefined);
   const statuses = new Map<string, ReadStatus>();
   /** The beat ticks that fell inside the load, when all three beats were running. */
   const windowTicks: Date[] = [];
@@ -104,7 +104,7 @@ describe('2 api + 2 worker + 3 beat under load, a worker SIGKILLed every few sec
     // what is still missing at the deadline is reported as lost by the tests below.
     const awaited = [...accepted(), ...windowTicks.map((tick) => tickTaskId(BEAT_ENTRY, tick))];
     await pollUntil(
-      async () => awaited.filter((id) => events.completionsOf(id).length === 0).length,
+      () => awaited.filter((id) => events.completionsOf(id).length === 0).length,
       (missing) => missing === 0,
       'every accepted task and window tick to complete',
       { timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 500 },

@@ -3,7 +3,7 @@
  * and the last value read. For states only observable by asking (a task's status).
  */
 export async function pollUntil<T>(
-  read: () => Promise<T>,
+  read: () => T | Promise<T>,
   done: (value: T) => boolean,
   what: string,
   { timeoutMs = 15_000, intervalMs = 25 } = {},

@@ -88,7 +88,7 @@ export class TestRedisCluster {
         await client.connect();
         if (await done(client)) return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not ${what}: ${error}`);
+        if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not ${what}: ${String(error)}`, { cause: error });
       } finally {
         client.disconnect();
       }

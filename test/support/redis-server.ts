@@ -43,7 +43,7 @@ export class TestRedisServer {
         client.destroy();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not start: ${error}`);
+        if (Date.now() > deadline) throw new Error(`redis-server on ${this.port} did not start: ${String(error)}`, { cause: error });
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }

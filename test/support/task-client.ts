@@ -25,11 +25,11 @@ export interface TaskClient {
 
 export interface Gate {
   readonly name: string;
-  open(): Promise<void>;
+  open: () => Promise<void>;
   /** pids of the workers that started a run, in order. */
-  started(): Promise<number[]>;
+  started: () => Promise<number[]>;
   /** pids of the workers that finished a run, in order. */
-  finished(): Promise<number[]>;
+  finished: () => Promise<number[]>;
 }
 
 export async function startTaskClient(env: Readonly<Record<string, string>>): Promise<TaskClient> {

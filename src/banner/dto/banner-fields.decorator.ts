@@ -16,7 +16,7 @@ const SITE_PATH = /^\/(?!\/)\S*$/;
  * Leading and trailing spaces go; other whitespace stays for {@link PlainText} to refuse, since
  * `String.trim()` would silently drop a trailing tab, CR or newline instead.
  */
-const trim = Transform(({ value }) => (typeof value === 'string' ? value.replace(/^ +| +$/g, '') : value));
+const trim = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/^ +| +$/g, '') : value));
 
 /**
  * A rule on a string. A value of another type passes it, so that IsString alone reports it and a

@@ -7,7 +7,7 @@ import { IsInt } from 'class-validator';
  * a string and fails IsInt.
  */
 export class BannerIdParam {
-  @Transform(({ value }) => (typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : value))
   @IsInt({ message: 'id must be a positive whole number' })
   id: number;
 }

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { type Redis, ReplyError } from 'ioredis';
+import { type Redis, ReplyError as UntypedReplyError } from 'ioredis';
 import { callBroker } from './broker-call';
+
+/** ioredis re-exports the ReplyError of redis-errors, which ships no type declarations. */
+const ReplyError = UntypedReplyError as new (message: string) => Error;
 
 /** Just what callBroker reads of an ioredis client: its status and its `ready` event. */
 function fakeClient(status: string): Redis {

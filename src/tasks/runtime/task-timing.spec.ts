@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { AppError } from '../../common/app-error';
 import { resolveTiming } from './task-timing';
 

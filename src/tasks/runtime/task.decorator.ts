@@ -51,10 +51,13 @@ export interface TaskHandler<TResult = unknown> {
  * A task the build knows: its options and, once its handler class is loaded, that class. Processes
  * that only enqueue (api, beat, the CLI) know a task from its declaration alone.
  */
+/** A task handler's class, as a class decorator receives it. */
+export type TaskClass = abstract new (...args: never[]) => unknown;
+
 export interface TaskDeclaration {
   readonly options: TaskOptions;
   /** The handler class, when it is loaded in this process (always in the worker). */
-  readonly target?: Function;
+  readonly target?: TaskClass;
 }
 
 /** Lets the worker find the handler instances among the providers of every loaded module. */
@@ -77,7 +80,7 @@ export function declareTask(options: TaskOptions): TaskOptions {
  * Nest discovery) and implement {@link TaskHandler}. Give it the object of {@link declareTask}, or
  * the options themselves for a task declared here alone (its producers then load this class too).
  */
-export function Task(options: TaskOptions): ClassDecorator {
+export function Task(options: TaskOptions): (target: TaskClass) => void {
   return (target) => {
     const declared = declarations.findIndex((declaration) => declaration.options === options && !declaration.target);
     if (declared >= 0) declarations[declared] = { options, target };

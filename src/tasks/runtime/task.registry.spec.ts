@@ -1,4 +1,4 @@
-import type { TaskDeclaration, TaskOptions } from './task.decorator';
+import type { TaskClass, TaskDeclaration, TaskOptions } from './task.decorator';
 import { buildRegistry, TaskDeclarationError } from './task.registry';
 
 class Runnable {
@@ -13,8 +13,8 @@ class OtherRunnable {
 }
 class NoRun {}
 
-const declare = (options: Partial<TaskOptions>, target: Function = Runnable): TaskDeclaration => ({
-  options: { name: 'add', params: [], ...options } as TaskOptions,
+const declare = (options: Partial<TaskOptions>, target: TaskClass = Runnable): TaskDeclaration => ({
+  options: { name: 'add', params: [], ...options },
   target,
 });
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
 import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
-import { declaredTasks, type TaskDeclaration, type TaskParam } from './task.decorator';
+import { declaredTasks, type TaskClass, type TaskDeclaration, type TaskParam } from './task.decorator';
 
 /** A declared task with its defaults applied. */
 export interface RegisteredTask {
@@ -13,7 +13,7 @@ export interface RegisteredTask {
   readonly backoffMs: number;
   readonly timeoutMs: number;
   /** The handler class, when loaded (always in the worker, which runs the provider instance of it). */
-  readonly target?: Function;
+  readonly target?: TaskClass;
 }
 
 export const TASK_DEFAULTS = { queue: QUEUES.default, attempts: 3, backoffMs: 1_000, timeoutMs: 60_000 } as const;
@@ -29,7 +29,7 @@ export class TaskDeclarationError extends Error {
 }
 
 const labelOf = ({ options, target }: TaskDeclaration) => `Task "${options.name}"${target ? ` (class ${target.name})` : ''}`;
-const byWhom = (target: Function | undefined) => (target ? `by class ${target.name}` : 'by a declareTask()');
+const byWhom = (target: TaskClass | undefined) => (target ? `by class ${target.name}` : 'by a declareTask()');
 
 function problemsOf({ options, target }: TaskDeclaration): string[] {
   const problems: string[] = [];
@@ -38,14 +38,14 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
     problems.push('the class has no run(args, context) method: implement TaskHandler');
   }
   if (options.queue !== undefined && !isQueueName(options.queue)) {
-    problems.push(`queue "${options.queue}" is unknown: use one of ${ALL_QUEUES.join(', ')} (src/tasks/runtime/queues.ts)`);
+    problems.push(`queue "${String(options.queue)}" is unknown: use one of ${ALL_QUEUES.join(', ')} (src/tasks/runtime/queues.ts)`);
   }
   const isCount = (value: number | undefined, min: number) => value === undefined || (Number.isInteger(value) && value >= min);
   if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
   if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
   if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
   if (!Array.isArray(options.params)) problems.push('params must be an array (use [] for none)');
-  const params = Array.isArray(options.params) ? options.params : [];
+  const params: readonly TaskParam[] = Array.isArray(options.params) ? (options.params as readonly TaskParam[]) : [];
   const seen = new Set<string>();
   for (const param of params) {
     if (seen.has(param.name)) problems.push(`parameter "${param.name}" is declared twice`);

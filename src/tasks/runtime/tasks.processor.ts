@@ -62,7 +62,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
         this.metrics.taskFinished(job.name, 'SUCCESS', runTimeMs(job));
         this.expiries.get(queue)?.add(String(job.id));
       });
-      queue.on('failed', (job: Job | null, error: Error) => {
+      queue.on('failed', (job: Job<TaskData> | null, error: Error) => {
         // Null when a stalled job was failed and already removed by another worker.
         if (!job) return;
         // 'failed' also fires for a run that will be retried; only a final failure has finishedOn.
@@ -97,7 +97,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   private async execute(job: Job<TaskData>): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler) {
-      job.discard();
+      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
       throw new Error(`Task "${job.name}" is not registered in this worker`);
     }
     const task = this.registry.get(job.name);
@@ -105,7 +105,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     try {
       args = bindArguments(task.name, task.params, job.data.args, job.data.kwargs);
     } catch (error) {
-      job.discard();
+      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
       throw error;
     }
     const context: TaskContext = {

@@ -135,7 +135,7 @@ describe('compileCanvas and WorkflowPlan', () => {
   });
 
   it('survives a round trip through JSON, as it is stored', () => {
-    const restored = new WorkflowPlan(JSON.parse(JSON.stringify(sut.root)));
+    const restored = new WorkflowPlan(JSON.parse(JSON.stringify(sut.root)) as typeof sut.root);
 
     expect(restored.tasks()).toEqual(sut.tasks());
   });

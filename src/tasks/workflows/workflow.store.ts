@@ -135,7 +135,7 @@ export class WorkflowStore {
     const results = (await this.call(`count a member of workflow ${id}`, () =>
       this.queue.client.eval(COUNT_MEMBER_SCRIPT, keys.length, ...keys, index, JSON.stringify(result ?? null), size, this.ttlMs, prefix),
     )) as (string | null)[] | null;
-    return results ? results.map((value) => (value === null ? null : JSON.parse(value))) : null;
+    return results ? results.map((value) => (value === null ? null : (JSON.parse(value) as unknown))) : null;
   }
 
   /**

@@ -85,7 +85,7 @@ function sendRaw(port: number, { head, body, trickleMs }: RawRequest): Promise<A
       const contentType = /^content-type:\s*(.*)$/im.exec(responseHead)?.[1] ?? '';
       resolve({ status, contentType, body: rest.join('\r\n\r\n') });
     });
-    socket.on('connect', async () => {
+    const send = async () => {
       const headBytes = Buffer.from(head, 'latin1');
       if (trickleMs === undefined) socket.write(headBytes);
       for (let i = 0; trickleMs !== undefined && i < headBytes.length && chunks.length === 0 && socket.writable; i++) {
@@ -97,6 +97,7 @@ function sendRaw(port: number, { head, body, trickleMs }: RawRequest): Promise<A
           await new Promise((drained) => socket.once('drain', drained).once('close', drained));
         }
       }
-    });
+    };
+    socket.on('connect', () => void send().catch((error: Error) => socket.destroy(error)));
   });
 }

@@ -65,7 +65,7 @@ export class WorkerHeartbeat implements OnModuleInit, BeforeApplicationShutdown,
     };
     this.thread = new Worker(THREAD_FILE, { workerData, name: 'heartbeat', execArgv: THREAD_EXEC_ARGV });
     this.thread.on('message', (report: HeartbeatReport) => this.log(report));
-    this.thread.on('error', (error) =>
+    this.thread.on('error', (error: Error) =>
       this.logger.error({ err: error }, 'The heartbeat stopped: other workers will take this one for dead and run its tasks again'),
     );
   }
