@@ -9,8 +9,19 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['--role=worker,beat'])).toEqual({ kind: 'serve', roles: new Set(['worker', 'beat']) });
   });
 
+  it('serves a worker on the queues of --queues', () => {
+    expect(parseCommandLine(['--role=worker', '--queues=banner, default,banner'])).toEqual({
+      kind: 'serve',
+      roles: new Set(['worker']),
+      queues: ['banner', 'default'],
+    });
+  });
+
   it.each([
     [['--role=web'], 'Unknown role "web": valid roles are api, worker, beat, all (a comma list combines them)'],
+    [['--role=worker', '--queues=default,slow'], 'Unknown queue "slow": queues are default, banner'],
+    [['--role=worker', '--queues='], 'Unknown queue "": queues are default, banner'],
+    [['--role=api', '--queues=banner'], '--queues chooses the queues of a worker: add worker to --role'],
     [['--port=1'], "Unknown option '--port'"],
     [['serve'], "Unexpected argument 'serve'"],
   ])('refuses %j', (argv, message) => {

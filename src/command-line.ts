@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { parseRoles, type Role, UnknownRoleError } from './roles';
+import { parseQueueList, type QueueName, UnknownQueueError } from './tasks/runtime/queues';
 import type { EnqueueCommand, ResultCommand } from './tasks/tasks.cli';
 import type { WorkflowCommand } from './tasks/workflows/workflows.cli';
 
 export type { EnqueueCommand, ResultCommand, WorkflowCommand };
 
-/** `node dist/main [--role=…]`: run the roles. */
+/** `node dist/main [--role=…] [--queues=…]`: run the roles. */
 export interface ServeCommand {
   readonly kind: 'serve';
   readonly roles: ReadonlySet<Role>;
+  /** The queues a worker takes jobs from; undefined: every queue. */
+  readonly queues?: readonly QueueName[];
 }
 
 export type Command = ServeCommand | EnqueueCommand | ResultCommand | WorkflowCommand;
@@ -90,18 +93,21 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (first === 'enqueue') return parseEnqueue(rest);
   if (first === 'result') return parseResult(rest);
   if (first === 'workflow') return parseWorkflow(rest);
-  let role: string | undefined;
+  let values: { role?: string; queues?: string };
   try {
-    role = parseArgs({ args: [...argv], options: { role: { type: 'string' } }, strict: true }).values.role;
+    ({ values } = parseArgs({ args: [...argv], options: { role: { type: 'string' }, queues: { type: 'string' } }, strict: true }));
   } catch (error) {
     throw new UsageError(
-      `${(error as Error).message}. Usage: node dist/main [--role=ROLES] | enqueue <task> [args…] | result <id> | workflow <canvas JSON>`,
+      `${(error as Error).message}. Usage: node dist/main [--role=ROLES] [--queues=QUEUES] | enqueue <task> [args…] | result <id> | workflow <canvas JSON>`,
     );
   }
   try {
-    return { kind: 'serve', roles: parseRoles(role) };
+    const roles = parseRoles(values.role);
+    if (values.queues === undefined) return { kind: 'serve', roles };
+    if (!roles.has('worker')) throw new UsageError('--queues chooses the queues of a worker: add worker to --role');
+    return { kind: 'serve', roles, queues: parseQueueList(values.queues) };
   } catch (error) {
-    if (error instanceof UnknownRoleError) throw new UsageError(error.message);
+    if (error instanceof UnknownRoleError || error instanceof UnknownQueueError) throw new UsageError(error.message);
     throw error;
   }
 }

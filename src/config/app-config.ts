@@ -68,6 +68,8 @@ export abstract class AppConfig {
      * request, the CLI or the beat fails with TASK_BROKER_UNAVAILABLE.
      */
     readonly timeoutMs: number;
+    /** Task name → queue, over the queues the tasks declare (TASK_ROUTES); checked by the task registry. */
+    readonly routes: Readonly<Record<string, string>>;
   };
   abstract readonly admin: { readonly token?: string };
   abstract readonly metrics: {
@@ -85,8 +87,10 @@ export abstract class AppConfig {
     readonly clientMaxAgeSeconds: number;
   };
   abstract readonly worker: {
-    /** Jobs one worker runs at once, per queue. */
+    /** Jobs one worker runs at once on each queue not named in {@link queueConcurrency}. */
     readonly concurrency: number;
+    /** Jobs one worker runs at once on the queues named (`WORKER_CONCURRENCY=default=8,banner=2`), checked by the worker. */
+    readonly queueConcurrency: Readonly<Record<string, number>>;
     /**
      * How long a worker's claim on a running job lasts unless renewed (every half of it). A worker
      * silent for this long is taken for dead and its job runs again elsewhere; it is also the
@@ -151,6 +155,12 @@ function queueRedis(read: EnvReader, cluster: boolean): RedisConnection {
   return redis;
 }
 
+/** WORKER_CONCURRENCY: one number for every queue, or `queue=number` pairs (the others keep 4). */
+function workerConcurrency(read: EnvReader): { concurrency: number; queueConcurrency: Record<string, number> } {
+  const { all, byKey } = read.intPerKey('WORKER_CONCURRENCY', 4, 1, 256);
+  return { concurrency: all, queueConcurrency: byKey };
+}
+
 /**
  * Validates a raw environment and builds the typed configuration.
  * @throws ConfigError naming the first variable that is missing or malformed.
@@ -192,6 +202,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       prefix: queueCluster ? `{${queuePrefix}}` : queuePrefix,
       resultTtlMs: read.int('TASK_RESULT_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
       timeoutMs: read.int('QUEUE_TIMEOUT_MS', 5_000, 1, 60_000),
+      routes: read.jsonStringMap('TASK_ROUTES'),
     },
     admin: { token: read.optionalString('ADMIN_TOKEN', 16) },
     metrics: { port: read.optionalInt('METRICS_PORT', 0, 65_535) },
@@ -204,7 +215,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       clientMaxAgeSeconds: read.int('CLIENT_MAX_AGE', 60, 0, ONE_DAY_SECONDS),
     },
     worker: {
-      concurrency: read.int('WORKER_CONCURRENCY', 4, 1, 256),
+      ...workerConcurrency(read),
       lockMs: read.int('WORKER_LOCK_SECONDS', 30, 1, 3_600) * 1000,
     },
     beat: {

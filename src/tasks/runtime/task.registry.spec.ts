@@ -1,3 +1,4 @@
+import { ConfigError } from '../../config/env-reader';
 import type { TaskDeclaration, TaskOptions } from './task.decorator';
 import { buildRegistry, TaskDeclarationError } from './task.registry';
 
@@ -39,6 +40,23 @@ describe('buildRegistry', () => {
     expect(sut.get('add')).toMatchObject({ attempts: 1, backoffMs: 0, timeoutMs: 5 });
   });
 
+  it('moves a task to the queue TASK_ROUTES names, leaving the others on theirs', () => {
+    const sut = buildRegistry([declare({}), declare({ name: 'low' })], false, { add: 'banner' });
+
+    expect(sut.get('add')?.queue).toBe('banner');
+    expect(sut.get('low')?.queue).toBe('default');
+  });
+
+  it.each([
+    ['an unknown task', { sub: 'default' }, 'TASK_ROUTES must be a JSON object whose keys are tasks (add) (got "sub")'],
+    ['an unknown queue', { add: 'slow' }, 'TASK_ROUTES must be a JSON object whose values are queues (default, banner) (got "add: slow")'],
+  ])('refuses a route naming %s', (_, routes, message) => {
+    const sut = () => buildRegistry([declare({})], false, routes);
+
+    expect(sut).toThrow(ConfigError);
+    expect(sut).toThrow(message);
+  });
+
   it('registers test-only tasks only when asked', () => {
     const declarations = [declare({ name: 'testing.fail', testOnly: true })];
 
@@ -63,7 +81,7 @@ describe('buildRegistry', () => {
 
   it.each<[string, TaskDeclaration, string]>([
     ['no run method', declare({}, NoRun), 'Task "add" (class NoRun): the class has no run(args, context) method: implement TaskHandler'],
-    ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default (src/tasks/runtime/queues.ts)'],
+    ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default, banner (src/tasks/runtime/queues.ts)'],
     ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
     ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
     ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
+import { ConfigError } from '../../config/env-reader';
 import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
 import { declaredTasks, type TaskDeclaration, type TaskParam } from './task.decorator';
 
@@ -60,13 +61,31 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
 }
 
 /**
- * Checks every declaration and applies the defaults.
+ * Moves tasks to the queues `TASK_ROUTES` names (Celery's `task_routes`).
+ * @throws ConfigError naming TASK_ROUTES and the unknown task or queue.
+ */
+function applyRoutes(tasks: Map<string, RegisteredTask>, routes: Readonly<Record<string, string>>): void {
+  for (const [name, queue] of Object.entries(routes)) {
+    const task = tasks.get(name);
+    if (!task) throw new ConfigError('TASK_ROUTES', `a JSON object whose keys are tasks (${[...tasks.keys()].join(', ')})`, name);
+    if (!isQueueName(queue)) {
+      throw new ConfigError('TASK_ROUTES', `a JSON object whose values are queues (${ALL_QUEUES.join(', ')})`, `${name}: ${queue}`);
+    }
+    tasks.set(name, { ...task, queue });
+  }
+}
+
+/**
+ * Checks every declaration, applies the defaults, then the routes.
  * @param includeTestOnly whether `testOnly` tasks are registered (only when NODE_ENV=test).
- * @throws TaskDeclarationError on a duplicate name or a declaration that cannot work.
+ * @param routes task name → queue, over the declared ones (TASK_ROUTES).
+ * @throws TaskDeclarationError on a duplicate name or a declaration that cannot work; ConfigError
+ * on a route to or from a name that does not exist.
  */
 export function buildRegistry(
   declarations: readonly TaskDeclaration[],
   includeTestOnly: boolean,
+  routes: Readonly<Record<string, string>> = {},
 ): ReadonlyMap<string, RegisteredTask> {
   const tasks = new Map<string, RegisteredTask>();
   for (const declaration of declarations) {
@@ -93,6 +112,7 @@ export function buildRegistry(
       target,
     });
   }
+  applyRoutes(tasks, routes);
   return tasks;
 }
 
@@ -106,7 +126,7 @@ export class TaskRegistry {
   private readonly tasks: ReadonlyMap<string, RegisteredTask>;
 
   constructor(config: AppConfig) {
-    this.tasks = buildRegistry(declaredTasks(), config.nodeEnv === 'test');
+    this.tasks = buildRegistry(declaredTasks(), config.nodeEnv === 'test', config.queue.routes);
   }
 
   /** @throws AppError `TASK_UNKNOWN` */
