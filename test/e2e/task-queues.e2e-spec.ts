@@ -1,0 +1,140 @@
+import { BannerRows } from '../support/banner-rows';
+import { MainProcess } from '../support/main-process';
+import { pollUntil } from '../support/poll';
+import { startTaskClient, type TaskClient } from '../support/task-client';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { TasksService } from '../../src/tasks/tasks.service';
+
+/** The backlog of other tasks that must not delay a cache refresh. */
+const BACKLOG = 10_000;
+/** Enqueues in flight at once while the backlog is built. */
+const ENQUEUE_PARALLELISM = 200;
+
+/**
+ * Named queues: `update_banner_list` on `banner`, TASK_ROUTES, `--queues` and WORKER_CONCURRENCY,
+ * with workers as production runs them (`node dist/main --role=worker`, run `npm run build` first).
+ */
+describe('task queues and routing (e2e, real MariaDB, Redis and worker processes)', () => {
+  let environment: TestEnvironment;
+  const started: MainProcess[] = [];
+
+  const startWorker = async (args: readonly string[], env: Record<string, string> = {}) => {
+    const worker = new MainProcess(['--role=worker', ...args], { ...environment.env, ...env });
+    started.push(worker);
+    await worker.ready();
+    return worker;
+  };
+
+  beforeAll(() => {
+    environment = createTestEnvironment();
+  });
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((worker) => worker.stop()));
+  });
+
+  afterAll(async () => {
+    await environment.dispose();
+  });
+
+  describe('a banner write behind a backlog of other tasks', () => {
+    let api: TestApp;
+    let rows: BannerRows;
+
+    beforeAll(async () => {
+      api = await startTestApp('api', { ...environment.env, LOG_LEVEL: 'error' });
+      rows = await BannerRows.open(environment.env.DATABASE_URL);
+    });
+
+    afterAll(async () => {
+      await api?.close();
+      await rows?.close();
+    });
+
+    const homeNames = async (): Promise<string[]> =>
+      ((await (await fetch(`${api.url}/api/home/banners`)).json()) as { name: string }[]).map((banner) => banner.name);
+
+    const waitingOnDefault = async (): Promise<number> => {
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      return Number(/^queue_jobs\{queue="default",state="waiting"\} (\d+)$/m.exec(text)?.[1]);
+    };
+
+    it(`shows on GET /api/home/banners within 1 s while ${BACKLOG} add tasks wait`, async () => {
+      const id = await rows.insert({ name: 'Before', orders: 1 });
+      const tasks = api.app.get(TasksService);
+      for (let first = 0; first < BACKLOG; first += ENQUEUE_PARALLELISM) {
+        await Promise.all(Array.from({ length: ENQUEUE_PARALLELISM }, (_, index) => tasks.delay('add', first + index, 1)));
+      }
+      // The api's own copy of the entry too: the refresh must reach it (the write announces).
+      expect(await homeNames()).toEqual(['Before']);
+      await startWorker([]);
+
+      const write = await fetch(`${api.url}/api/admin/banners/${id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'After' }),
+      });
+      expect(write.status).toBe(200);
+
+      await pollUntil(homeNames, (names) => names[0] === 'After', 'the written name on the home list', { timeoutMs: 1_000, intervalMs: 20 });
+      // The refresh overtook the backlog rather than waiting for it to drain.
+      expect(await waitingOnDefault()).toBeGreaterThan(0);
+    });
+  });
+
+  describe('--queues, TASK_ROUTES and WORKER_CONCURRENCY', () => {
+    let client: TaskClient;
+    let routedClient: TaskClient;
+    const ROUTES = { TASK_ROUTES: '{"low":"banner"}' };
+
+    beforeAll(async () => {
+      client = await startTaskClient({ ...environment.env, LOG_LEVEL: 'error' });
+      routedClient = await startTaskClient({ ...environment.env, ...ROUTES, LOG_LEVEL: 'error' });
+    });
+
+    afterAll(async () => {
+      await client?.close();
+      await routedClient?.close();
+    });
+
+    it('runs only the tasks of the queues it is given, with the concurrency set for each', async () => {
+      const worker = await startWorker(['--queues=banner'], { ...ROUTES, WORKER_CONCURRENCY: 'default=8,banner=2' });
+      const refresh = await client.tasks.delay('update_banner_list');
+      const routed = await routedClient.tasks.delay('low', 5, 3);
+      const other = await client.tasks.delay('add', 1, 2);
+
+      await expect(client.waitForState(refresh.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS' });
+      await expect(client.waitForState(routed.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', result: 2 });
+      await expect(client.tasks.result(other.id)).resolves.toMatchObject({ state: 'PENDING' });
+      expect(await worker.waitForLine(/"msg":"Taking jobs from the queues"/)).toContain('"queues":{"banner":2}');
+    });
+
+    it('takes every queue by default', async () => {
+      const worker = await startWorker([]);
+
+      expect(await worker.waitForLine(/"msg":"Taking jobs from the queues"/)).toContain('"queues":{"default":4,"banner":4}');
+    });
+
+    it('exits 2 on an unknown queue, with one line listing the queues', async () => {
+      const sut = new MainProcess(['--role=worker', '--queues=default,slow'], environment.env);
+      started.push(sut);
+
+      await expect(sut.exitCode()).resolves.toBe(2);
+      expect(sut.lines).toEqual(['Unknown queue "slow": queues are default, banner']);
+    });
+
+    it.each([
+      ['TASK_ROUTES', '{"sub":"default"}', 'TASK_ROUTES must be a JSON object whose keys are tasks (', 'sub'],
+      ['TASK_ROUTES', '{"add":"slow"}', 'TASK_ROUTES must be a JSON object whose values are queues (default, banner)', 'add: slow'],
+      ['WORKER_CONCURRENCY', 'slow=2', 'WORKER_CONCURRENCY must be a number, or queue=number pairs of the queues default, banner', 'slow'],
+    ])('exits 1 when %s=%s names what does not exist, naming the variable', async (name, value, message, got) => {
+      const sut = new MainProcess(['--role=worker'], { ...environment.env, [name]: value });
+      started.push(sut);
+
+      await expect(sut.exitCode()).resolves.toBe(1);
+      expect(sut.lines.at(-1)).toContain(message);
+      expect(sut.lines.at(-1)).toContain(`(got \\"${got}\\")`);
+    });
+  });
+});
