@@ -44,6 +44,17 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('reads --id, the id the caller chooses', () => {
+    expect(parseCommandLine(['enqueue', 'add', '1', '2', '--id', '0b7f3b1e-5a0c-4c39-9d51-2a5f0e0c1a11'])).toEqual({
+      kind: 'enqueue',
+      task: 'add',
+      args: [1, 2],
+      countdown: undefined,
+      eta: undefined,
+      id: '0b7f3b1e-5a0c-4c39-9d51-2a5f0e0c1a11',
+    });
+  });
+
   it('keeps negative numbers as arguments', () => {
     expect(parseCommandLine(['enqueue', 'low', '-5', '3'])).toMatchObject({ args: [-5, 3] });
   });

@@ -16,7 +16,7 @@ export interface ServeCommand {
 
 export type Command = ServeCommand | EnqueueCommand | ResultCommand | WorkflowCommand;
 
-const ENQUEUE_USAGE = 'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601]';
+const ENQUEUE_USAGE = 'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601] [--id UUID]';
 const RESULT_USAGE = 'Usage: node dist/main result <id>';
 const WORKFLOW_USAGE = `Usage: node dist/main workflow '{"chain":[{"name":"add","args":[2,2]},{"name":"add","args":[4]}]}'`;
 
@@ -37,6 +37,8 @@ export function parseTaskArgument(raw: string): unknown {
   }
 }
 
+const ENQUEUE_OPTIONS: ReadonlySet<string> = new Set(['--countdown', '--eta', '--id']);
+
 function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   const positionals: string[] = [];
   const options = new Map<string, string>();
@@ -53,7 +55,7 @@ function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
       continue;
     }
     const [flag, inline] = token.includes('=') ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token];
-    if (flag !== '--countdown' && flag !== '--eta') throw new UsageError(`Unknown option ${flag}. ${ENQUEUE_USAGE}`);
+    if (!ENQUEUE_OPTIONS.has(flag)) throw new UsageError(`Unknown option ${flag}. ${ENQUEUE_USAGE}`);
     if (options.has(flag)) throw new UsageError(`${flag} is given twice. ${ENQUEUE_USAGE}`);
     const value = inline ?? tokens[++index];
     if (value === undefined) throw new UsageError(`${flag} needs a value. ${ENQUEUE_USAGE}`);
@@ -67,7 +69,8 @@ function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   if (countdown !== undefined && (countdownText?.trim() === '' || !Number.isFinite(countdown) || countdown < 0)) {
     throw new UsageError(`--countdown must be a number of seconds, 0 or more (got "${countdownText}")`);
   }
-  return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta') };
+  const id = options.get('--id');
+  return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta'), ...(id === undefined ? {} : { id }) };
 }
 
 function parseResult(tokens: readonly string[]): ResultCommand {

@@ -9,6 +9,10 @@ export type AppErrorCode =
   | 'CACHE_UNAVAILABLE'
   /** MySQL does not answer. */
   | 'DATABASE_UNAVAILABLE'
+  /** An Idempotency-Key header that is empty, too long or not printable ASCII. */
+  | 'IDEMPOTENCY_KEY_INVALID'
+  /** An Idempotency-Key already used, within TASK_RESULT_TTL, with another request body. */
+  | 'IDEMPOTENCY_KEY_REUSED'
   /** The queue Redis is out of memory and refuses writes. */
   | 'TASK_BROKER_FULL'
   /** The queue Redis does not answer within QUEUE_TIMEOUT_MS. */
@@ -53,4 +57,4 @@ export class AppError extends Error {
 }
 
 /** What went wrong, in terms any caller understands; the HTTP filter maps each to a status. */
-export type AppErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unavailable';
+export type AppErrorKind = 'invalid' | 'not_found' | 'conflict' | 'unprocessable' | 'unavailable';

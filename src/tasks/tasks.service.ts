@@ -25,6 +25,11 @@ export interface ApplyOptions extends TaskTiming {
   readonly lineage?: TaskLineage;
 }
 
+/** What {@link TasksService.applyOnce} did: created the task, or found it (its status). */
+export type AppliedOnce =
+  | { readonly created: true; readonly task: EnqueuedTaskView }
+  | { readonly created: false; readonly task: TaskStatusView };
+
 export interface TaskListFilter {
   readonly state?: TaskState;
   readonly name?: string;
@@ -78,6 +83,20 @@ export class TasksService {
     const data = options.lineage ? { args, kwargs, eta, lineage: options.lineage } : { args, kwargs, eta };
     await this.repository.add(task, id, data, timing.delayMs, now);
     return { id, name, state: 'PENDING', eta };
+  }
+
+  /**
+   * Enqueues a task unless one with `options.id` is kept: then nothing changes and its status is
+   * answered. Two first calls with one id at the same instant may both answer `created`; only one
+   * task exists (Bull keeps the first job of an id).
+   */
+  async applyOnce(name: string, options: ApplyOptions = {}): Promise<AppliedOnce> {
+    if (options.id !== undefined) {
+      this.validate(name, options.args, options.kwargs);
+      const existing = TASK_ID.test(options.id) ? await this.repository.find(options.id) : null;
+      if (existing) return { created: false, task: toTaskStatus(existing) };
+    }
+    return { created: true, task: await this.applyAsync(name, options) };
   }
 
   /**

@@ -29,4 +29,13 @@ export class EnqueueTaskDto {
   @Omittable()
   @IsString()
   readonly eta?: string;
+
+  /**
+   * The task's id, a UUID chosen by the caller (Celery's `task_id`): while a task with it is kept,
+   * enqueuing it again changes nothing and answers 200 with its status. @defaultValue a new UUID
+   * @example '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10'
+   */
+  @Omittable()
+  @IsString()
+  readonly id?: string;
 }
