@@ -55,6 +55,15 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('reads --queue and --priority', () => {
+    expect(parseCommandLine(['enqueue', 'add', '1', '2', '--queue=banner', '--priority', '1'])).toMatchObject({
+      task: 'add',
+      args: [1, 2],
+      queue: 'banner',
+      priority: 1,
+    });
+  });
+
   it('keeps negative numbers as arguments', () => {
     expect(parseCommandLine(['enqueue', 'low', '-5', '3'])).toMatchObject({ args: [-5, 3] });
   });
@@ -81,6 +90,8 @@ describe('parseCommandLine', () => {
     [['enqueue', 'add', '--countdown', '-1'], '--countdown must be a number of seconds, 0 or more (got "-1")'],
     [['enqueue', 'add', '--countdown=', '1'], '--countdown must be a number of seconds'],
     [['enqueue', 'add', '--eta', 'a', '--eta', 'b'], '--eta is given twice'],
+    [['enqueue', 'add', '--priority', '0'], '--priority must be an integer from 1 (highest) to 10 (got "0")'],
+    [['enqueue', 'add', '--priority', '2.5'], '--priority must be an integer from 1 (highest) to 10 (got "2.5")'],
     [['result'], 'result takes exactly one task id. Usage: node dist/main result <id>'],
     [['result', 'a', 'b'], 'result takes exactly one task id'],
     [['result', '--json'], 'result takes exactly one task id'],

@@ -16,7 +16,8 @@ export interface ServeCommand {
 
 export type Command = ServeCommand | EnqueueCommand | ResultCommand | WorkflowCommand;
 
-const ENQUEUE_USAGE = 'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601] [--id UUID]';
+const ENQUEUE_USAGE =
+  'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601] [--id UUID] [--queue QUEUE] [--priority 1-10]';
 const RESULT_USAGE = 'Usage: node dist/main result <id>';
 const WORKFLOW_USAGE = `Usage: node dist/main workflow '{"chain":[{"name":"add","args":[2,2]},{"name":"add","args":[4]}]}'`;
 
@@ -37,7 +38,7 @@ export function parseTaskArgument(raw: string): unknown {
   }
 }
 
-const ENQUEUE_OPTIONS: ReadonlySet<string> = new Set(['--countdown', '--eta', '--id']);
+const ENQUEUE_OPTIONS: ReadonlySet<string> = new Set(['--countdown', '--eta', '--id', '--queue', '--priority']);
 
 function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   const positionals: string[] = [];
@@ -69,8 +70,14 @@ function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   if (countdown !== undefined && (countdownText?.trim() === '' || !Number.isFinite(countdown) || countdown < 0)) {
     throw new UsageError(`--countdown must be a number of seconds, 0 or more (got "${countdownText}")`);
   }
-  const id = options.get('--id');
-  return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta'), ...(id === undefined ? {} : { id }) };
+  const priorityText = options.get('--priority');
+  const priority = priorityText === undefined ? undefined : Number(priorityText);
+  if (priority !== undefined && (!/^\d+$/.test(priorityText ?? '') || priority < 1 || priority > 10)) {
+    throw new UsageError(`--priority must be an integer from 1 (highest) to 10 (got "${priorityText}")`);
+  }
+  const optional = { id: options.get('--id'), queue: options.get('--queue'), priority };
+  const given = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
+  return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta'), ...given };
 }
 
 function parseResult(tokens: readonly string[]): ResultCommand {

@@ -21,6 +21,8 @@ export type AppErrorCode =
   | 'TASK_INVALID_ARGS'
   /** A caller-chosen task id is not a UUID. */
   | 'TASK_INVALID_ID'
+  /** A per-call option (queue, priority) is not valid. */
+  | 'TASK_INVALID_OPTION'
   /** The countdown or eta is not valid. */
   | 'TASK_INVALID_SCHEDULE'
   /** No task has this id: it never existed or its result expired. */

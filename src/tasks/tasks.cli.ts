@@ -3,7 +3,7 @@ import type { TaskState, TaskStatusView } from './runtime/task-state';
 import type { WorkflowStatus } from './task-workflows';
 import type { TasksService } from './tasks.service';
 
-/** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO] [--id UUID]`: the seed's add_task.py. */
+/** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO] [--id UUID] [--queue Q] [--priority N]`: the seed's add_task.py. */
 export interface EnqueueCommand {
   readonly kind: 'enqueue';
   readonly task: string;
@@ -12,6 +12,10 @@ export interface EnqueueCommand {
   readonly eta?: string;
   /** The task's id, chosen by the caller: enqueuing it again changes nothing. */
   readonly id?: string;
+  /** The queue, over the task's own. */
+  readonly queue?: string;
+  /** 1 (highest) to 10, over the task's own. */
+  readonly priority?: number;
 }
 
 /** `node dist/main result <id>`: the seed's get_task_result.py. */
@@ -82,12 +86,13 @@ export async function runTaskCommand(
 ): Promise<number> {
   try {
     if (command.kind === 'enqueue') {
-      const { task, args, countdown, eta, id } = command;
+      const { task, args, countdown, eta, id, queue, priority } = command;
+      const placement = { ...(queue === undefined ? {} : { queue }), ...(priority === undefined ? {} : { priority }) };
       if (id === undefined) {
-        output.out((await tasks.applyAsync(task, { args, countdown, eta })).id);
+        output.out((await tasks.applyAsync(task, { args, countdown, eta, ...placement })).id);
         return CLI_EXIT.ok;
       }
-      const outcome = await tasks.applyOnce(task, { args, countdown, eta, id });
+      const outcome = await tasks.applyOnce(task, { args, countdown, eta, id, ...placement });
       output.out(outcome.task.id);
       if (!outcome.created) output.err(`A task with this id is already kept (${outcome.task.state}): nothing changed`);
       return CLI_EXIT.ok;

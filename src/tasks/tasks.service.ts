@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/app-error';
-import { TaskQueues } from './runtime/queues';
+import { ALL_QUEUES, isQueueName, type QueueName, TaskQueues } from './runtime/queues';
 import { bindArguments, type TaskKwargs } from './runtime/task-arguments';
 import { resolveTiming, type TaskTiming } from './runtime/task-timing';
 import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
 import { type TaskLineage, toTaskStatus } from './runtime/task-status';
-import { TaskRegistry } from './runtime/task.registry';
+import { isPriority, PRIORITY, type RegisteredTask, TaskRegistry } from './runtime/task.registry';
 import { TasksRepository } from './runtime/tasks.repository';
 import { type Canvas, type SubmittedWorkflow, TaskWorkflows, type WorkflowStatus } from './task-workflows';
 
@@ -21,8 +21,23 @@ export interface ApplyOptions extends TaskTiming {
    * enqueuing it again changes nothing. @defaultValue a new random UUID
    */
   readonly id?: string;
+  /** The queue to enqueue on, over the task's own (Celery's `queue`). @defaultValue the task's queue */
+  readonly queue?: string;
+  /** 1 (highest) to 10, over the task's own. @defaultValue the task's priority, else none */
+  readonly priority?: number;
   /** Set by the workflows module on the tasks of a workflow. @defaultValue none */
   readonly lineage?: TaskLineage;
+}
+
+/** Where a call goes: its queue and priority, the caller's over the task's. */
+function placementOf(task: RegisteredTask, { queue, priority }: ApplyOptions): { queue: QueueName; priority?: number } {
+  if (queue !== undefined && !isQueueName(queue)) {
+    throw new AppError('TASK_INVALID_OPTION', `Unknown queue "${queue}": queues are ${ALL_QUEUES.join(', ')}`, 'invalid');
+  }
+  if (priority !== undefined && !isPriority(priority)) {
+    throw new AppError('TASK_INVALID_OPTION', `priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest} (got ${priority})`, 'invalid');
+  }
+  return { queue: queue ?? task.queue, priority: priority ?? task.priority };
 }
 
 /** What {@link TasksService.applyOnce} did: created the task, or found it (its status). */
@@ -47,7 +62,7 @@ function notFound(id: string): AppError {
 /**
  * The tasks as any module, the worker and the CLI see them: Celery's `delay`, `apply_async`,
  * `AsyncResult` and canvas (`chain`, `group`, `chord`), on Bull. Errors are AppErrors with stable
- * codes: TASK_UNKNOWN, TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_NOT_FOUND,
+ * codes: TASK_UNKNOWN, TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_INVALID_OPTION, TASK_NOT_FOUND,
  * TASK_NOT_REVOCABLE, the WORKFLOW_* codes of WorkflowsService and, when Redis does not answer,
  * TASK_BROKER_UNAVAILABLE.
  */
@@ -73,6 +88,7 @@ export class TasksService {
     const { args = [], kwargs = {} } = options;
     const task = this.registry.get(name);
     bindArguments(name, task.params, args, kwargs);
+    const placement = placementOf(task, options);
     const now = Date.now();
     const timing = resolveTiming(options, now);
     if (options.id !== undefined && !TASK_ID.test(options.id)) {
@@ -81,7 +97,7 @@ export class TasksService {
     const id = options.id ?? randomUUID();
     const eta = timing.eta?.toISOString() ?? null;
     const data = options.lineage ? { args, kwargs, eta, lineage: options.lineage } : { args, kwargs, eta };
-    await this.repository.add(task, id, data, timing.delayMs, now);
+    await this.repository.add(task, id, data, placement, timing.delayMs, now);
     return { id, name, state: 'PENDING', eta };
   }
 

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { recordKeys } from '../fixtures/testing-tasks/record.task';
 import { BannerRows } from '../support/banner-rows';
 import { MainProcess } from '../support/main-process';
 import { pollUntil } from '../support/poll';
@@ -5,6 +7,9 @@ import { startTaskClient, type TaskClient } from '../support/task-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 import { TasksService } from '../../src/tasks/tasks.service';
+
+/** Tasks at the lowest priority queued ahead of one at the highest. */
+const LOW_PRIORITY_TASKS = 100;
 
 /** The backlog of other tasks that must not delay a cache refresh. */
 const BACKLOG = 10_000;
@@ -100,14 +105,45 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
 
     it('runs only the tasks of the queues it is given, with the concurrency set for each', async () => {
       const worker = await startWorker(['--queues=banner'], { ...ROUTES, WORKER_CONCURRENCY: 'default=8,banner=2' });
-      const refresh = await client.tasks.delay('update_banner_list');
       const routed = await routedClient.tasks.delay('low', 5, 3);
       const other = await client.tasks.delay('add', 1, 2);
 
-      await expect(client.waitForState(refresh.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS' });
       await expect(client.waitForState(routed.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', result: 2 });
       await expect(client.tasks.result(other.id)).resolves.toMatchObject({ state: 'PENDING' });
       expect(await worker.waitForLine(/"msg":"Taking jobs from the queues"/)).toContain('"queues":{"banner":2}');
+    });
+
+    it('takes a priority-1 task first, ahead of the priority-10 ones queued before it, each band in order', async () => {
+      const list = randomUUID();
+      const keys = recordKeys(environment.env.QUEUE_PREFIX, list);
+      // No worker runs while they are enqueued: the queue is as a paused worker leaves it.
+      for (let value = 0; value < LOW_PRIORITY_TASKS; value++) {
+        await client.tasks.applyAsync('testing.record', { args: [value, list], priority: 10 });
+      }
+      await client.tasks.applyAsync('testing.record', { args: ['urgent', list], priority: 1 });
+
+      await startWorker([], { WORKER_CONCURRENCY: '1' });
+
+      const values = await pollUntil(
+        async () => (await client.redis.lrange(keys.values, 0, -1)).map((value) => JSON.parse(value) as unknown),
+        (seen) => seen.length === LOW_PRIORITY_TASKS + 1,
+        'every recorded run',
+      );
+      expect(values).toEqual(['urgent', ...Array.from({ length: LOW_PRIORITY_TASKS }, (_, value) => value)]);
+    });
+
+    it('enqueues on the queue and at the priority a call gives, and refuses others', async () => {
+      const worker = await startWorker(['--queues=banner']);
+
+      const moved = await client.tasks.applyAsync('add', { args: [2, 3], queue: 'banner', priority: 3 });
+
+      await expect(client.waitForState(moved.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', result: 5 });
+      await worker.waitForLine(new RegExp(`"taskId":"${moved.id}".*"msg":"Task succeeded"`));
+      await expect(client.tasks.applyAsync('add', { args: [1, 1], queue: 'slow' })).rejects.toMatchObject({
+        code: 'TASK_INVALID_OPTION',
+        message: 'Unknown queue "slow": queues are default, banner',
+      });
+      await expect(client.tasks.applyAsync('add', { args: [1, 1], priority: 0 })).rejects.toMatchObject({ code: 'TASK_INVALID_OPTION' });
     });
 
     it('takes every queue by default', async () => {
@@ -133,8 +169,9 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       started.push(sut);
 
       await expect(sut.exitCode()).resolves.toBe(1);
-      expect(sut.lines.at(-1)).toContain(message);
-      expect(sut.lines.at(-1)).toContain(`(got \\"${got}\\")`);
+      // The line is Nest's or our JSON log, where the quotes are escaped.
+      const line = sut.lines.find((candidate) => candidate.includes(message));
+      expect(line?.replaceAll('\\"', '"')).toContain(`(got "${got}")`);
     });
   });
 });

@@ -43,8 +43,8 @@ export class TasksController {
   @ApiOkResponse({ type: TaskStatus, description: 'A task with this id or Idempotency-Key was already there: nothing changed' })
   @ApiErrors({
     400:
-      'TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_INVALID_ID, IDEMPOTENCY_KEY_INVALID or VALIDATION_FAILED: ' +
-      'the arguments, the timing, the id, the Idempotency-Key or the body are not valid',
+      'TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_INVALID_ID, TASK_INVALID_OPTION, IDEMPOTENCY_KEY_INVALID or VALIDATION_FAILED: ' +
+      'the arguments, the timing, the id, the queue, the Idempotency-Key or the body are not valid',
     404: 'TASK_UNKNOWN: no task has this name',
     422: 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was first used with another body',
   })

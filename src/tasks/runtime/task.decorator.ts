@@ -17,6 +17,12 @@ export interface TaskOptions {
   readonly params: readonly TaskParam[];
   /** @defaultValue QUEUES.default */
   readonly queue?: QueueName;
+  /**
+   * 1 (highest) to 10 (Bull's priority): on its queue, a waiting task with a priority is taken
+   * before every task with a higher number and every task with none.
+   * @defaultValue none: first in, first out, behind the tasks that have one
+   */
+  readonly priority?: number;
   /** Runs in all, the first included. @defaultValue 3 */
   readonly attempts?: number;
   /** First retry delay; each next one doubles. @defaultValue 1000 */

@@ -35,9 +35,9 @@ describe('buildRegistry', () => {
   });
 
   it('keeps what a declaration sets', () => {
-    const sut = buildRegistry([declare({ attempts: 1, backoffMs: 0, timeoutMs: 5 })], false);
+    const sut = buildRegistry([declare({ attempts: 1, backoffMs: 0, timeoutMs: 5, priority: 2 })], false);
 
-    expect(sut.get('add')).toMatchObject({ attempts: 1, backoffMs: 0, timeoutMs: 5 });
+    expect(sut.get('add')).toMatchObject({ attempts: 1, backoffMs: 0, timeoutMs: 5, priority: 2 });
   });
 
   it('moves a task to the queue TASK_ROUTES names, leaving the others on theirs', () => {
@@ -84,6 +84,8 @@ describe('buildRegistry', () => {
     ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default, banner (src/tasks/runtime/queues.ts)'],
     ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
     ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
+    ['priority 0', declare({ priority: 0 }), 'priority must be an integer from 1 to 10'],
+    ['priority 11', declare({ priority: 11 }), 'priority must be an integer from 1 to 10'],
     ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],
     ['a fractional time limit', declare({ timeoutMs: 1.5 }), 'timeoutMs must be an integer of at least 1'],
     ['no params', declare({ params: undefined }), 'params must be an array (use [] for none)'],

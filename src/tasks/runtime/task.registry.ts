@@ -10,6 +10,8 @@ export interface RegisteredTask {
   readonly name: string;
   readonly params: readonly TaskParam[];
   readonly queue: QueueName;
+  /** 1 (highest) to 10, or undefined for none. */
+  readonly priority?: number;
   readonly attempts: number;
   readonly backoffMs: number;
   readonly timeoutMs: number;
@@ -18,6 +20,13 @@ export interface RegisteredTask {
 }
 
 export const TASK_DEFAULTS = { queue: QUEUES.default, attempts: 3, backoffMs: 1_000, timeoutMs: 60_000 } as const;
+
+/** Bull's priority numbers as tasks use them: 1 is taken first. */
+export const PRIORITY = { highest: 1, lowest: 10 } as const;
+
+export function isPriority(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= PRIORITY.highest && (value as number) <= PRIORITY.lowest;
+}
 
 const PARAM_TYPES: ReadonlySet<string> = new Set(['number', 'integer', 'string', 'boolean', 'object', 'array', 'any']);
 
@@ -42,6 +51,7 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
     problems.push(`queue "${options.queue}" is unknown: use one of ${ALL_QUEUES.join(', ')} (src/tasks/runtime/queues.ts)`);
   }
   const isCount = (value: number | undefined, min: number) => value === undefined || (Number.isInteger(value) && value >= min);
+  if (options.priority !== undefined && !isPriority(options.priority)) problems.push(`priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest}`);
   if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
   if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
   if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
@@ -106,6 +116,7 @@ export function buildRegistry(
       name: options.name,
       params: options.params,
       queue: options.queue ?? TASK_DEFAULTS.queue,
+      priority: options.priority,
       attempts: options.attempts ?? TASK_DEFAULTS.attempts,
       backoffMs: options.backoffMs ?? TASK_DEFAULTS.backoffMs,
       timeoutMs: options.timeoutMs ?? TASK_DEFAULTS.timeoutMs,

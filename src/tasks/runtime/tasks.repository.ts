@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { callBroker } from './broker-call';
-import { TaskQueues } from './queues';
+import { type QueueName, TaskQueues } from './queues';
 import { TASK_STATES, type TaskState } from './task-state';
 import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, toTaskState } from './task-status';
 import type { RegisteredTask } from './task.registry';
@@ -99,18 +99,28 @@ export class TasksRepository {
   }
 
   /**
+   * @param placement the queue and the priority of this call (the task's own, or the caller's).
    * @param enqueuedAt the moment `delayMs` counts from. Bull holds the job until its timestamp plus
    * the delay, and stamps it when the job is built, a little later than the caller's clock read:
    * passing the caller's moment makes a job with an eta due exactly at the eta.
    */
-  async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number, enqueuedAt: number): Promise<void> {
+  async add(
+    task: RegisteredTask,
+    id: string,
+    data: TaskData,
+    placement: { readonly queue: QueueName; readonly priority?: number },
+    delayMs: number,
+    enqueuedAt: number,
+  ): Promise<void> {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
-    const queue = this.queues.failFast(task.queue);
+    const queue = this.queues.failFast(placement.queue);
     // Bull reads `timestamp` (lib/job.js), but its typings leave it out.
     const options: JobOptions & { timestamp: number } = {
       jobId: id,
       timestamp: enqueuedAt,
       delay: delayMs,
+      // Bull keeps jobs without a priority out of its priority set: they stay first in, first out.
+      ...(placement.priority === undefined ? {} : { priority: placement.priority }),
       attempts: task.attempts,
       backoff: { type: 'exponential', delay: task.backoffMs },
       timeout: task.timeoutMs,

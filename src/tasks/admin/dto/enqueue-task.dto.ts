@@ -1,4 +1,4 @@
-import { IsArray, IsNotEmpty, IsNumber, IsObject, IsString, Min } from 'class-validator';
+import { IsArray, IsInt, IsNotEmpty, IsNumber, IsObject, IsString, Max, Min } from 'class-validator';
 import { ApiJsonArray } from '../../../common/api-json.decorator';
 import { Omittable } from '../../../common/omittable.decorator';
 
@@ -38,4 +38,19 @@ export class EnqueueTaskDto {
   @Omittable()
   @IsString()
   readonly id?: string;
+
+  /** The queue to enqueue on (`default`, `banner`), over the task's own. @defaultValue the task's queue */
+  @Omittable()
+  @IsString()
+  readonly queue?: string;
+
+  /**
+   * 1 (highest) to 10: on its queue, taken before the tasks with a higher number and those with
+   * none. @defaultValue the task's priority, else none (first in, first out)
+   */
+  @Omittable()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  readonly priority?: number;
 }
