@@ -55,13 +55,15 @@ describe('parseCommandLine', () => {
     });
   });
 
-  it('reads --queue and --priority', () => {
+  it('reads --queue, --priority and --expires', () => {
     expect(parseCommandLine(['enqueue', 'add', '1', '2', '--queue=banner', '--priority', '1'])).toMatchObject({
       task: 'add',
       args: [1, 2],
       queue: 'banner',
       priority: 1,
     });
+    expect(parseCommandLine(['enqueue', 'add', '--expires', '30'])).toMatchObject({ expires: 30 });
+    expect(parseCommandLine(['enqueue', 'add', '--expires', '2030-05-01T10:00:00Z'])).toMatchObject({ expires: '2030-05-01T10:00:00Z' });
   });
 
   it('keeps negative numbers as arguments', () => {

@@ -17,7 +17,7 @@ export interface ServeCommand {
 export type Command = ServeCommand | EnqueueCommand | ResultCommand | WorkflowCommand;
 
 const ENQUEUE_USAGE =
-  'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601] [--id UUID] [--queue QUEUE] [--priority 1-10]';
+  'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601] [--id UUID] [--queue QUEUE] [--priority 1-10] [--expires SECONDS | ISO-8601]';
 const RESULT_USAGE = 'Usage: node dist/main result <id>';
 const WORKFLOW_USAGE = `Usage: node dist/main workflow '{"chain":[{"name":"add","args":[2,2]},{"name":"add","args":[4]}]}'`;
 
@@ -38,7 +38,7 @@ export function parseTaskArgument(raw: string): unknown {
   }
 }
 
-const ENQUEUE_OPTIONS: ReadonlySet<string> = new Set(['--countdown', '--eta', '--id', '--queue', '--priority']);
+const ENQUEUE_OPTIONS: ReadonlySet<string> = new Set(['--countdown', '--eta', '--id', '--queue', '--priority', '--expires']);
 
 function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   const positionals: string[] = [];
@@ -75,7 +75,10 @@ function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   if (priority !== undefined && (!/^\d+$/.test(priorityText ?? '') || priority < 1 || priority > 10)) {
     throw new UsageError(`--priority must be an integer from 1 (highest) to 10 (got "${priorityText}")`);
   }
-  const optional = { id: options.get('--id'), queue: options.get('--queue'), priority };
+  const expiresText = options.get('--expires');
+  // Seconds when it is a number, else a date-time: TasksService checks either.
+  const expires = expiresText === undefined || Number.isNaN(Number(expiresText)) ? expiresText : Number(expiresText);
+  const optional = { id: options.get('--id'), queue: options.get('--queue'), priority, expires };
   const given = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
   return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta'), ...given };
 }

@@ -16,6 +16,8 @@ export interface EnqueueCommand {
   readonly queue?: string;
   /** 1 (highest) to 10, over the task's own. */
   readonly priority?: number;
+  /** Seconds from now, or an ISO-8601 date-time with its offset, past which it never starts. */
+  readonly expires?: number | string;
 }
 
 /** `node dist/main result <id>`: the seed's get_task_result.py. */
@@ -86,8 +88,9 @@ export async function runTaskCommand(
 ): Promise<number> {
   try {
     if (command.kind === 'enqueue') {
-      const { task, args, countdown, eta, id, queue, priority } = command;
-      const placement = { ...(queue === undefined ? {} : { queue }), ...(priority === undefined ? {} : { priority }) };
+      const { task, args, countdown, eta, id, queue, priority, expires } = command;
+      const given = { queue, priority, expires };
+      const placement = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
       if (id === undefined) {
         output.out((await tasks.applyAsync(task, { args, countdown, eta, ...placement })).id);
         return CLI_EXIT.ok;

@@ -4,6 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/app-error';
 import { ALL_QUEUES, isQueueName, type QueueName, TaskQueues } from './runtime/queues';
 import { bindArguments, type TaskKwargs } from './runtime/task-arguments';
+import { resolveExpiry } from './runtime/task-expiry';
 import { resolveTiming, type TaskTiming } from './runtime/task-timing';
 import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
 import { type TaskLineage, toTaskStatus } from './runtime/task-status';
@@ -25,6 +26,11 @@ export interface ApplyOptions extends TaskTiming {
   readonly queue?: string;
   /** 1 (highest) to 10, over the task's own. @defaultValue the task's priority, else none */
   readonly priority?: number;
+  /**
+   * Seconds from now, or an ISO-8601 date-time with its offset, past which the task never starts:
+   * it ends REVOKED with the error "expired" (Celery's `expires`). @defaultValue the task's, else never
+   */
+  readonly expires?: number | string;
   /** Set by the workflows module on the tasks of a workflow. @defaultValue none */
   readonly lineage?: TaskLineage;
 }
@@ -96,7 +102,14 @@ export class TasksService {
     }
     const id = options.id ?? randomUUID();
     const eta = timing.eta?.toISOString() ?? null;
-    const data = options.lineage ? { args, kwargs, eta, lineage: options.lineage } : { args, kwargs, eta };
+    const expiry = resolveExpiry(options.expires === undefined ? task.expires : options.expires, now);
+    const data = {
+      args,
+      kwargs,
+      eta,
+      ...(options.lineage ? { lineage: options.lineage } : {}),
+      ...(expiry ? { expires: expiry.toISOString() } : {}),
+    };
     await this.repository.add(task, id, data, placement, timing.delayMs, now);
     return { id, name, state: 'PENDING', eta };
   }

@@ -146,6 +146,22 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       await expect(client.tasks.applyAsync('add', { args: [1, 1], priority: 0 })).rejects.toMatchObject({ code: 'TASK_INVALID_OPTION' });
     });
 
+    it('never runs a task that has not started when it expires: it ends REVOKED with the error "expired"', async () => {
+      await startWorker([]);
+
+      const late = await client.tasks.applyAsync('add', { args: [1, 2], countdown: 1.5, expires: 0.5 });
+      const due = await client.tasks.applyAsync('add', { args: [1, 2], expires: new Date(Date.now() + 60_000).toISOString() });
+
+      await expect(client.waitForState(late.id, ['SUCCESS', 'FAILURE', 'REVOKED'])).resolves.toMatchObject({
+        state: 'REVOKED',
+        error: 'expired',
+        result: null,
+        retries: 0,
+      });
+      await expect(client.waitForState(due.id, ['SUCCESS', 'FAILURE', 'REVOKED'])).resolves.toMatchObject({ state: 'SUCCESS', result: 3 });
+      await expect(client.tasks.applyAsync('add', { args: [1, 2], expires: 0 })).rejects.toMatchObject({ code: 'TASK_INVALID_OPTION' });
+    });
+
     it('takes every queue by default', async () => {
       const worker = await startWorker([]);
 

@@ -237,7 +237,12 @@ describe('/api/admin/tasks (e2e, real Redis broker)', () => {
       [{ name: 'add', args: [1, 2], eta: '2030-05-01T10:00:00Z', countdown: 3 }, 'TASK_INVALID_SCHEDULE', /not both/],
       [{ name: 'add', args: [1, 2], countdown: -1 }, 'VALIDATION_FAILED', /not valid/],
       [{ name: 'add', args: '1,2' }, 'VALIDATION_FAILED', /not valid/],
-      [{ name: 'add', args: [1, 2], id: randomUUID() }, 'VALIDATION_FAILED', /not valid/],
+      [{ name: 'add', args: [1, 2], id: 5 }, 'VALIDATION_FAILED', /not valid/],
+      [{ name: 'add', args: [1, 2], id: 'task-1' }, 'TASK_INVALID_ID', /must be a UUID/],
+      [{ name: 'add', args: [1, 2], priority: 11 }, 'VALIDATION_FAILED', /not valid/],
+      [{ name: 'add', args: [1, 2], queue: 'slow' }, 'TASK_INVALID_OPTION', /Unknown queue "slow"/],
+      [{ name: 'add', args: [1, 2], expires: '2030-05-01T10:00:00' }, 'TASK_INVALID_OPTION', /expires must be/],
+      [{ name: 'add', args: [1, 2], expires: null }, 'TASK_INVALID_OPTION', /expires must be/],
       [{ args: [1, 2] }, 'VALIDATION_FAILED', /not valid/],
     ])('answers 400 for %j', async (body, code, message) => {
       await expect(request('POST', '', body)).resolves.toMatchObject({ status: 400, body: { code, message: expect.stringMatching(message) } });

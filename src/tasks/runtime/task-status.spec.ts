@@ -88,4 +88,10 @@ describe('toTaskStatus', () => {
 
     expect(sut).toMatchObject({ state: 'REVOKED', error: null, result: null, startedAt: null });
   });
+
+  it('reports a task that expired before it started as REVOKED with the error "expired", its failed run no retry', () => {
+    const sut = toTaskStatus({ ...STORED, bullState: 'failed', revoked: true, failedReason: 'expired', attemptsMade: 1 });
+
+    expect(sut).toMatchObject({ state: 'REVOKED', error: 'expired', retries: 0, result: null });
+  });
 });

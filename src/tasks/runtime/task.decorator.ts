@@ -23,6 +23,11 @@ export interface TaskOptions {
    * @defaultValue none: first in, first out, behind the tasks that have one
    */
   readonly priority?: number;
+  /**
+   * Seconds after it is enqueued past which a task that has not started never runs: it ends
+   * REVOKED with the error "expired" (Celery's `expires`). @defaultValue none: it never expires
+   */
+  readonly expires?: number;
   /** Runs in all, the first included. @defaultValue 3 */
   readonly attempts?: number;
   /** First retry delay; each next one doubles. @defaultValue 1000 */

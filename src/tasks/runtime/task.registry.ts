@@ -12,6 +12,8 @@ export interface RegisteredTask {
   readonly queue: QueueName;
   /** 1 (highest) to 10, or undefined for none. */
   readonly priority?: number;
+  /** Seconds after enqueuing past which it never starts, or undefined for never. */
+  readonly expires?: number;
   readonly attempts: number;
   readonly backoffMs: number;
   readonly timeoutMs: number;
@@ -52,6 +54,9 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   }
   const isCount = (value: number | undefined, min: number) => value === undefined || (Number.isInteger(value) && value >= min);
   if (options.priority !== undefined && !isPriority(options.priority)) problems.push(`priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest}`);
+  if (options.expires !== undefined && !(Number.isFinite(options.expires) && options.expires > 0)) {
+    problems.push('expires must be a number of seconds above 0');
+  }
   if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
   if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
   if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
@@ -117,6 +122,7 @@ export function buildRegistry(
       params: options.params,
       queue: options.queue ?? TASK_DEFAULTS.queue,
       priority: options.priority,
+      expires: options.expires,
       attempts: options.attempts ?? TASK_DEFAULTS.attempts,
       backoffMs: options.backoffMs ?? TASK_DEFAULTS.backoffMs,
       timeoutMs: options.timeoutMs ?? TASK_DEFAULTS.timeoutMs,

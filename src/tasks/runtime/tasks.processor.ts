@@ -6,6 +6,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
 import { bindArguments } from './task-arguments';
+import { EXPIRED, hasExpired } from './task-expiry';
 import { TaskLifecycle } from './task-lifecycle';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
@@ -114,6 +115,12 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     } catch (error) {
       job.discard();
       throw error;
+    }
+    // Celery's expires: a task not started in time never runs, and is not retried.
+    if (hasExpired(job.data.expires, Date.now())) {
+      job.discard();
+      await this.repository.markRevoked(job);
+      throw new Error(EXPIRED);
     }
     const context: TaskContext = {
       id: String(job.id),

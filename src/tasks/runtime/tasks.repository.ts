@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JobOptions, Queue } from 'bull';
+import type { Job, JobOptions, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { callBroker } from './broker-call';
 import { type QueueName, TaskQueues } from './queues';
@@ -186,6 +186,14 @@ export class TasksRepository {
       if (outcome !== 'missing') return outcome;
     }
     return 'missing';
+  }
+
+  /**
+   * Marks a job its worker is about to fail as revoked (an expired task): once Bull has failed it,
+   * its state reads REVOKED.
+   */
+  async markRevoked(job: Job): Promise<void> {
+    await job.queue.client.hset(job.queue.toKey(String(job.id)), 'revokedOn', Date.now());
   }
 
   /**

@@ -1,4 +1,5 @@
-import { IsArray, IsInt, IsNotEmpty, IsNumber, IsObject, IsString, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { Allow, IsArray, IsInt, IsNotEmpty, IsNumber, IsObject, IsString, Max, Min } from 'class-validator';
 import { ApiJsonArray } from '../../../common/api-json.decorator';
 import { Omittable } from '../../../common/omittable.decorator';
 
@@ -53,4 +54,13 @@ export class EnqueueTaskDto {
   @Min(1)
   @Max(10)
   readonly priority?: number;
+
+  /**
+   * Seconds from now, or an ISO-8601 date-time with its offset, past which the task never starts:
+   * it ends REVOKED with the error "expired" (Celery's `expires`; checked by TasksService).
+   * @defaultValue the task's, else never
+   */
+  @ApiProperty({ required: false, oneOf: [{ type: 'number', minimum: 0, exclusiveMinimum: true }, { type: 'string', format: 'date-time' }] })
+  @Allow()
+  readonly expires?: number | string;
 }
