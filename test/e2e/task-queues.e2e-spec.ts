@@ -137,7 +137,15 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
 
       const moved = await client.tasks.applyAsync('add', { args: [2, 3], queue: 'banner', priority: 3 });
 
-      await expect(client.waitForState(moved.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', result: 5 });
+      await expect(client.waitForState(moved.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({
+        state: 'SUCCESS',
+        result: 5,
+        queue: 'banner',
+        priority: 3,
+      });
+      await expect(client.tasks.list({ name: 'add', limit: 1 })).resolves.toEqual([
+        expect.objectContaining({ id: moved.id, queue: 'banner', priority: 3, expires: null }),
+      ]);
       await worker.waitForLine(new RegExp(`"taskId":"${moved.id}".*"msg":"Task succeeded"`));
       await expect(client.tasks.applyAsync('add', { args: [1, 1], queue: 'slow' })).rejects.toMatchObject({
         code: 'TASK_INVALID_OPTION',
@@ -158,7 +166,11 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
         result: null,
         retries: 0,
       });
-      await expect(client.waitForState(due.id, ['SUCCESS', 'FAILURE', 'REVOKED'])).resolves.toMatchObject({ state: 'SUCCESS', result: 3 });
+      await expect(client.waitForState(due.id, ['SUCCESS', 'FAILURE', 'REVOKED'])).resolves.toMatchObject({
+        state: 'SUCCESS',
+        result: 3,
+        expires: expect.stringMatching(/Z$/),
+      });
       await expect(client.tasks.applyAsync('add', { args: [1, 2], expires: 0 })).rejects.toMatchObject({ code: 'TASK_INVALID_OPTION' });
     });
 

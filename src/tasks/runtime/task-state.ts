@@ -21,6 +21,11 @@ export interface TaskStatusView {
   readonly state: TaskState;
   readonly args: readonly unknown[];
   readonly kwargs: TaskKwargs;
+  readonly queue: string;
+  /** 1 (highest) to 10, or null for none. */
+  readonly priority: number | null;
+  /** When it expires unless started (ISO-8601, UTC), or null for never. */
+  readonly expires: string | null;
   /** The return value, once SUCCESS. */
   readonly result: unknown;
   /** The last error message (never a stack trace), in RETRY and FAILURE. */

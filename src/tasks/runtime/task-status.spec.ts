@@ -4,6 +4,8 @@ import { type BullJobState, bullStatesOf, type StoredTask, toTaskState, toTaskSt
 const STORED: StoredTask = {
   id: '0b7f3b1e-5a0c-4c39-9d51-2a5f0e0c1a11',
   name: 'add',
+  queue: 'default',
+  priority: null,
   bullState: 'completed',
   data: { args: [10], kwargs: { m: 20 }, eta: '2030-05-01T02:00:10.000Z' },
   attemptsMade: 0,
@@ -50,6 +52,9 @@ describe('toTaskStatus', () => {
       state: 'SUCCESS',
       args: [10],
       kwargs: { m: 20 },
+      queue: 'default',
+      priority: null,
+      expires: null,
       result: 30,
       error: null,
       retries: 0,
@@ -69,6 +74,12 @@ describe('toTaskStatus', () => {
     const sut = toTaskStatus({ ...STORED, data: { ...STORED.data, lineage } });
 
     expect(sut).toMatchObject({ workflowId: lineage.workflowId, parentId: STORED.id });
+  });
+
+  it('shows the queue, the priority and the expiry', () => {
+    const sut = toTaskStatus({ ...STORED, queue: 'banner', priority: 1, data: { ...STORED.data, expires: '2030-05-01T03:00:00.000Z' } });
+
+    expect(sut).toMatchObject({ queue: 'banner', priority: 1, expires: '2030-05-01T03:00:00.000Z' });
   });
 
   it('reports the last error while waiting for a retry', () => {

@@ -30,6 +30,10 @@ export interface TaskLineage {
 export interface StoredTask {
   readonly id: string;
   readonly name: string;
+  /** The Bull queue that holds it. */
+  readonly queue: string;
+  /** Bull's priority, or null for none. */
+  readonly priority: number | null;
   readonly bullState: BullJobState;
   readonly data: TaskData;
   /** Failed runs so far (Bull counts failures only). */
@@ -92,6 +96,9 @@ export function toTaskStatus(task: StoredTask): TaskStatusView {
     state,
     args: task.data.args,
     kwargs: task.data.kwargs,
+    queue: task.queue,
+    priority: task.priority,
+    expires: task.data.expires ?? null,
     result: state === 'SUCCESS' ? task.returnValue : null,
     error: state === 'RETRY' || state === 'FAILURE' || expired ? task.failedReason : null,
     retries: state === 'FAILURE' || expired ? Math.max(0, task.attemptsMade - 1) : task.attemptsMade,

@@ -140,7 +140,7 @@ export class TasksRepository {
       )) as [string[], number];
       // A job in no list is not one (Bull moves jobs between lists atomically).
       if (fields.length === 0 || stateNumber === 0) continue;
-      return toStoredTask(id, hashOf(fields), BULL_STATES[stateNumber - 1]);
+      return toStoredTask(queue.name, id, hashOf(fields), BULL_STATES[stateNumber - 1]);
     }
     return null;
   }
@@ -171,7 +171,7 @@ export class TasksRepository {
     const tasks = await Promise.all(
       candidates.slice(0, limit).map(async ({ queue, id, state }) => {
         const hash = await callBroker(queue.client, this.timeoutMs, 'list tasks', () => queue.client.hgetall(queue.toKey(id)));
-        return Object.keys(hash).length === 0 ? null : toStoredTask(id, hash, state);
+        return Object.keys(hash).length === 0 ? null : toStoredTask(queue.name, id, hash, state);
       }),
     );
     return tasks.filter((task): task is StoredTask => task !== null);
@@ -233,11 +233,14 @@ function repliesOf(results: [Error | null, unknown][] | null): unknown[] {
   });
 }
 
-function toStoredTask(id: string, hash: JobHash, bullState: BullJobState): StoredTask {
+function toStoredTask(queue: string, id: string, hash: JobHash, bullState: BullJobState): StoredTask {
   const optionalTime = (value: string | undefined) => (value ? Number(value) : null);
   return {
     id,
     name: hash.name,
+    queue,
+    // Bull stores 0 for a job without a priority.
+    priority: Number(hash.priority ?? 0) || null,
     bullState,
     data: JSON.parse(hash.data ?? '{}') as TaskData,
     attemptsMade: Number(hash.attemptsMade ?? 0),

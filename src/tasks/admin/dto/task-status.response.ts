@@ -29,6 +29,15 @@ export class TaskStatus implements TaskStatusView {
   /** Runs after the first that were started or are scheduled because of a failure. */
   readonly retries: number;
 
+  /** The queue it was enqueued on. @example 'default' */
+  readonly queue: string;
+
+  /** 1 (highest) to 10, or null for none (first in, first out, behind the prioritized tasks). */
+  readonly priority: number | null;
+
+  /** When it expires unless started (ISO-8601, UTC), or null for never. */
+  readonly expires: string | null;
+
   /** 0–100, as last reported by the task. */
   readonly progress: number;
 
