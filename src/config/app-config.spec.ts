@@ -27,6 +27,7 @@ describe('parseConfig', () => {
     expect(sut.queue.timeoutMs).toBe(5_000);
     expect(sut.worker).toEqual({ concurrency: 4, queueConcurrency: {}, lockMs: 30_000 });
     expect(sut.queue.routes).toEqual({});
+    expect(sut.queue.annotations).toEqual({});
     expect(sut.beat).toEqual({ timeZone: 'Asia/Shanghai', scheduleOverrides: {} });
     expect(sut.shutdownGraceMs).toBe(10_000);
     expect(sut.admin.token).toBeUndefined();
@@ -133,6 +134,7 @@ describe('parseConfig', () => {
     ['WORKER_CONCURRENCY', 'default=2,', 'WORKER_CONCURRENCY must be an integer from 1 to 256, or a comma list'],
     ['TASK_ROUTES', '{"add":1}', 'TASK_ROUTES must be a JSON object of strings'],
     ['TASK_ROUTES', '["add"]', 'TASK_ROUTES must be a JSON object'],
+    ['TASK_ANNOTATIONS', '{"add":', 'TASK_ANNOTATIONS must be a JSON object'],
     ['METRICS_PORT', '9464x', 'METRICS_PORT must be an integer from 0 to 65535 (got "9464x")'],
     ['WORKER_LOCK_SECONDS', '0', 'WORKER_LOCK_SECONDS must be an integer from 1 to 3600'],
     ['QUEUE_TIMEOUT_MS', '0', 'QUEUE_TIMEOUT_MS must be an integer from 1 to 60000'],

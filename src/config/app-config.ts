@@ -70,6 +70,8 @@ export abstract class AppConfig {
     readonly timeoutMs: number;
     /** Task name → queue, over the queues the tasks declare (TASK_ROUTES); checked by the task registry. */
     readonly routes: Readonly<Record<string, string>>;
+    /** Task name → options laid over the declared ones (TASK_ANNOTATIONS); checked by the task registry. */
+    readonly annotations: Readonly<Record<string, unknown>>;
   };
   abstract readonly admin: { readonly token?: string };
   abstract readonly metrics: {
@@ -203,6 +205,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       resultTtlMs: read.int('TASK_RESULT_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
       timeoutMs: read.int('QUEUE_TIMEOUT_MS', 5_000, 1, 60_000),
       routes: read.jsonStringMap('TASK_ROUTES'),
+      annotations: read.jsonObject('TASK_ANNOTATIONS'),
     },
     admin: { token: read.optionalString('ADMIN_TOKEN', 16) },
     metrics: { port: read.optionalInt('METRICS_PORT', 0, 65_535) },

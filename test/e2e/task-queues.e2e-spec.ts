@@ -174,6 +174,19 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       await expect(client.tasks.applyAsync('add', { args: [1, 2], expires: 0 })).rejects.toMatchObject({ code: 'TASK_INVALID_OPTION' });
     });
 
+    it('lays TASK_ANNOTATIONS over what a task declares; a call still overrides both', async () => {
+      const annotated = await startTaskClient({ ...environment.env, TASK_ANNOTATIONS: '{"add":{"priority":4,"expires":60}}', LOG_LEVEL: 'error' });
+      try {
+        const declared = await annotated.tasks.applyAsync('add', { args: [1, 1] });
+        const called = await annotated.tasks.applyAsync('add', { args: [1, 1], priority: 2 });
+
+        await expect(annotated.tasks.result(declared.id)).resolves.toMatchObject({ priority: 4, expires: expect.stringMatching(/Z$/) });
+        await expect(annotated.tasks.result(called.id)).resolves.toMatchObject({ priority: 2 });
+      } finally {
+        await annotated.close();
+      }
+    });
+
     it('takes every queue by default', async () => {
       const worker = await startWorker([]);
 
@@ -192,6 +205,8 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       ['TASK_ROUTES', '{"sub":"default"}', 'TASK_ROUTES must be a JSON object whose keys are tasks (', 'sub'],
       ['TASK_ROUTES', '{"add":"slow"}', 'TASK_ROUTES must be a JSON object whose values are queues (default, banner)', 'add: slow'],
       ['WORKER_CONCURRENCY', 'slow=2', 'WORKER_CONCURRENCY must be a number, or queue=number pairs of the queues default, banner', 'slow'],
+      ['TASK_ANNOTATIONS', '{"add":{"rateLimit":"10/s"}}', 'TASK_ANNOTATIONS must be options among queue, priority, expires', 'add.rateLimit'],
+      ['TASK_ANNOTATIONS', '{"add":{"priority":11}}', 'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10)', 'add.priority: 11'],
     ])('exits 1 when %s=%s names what does not exist, naming the variable', async (name, value, message, got) => {
       const sut = new MainProcess(['--role=worker'], { ...environment.env, [name]: value });
       started.push(sut);

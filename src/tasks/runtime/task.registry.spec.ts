@@ -41,7 +41,7 @@ describe('buildRegistry', () => {
   });
 
   it('moves a task to the queue TASK_ROUTES names, leaving the others on theirs', () => {
-    const sut = buildRegistry([declare({}), declare({ name: 'low' })], false, { add: 'banner' });
+    const sut = buildRegistry([declare({}), declare({ name: 'low' })], false, { routes: { add: 'banner' } });
 
     expect(sut.get('add')?.queue).toBe('banner');
     expect(sut.get('low')?.queue).toBe('default');
@@ -51,7 +51,28 @@ describe('buildRegistry', () => {
     ['an unknown task', { sub: 'default' }, 'TASK_ROUTES must be a JSON object whose keys are tasks (add) (got "sub")'],
     ['an unknown queue', { add: 'slow' }, 'TASK_ROUTES must be a JSON object whose values are queues (default, banner) (got "add: slow")'],
   ])('refuses a route naming %s', (_, routes, message) => {
-    const sut = () => buildRegistry([declare({})], false, routes);
+    const sut = () => buildRegistry([declare({})], false, { routes });
+
+    expect(sut).toThrow(ConfigError);
+    expect(sut).toThrow(message);
+  });
+
+  it('lays TASK_ANNOTATIONS over the declared options, and TASK_ROUTES over both', () => {
+    const annotations = { add: { priority: 2, expires: 30, attempts: 1, queue: 'banner' }, low: { queue: 'banner' } };
+    const sut = buildRegistry([declare({ priority: 9 }), declare({ name: 'low' })], false, { annotations, routes: { low: 'default' } });
+
+    expect(sut.get('add')).toMatchObject({ priority: 2, expires: 30, attempts: 1, queue: 'banner', backoffMs: 1_000 });
+    expect(sut.get('low')).toMatchObject({ queue: 'default' });
+  });
+
+  it.each([
+    ['an unknown task', { sub: { priority: 1 } }, 'TASK_ANNOTATIONS must be a JSON object whose keys are tasks (add) (got "sub")'],
+    ['options that are no object', { add: 3 }, 'TASK_ANNOTATIONS must be a JSON object of options per task'],
+    ['an unknown option', { add: { rateLimit: '10/s' } }, 'TASK_ANNOTATIONS must be options among queue, priority, expires, attempts, backoffMs, timeoutMs (got "add.rateLimit")'],
+    ['a bad value', { add: { priority: 0 } }, 'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10) (got "add.priority: 0")'],
+    ['an unknown queue', { add: { queue: 'slow' } }, 'TASK_ANNOTATIONS must be valid options (queue "slow" is unknown'],
+  ])('refuses an annotation with %s, naming the task and the option', (_, annotations, message) => {
+    const sut = () => buildRegistry([declare({})], false, { annotations });
 
     expect(sut).toThrow(ConfigError);
     expect(sut).toThrow(message);

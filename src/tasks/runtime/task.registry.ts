@@ -90,17 +90,48 @@ function applyRoutes(tasks: Map<string, RegisteredTask>, routes: Readonly<Record
   }
 }
 
+/** The declared options `TASK_ANNOTATIONS` may override. */
+const ANNOTATABLE: ReadonlySet<string> = new Set(['queue', 'priority', 'expires', 'attempts', 'backoffMs', 'timeoutMs']);
+
 /**
- * Checks every declaration, applies the defaults, then the routes.
+ * Overrides declared options with `TASK_ANNOTATIONS` (Celery's `task_annotations`).
+ * @throws ConfigError naming TASK_ANNOTATIONS, the task and the option that cannot apply.
+ */
+function applyAnnotations(tasks: Map<string, RegisteredTask>, annotations: Readonly<Record<string, unknown>>): void {
+  const refuse = (expected: string, received: string) => new ConfigError('TASK_ANNOTATIONS', expected, received);
+  for (const [name, overrides] of Object.entries(annotations)) {
+    const task = tasks.get(name);
+    if (!task) throw refuse(`a JSON object whose keys are tasks (${[...tasks.keys()].join(', ')})`, name);
+    if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+      throw refuse('a JSON object of options per task, such as {"add":{"priority":3}}', name);
+    }
+    for (const [option, value] of Object.entries(overrides)) {
+      if (!ANNOTATABLE.has(option)) throw refuse(`options among ${[...ANNOTATABLE].join(', ')}`, `${name}.${option}`);
+      const problems = problemsOf({ options: { name, params: task.params, [option]: value } });
+      if (problems.length > 0) throw refuse(`valid options (${problems.join('; ')})`, `${name}.${option}: ${JSON.stringify(value)}`);
+    }
+    tasks.set(name, { ...task, ...(overrides as Partial<RegisteredTask>) });
+  }
+}
+
+/** What the deployment lays over the declarations: TASK_ROUTES and TASK_ANNOTATIONS. */
+export interface TaskOverrides {
+  /** Task name → queue. */
+  readonly routes?: Readonly<Record<string, string>>;
+  /** Task name → options. */
+  readonly annotations?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Checks every declaration, applies the defaults, then the annotations and the routes.
  * @param includeTestOnly whether `testOnly` tasks are registered (only when NODE_ENV=test).
- * @param routes task name → queue, over the declared ones (TASK_ROUTES).
  * @throws TaskDeclarationError on a duplicate name or a declaration that cannot work; ConfigError
- * on a route to or from a name that does not exist.
+ * on a route or annotation that names what does not exist or cannot apply.
  */
 export function buildRegistry(
   declarations: readonly TaskDeclaration[],
   includeTestOnly: boolean,
-  routes: Readonly<Record<string, string>> = {},
+  { routes = {}, annotations = {} }: TaskOverrides = {},
 ): ReadonlyMap<string, RegisteredTask> {
   const tasks = new Map<string, RegisteredTask>();
   for (const declaration of declarations) {
@@ -129,6 +160,7 @@ export function buildRegistry(
       target,
     });
   }
+  applyAnnotations(tasks, annotations);
   applyRoutes(tasks, routes);
   return tasks;
 }
@@ -143,7 +175,8 @@ export class TaskRegistry {
   private readonly tasks: ReadonlyMap<string, RegisteredTask>;
 
   constructor(config: AppConfig) {
-    this.tasks = buildRegistry(declaredTasks(), config.nodeEnv === 'test', config.queue.routes);
+    const { routes, annotations } = config.queue;
+    this.tasks = buildRegistry(declaredTasks(), config.nodeEnv === 'test', { routes, annotations });
   }
 
   /** @throws AppError `TASK_UNKNOWN` */
