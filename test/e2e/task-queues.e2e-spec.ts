@@ -187,6 +187,26 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       }
     });
 
+    it('retries only the errors autoretryFor names; any other fails at once', async () => {
+      await startWorker([]);
+      const producer = (autoretryFor: string[]) =>
+        startTaskClient({ ...environment.env, TASK_ANNOTATIONS: JSON.stringify({ 'testing.flaky': { autoretryFor } }), LOG_LEVEL: 'error' });
+      const [other, same] = await Promise.all([producer(['TypeError', 'DATABASE_UNAVAILABLE']), producer(['Error'])]);
+      try {
+        const failed = await other.tasks.delay('testing.flaky', 1);
+        const retried = await same.tasks.delay('testing.flaky', 1);
+
+        await expect(client.waitForState(failed.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({
+          state: 'FAILURE',
+          error: 'Flaky failure 1 of 1',
+          retries: 0,
+        });
+        await expect(client.waitForState(retried.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', result: 2, retries: 1 });
+      } finally {
+        await Promise.all([other.close(), same.close()]);
+      }
+    });
+
     it('takes every queue by default', async () => {
       const worker = await startWorker([]);
 

@@ -32,6 +32,18 @@ export interface TaskOptions {
   readonly attempts?: number;
   /** First retry delay; each next one doubles. @defaultValue 1000 */
   readonly backoffMs?: number;
+  /** The longest retry delay (Celery's `retry_backoff_max`). @defaultValue 600000 (10 minutes) */
+  readonly backoffMaxMs?: number;
+  /**
+   * Full jitter: each retry waits a random time from 0 to its delay, so that the tasks failed by
+   * one outage do not all retry at the same instant (Celery's `retry_jitter`). @defaultValue true
+   */
+  readonly backoffJitter?: boolean;
+  /**
+   * The errors that are retried, by `name` (`TypeError`) or AppError code (`DATABASE_UNAVAILABLE`)
+   * (Celery's `autoretry_for`); any other fails at once. @defaultValue every error
+   */
+  readonly autoretryFor?: readonly string[];
   /**
    * A run that takes longer fails (and is retried while attempts are left). The handler is not
    * interrupted: it should not hold resources beyond this. @defaultValue 60000

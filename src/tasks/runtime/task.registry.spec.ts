@@ -29,6 +29,9 @@ describe('buildRegistry', () => {
       queue: 'default',
       attempts: 3,
       backoffMs: 1_000,
+      backoffMaxMs: 600_000,
+      backoffJitter: true,
+      autoretryFor: null,
       timeoutMs: 60_000,
       target: Runnable,
     });
@@ -68,7 +71,11 @@ describe('buildRegistry', () => {
   it.each([
     ['an unknown task', { sub: { priority: 1 } }, 'TASK_ANNOTATIONS must be a JSON object whose keys are tasks (add) (got "sub")'],
     ['options that are no object', { add: 3 }, 'TASK_ANNOTATIONS must be a JSON object of options per task'],
-    ['an unknown option', { add: { rateLimit: '10/s' } }, 'TASK_ANNOTATIONS must be options among queue, priority, expires, attempts, backoffMs, timeoutMs (got "add.rateLimit")'],
+    [
+      'an unknown option',
+      { add: { rateLimit: '10/s' } },
+      'TASK_ANNOTATIONS must be options among queue, priority, expires, attempts, backoffMs, backoffMaxMs, backoffJitter, autoretryFor, timeoutMs (got "add.rateLimit")',
+    ],
     ['a bad value', { add: { priority: 0 } }, 'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10) (got "add.priority: 0")'],
     ['an unknown queue', { add: { queue: 'slow' } }, 'TASK_ANNOTATIONS must be valid options (queue "slow" is unknown'],
   ])('refuses an annotation with %s, naming the task and the option', (_, annotations, message) => {
@@ -106,6 +113,9 @@ describe('buildRegistry', () => {
     ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
     ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
     ['priority 0', declare({ priority: 0 }), 'priority must be an integer from 1 to 10'],
+    ['a negative backoff cap', declare({ backoffMaxMs: -1 }), 'backoffMaxMs must be an integer of at least 0'],
+    ['a jitter that is no boolean', declare({ backoffJitter: 'yes' as never }), 'backoffJitter must be true or false'],
+    ['autoretryFor that is no list', declare({ autoretryFor: 'TypeError' as never }), 'autoretryFor must be a list of error names or codes'],
     ['priority 11', declare({ priority: 11 }), 'priority must be an integer from 1 to 10'],
     ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],
     ['a fractional time limit', declare({ timeoutMs: 1.5 }), 'timeoutMs must be an integer of at least 1'],

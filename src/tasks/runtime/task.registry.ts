@@ -16,12 +16,24 @@ export interface RegisteredTask {
   readonly expires?: number;
   readonly attempts: number;
   readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+  readonly backoffJitter: boolean;
+  /** null: every error is retried. */
+  readonly autoretryFor: readonly string[] | null;
   readonly timeoutMs: number;
   /** The handler class, when loaded (always in the worker, which runs the provider instance of it). */
   readonly target?: Function;
 }
 
-export const TASK_DEFAULTS = { queue: QUEUES.default, attempts: 3, backoffMs: 1_000, timeoutMs: 60_000 } as const;
+export const TASK_DEFAULTS = {
+  queue: QUEUES.default,
+  attempts: 3,
+  backoffMs: 1_000,
+  backoffMaxMs: 600_000,
+  backoffJitter: true,
+  autoretryFor: null,
+  timeoutMs: 60_000,
+} as const;
 
 /** Bull's priority numbers as tasks use them: 1 is taken first. */
 export const PRIORITY = { highest: 1, lowest: 10 } as const;
@@ -60,6 +72,12 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
   if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
   if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
+  if (!isCount(options.backoffMaxMs, 0)) problems.push('backoffMaxMs must be an integer of at least 0');
+  if (options.backoffJitter !== undefined && typeof options.backoffJitter !== 'boolean') problems.push('backoffJitter must be true or false');
+  const retried = options.autoretryFor as unknown;
+  if (retried !== undefined && !(Array.isArray(retried) && retried.every((name) => typeof name === 'string' && name !== ''))) {
+    problems.push('autoretryFor must be a list of error names or codes');
+  }
   if (!Array.isArray(options.params)) problems.push('params must be an array (use [] for none)');
   const params = Array.isArray(options.params) ? options.params : [];
   const seen = new Set<string>();
@@ -91,7 +109,17 @@ function applyRoutes(tasks: Map<string, RegisteredTask>, routes: Readonly<Record
 }
 
 /** The declared options `TASK_ANNOTATIONS` may override. */
-const ANNOTATABLE: ReadonlySet<string> = new Set(['queue', 'priority', 'expires', 'attempts', 'backoffMs', 'timeoutMs']);
+const ANNOTATABLE: ReadonlySet<string> = new Set([
+  'queue',
+  'priority',
+  'expires',
+  'attempts',
+  'backoffMs',
+  'backoffMaxMs',
+  'backoffJitter',
+  'autoretryFor',
+  'timeoutMs',
+]);
 
 /**
  * Overrides declared options with `TASK_ANNOTATIONS` (Celery's `task_annotations`).
@@ -156,6 +184,9 @@ export function buildRegistry(
       expires: options.expires,
       attempts: options.attempts ?? TASK_DEFAULTS.attempts,
       backoffMs: options.backoffMs ?? TASK_DEFAULTS.backoffMs,
+      backoffMaxMs: options.backoffMaxMs ?? TASK_DEFAULTS.backoffMaxMs,
+      backoffJitter: options.backoffJitter ?? TASK_DEFAULTS.backoffJitter,
+      autoretryFor: options.autoretryFor ?? TASK_DEFAULTS.autoretryFor,
       timeoutMs: options.timeoutMs ?? TASK_DEFAULTS.timeoutMs,
       target,
     });

@@ -3,6 +3,7 @@ import type { Job, JobOptions, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { callBroker } from './broker-call';
 import { type QueueName, TaskQueues } from './queues';
+import { RETRY_BACKOFF, type RetryPolicy } from './retry-backoff';
 import { TASK_STATES, type TaskState } from './task-state';
 import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, toTaskState } from './task-status';
 import type { RegisteredTask } from './task.registry';
@@ -122,7 +123,7 @@ export class TasksRepository {
       // Bull keeps jobs without a priority out of its priority set: they stay first in, first out.
       ...(placement.priority === undefined ? {} : { priority: placement.priority }),
       attempts: task.attempts,
-      backoff: { type: 'exponential', delay: task.backoffMs },
+      backoff: { type: RETRY_BACKOFF, options: retryPolicyOf(task) },
       timeout: task.timeoutMs,
       removeOnComplete: keep,
       removeOnFail: keep,
@@ -216,6 +217,10 @@ export class TasksRepository {
     const replies = repliesOf(await callBroker(queue.client, this.timeoutMs, 'list tasks', () => multi.exec()));
     return states.flatMap((state, index) => (replies[index] as string[]).map((id) => ({ id, state })));
   }
+}
+
+function retryPolicyOf(task: RegisteredTask): RetryPolicy {
+  return { delayMs: task.backoffMs, maxMs: task.backoffMaxMs, jitter: task.backoffJitter, autoretryFor: task.autoretryFor };
 }
 
 /** A hash from HGETALL's flat reply of fields and values. */
