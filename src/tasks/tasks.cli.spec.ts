@@ -21,6 +21,7 @@ function status(state: TaskState, fields: Partial<TaskStatus> = {}): TaskStatus 
     retries: 0,
     progress: 0,
     eta: null,
+    retryAt: null,
     createdAt: '2030-05-01T02:00:00.000Z',
     startedAt: null,
     finishedAt: null,

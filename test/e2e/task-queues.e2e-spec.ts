@@ -207,6 +207,20 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       }
     });
 
+    it('shows in RETRY when the next run is due: its backoff after the failed run', async () => {
+      await startWorker([]);
+      const { id } = await client.tasks.delay('testing.flaky', 1);
+
+      const retrying = await client.waitForState(id, ['RETRY', 'SUCCESS', 'FAILURE']);
+
+      expect(retrying.state).toBe('RETRY');
+      // testing.flaky waits 1 s without jitter; its failed run took a few ms.
+      const backoffMs = Date.parse(retrying.retryAt ?? '') - Date.parse(retrying.startedAt ?? '');
+      expect(backoffMs).toBeGreaterThanOrEqual(1_000);
+      expect(backoffMs).toBeLessThan(2_000);
+      await expect(client.waitForState(id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', retryAt: null });
+    });
+
     it('takes every queue by default', async () => {
       const worker = await startWorker([]);
 

@@ -79,6 +79,7 @@ describe('/api/admin/tasks (e2e, real Redis broker)', () => {
         retries: 0,
         progress: 0,
         eta: null,
+        retryAt: null,
         createdAt: expect.any(String),
         startedAt: expect.any(String),
         finishedAt: expect.any(String),

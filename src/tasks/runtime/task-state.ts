@@ -33,6 +33,8 @@ export interface TaskStatusView {
   readonly retries: number;
   readonly progress: number;
   readonly eta: string | null;
+  /** In RETRY, when the next run is due (ISO-8601, UTC); else null. */
+  readonly retryAt: string | null;
   /** ISO-8601, UTC. */
   readonly createdAt: string;
   readonly startedAt: string | null;

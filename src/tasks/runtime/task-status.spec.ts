@@ -16,6 +16,7 @@ const STORED: StoredTask = {
   startedAt: Date.parse('2030-05-01T02:00:10Z'),
   finishedAt: Date.parse('2030-05-01T02:00:11Z'),
   revoked: false,
+  dueAt: null,
 };
 
 describe('toTaskState', () => {
@@ -60,6 +61,7 @@ describe('toTaskStatus', () => {
       retries: 0,
       progress: 100,
       eta: '2030-05-01T02:00:10.000Z',
+      retryAt: null,
       createdAt: '2030-05-01T02:00:00.000Z',
       startedAt: '2030-05-01T02:00:10.000Z',
       finishedAt: '2030-05-01T02:00:11.000Z',
@@ -80,6 +82,13 @@ describe('toTaskStatus', () => {
     const sut = toTaskStatus({ ...STORED, queue: 'banner', priority: 1, data: { ...STORED.data, expires: '2030-05-01T03:00:00.000Z' } });
 
     expect(sut).toMatchObject({ queue: 'banner', priority: 1, expires: '2030-05-01T03:00:00.000Z' });
+  });
+
+  it('shows when the next run is due in RETRY only', () => {
+    const due = Date.parse('2030-05-01T02:00:15Z');
+
+    expect(toTaskStatus({ ...STORED, bullState: 'delayed', attemptsMade: 1, dueAt: due }).retryAt).toBe('2030-05-01T02:00:15.000Z');
+    expect(toTaskStatus({ ...STORED, bullState: 'delayed', attemptsMade: 0, dueAt: due }).retryAt).toBeNull();
   });
 
   it('reports the last error while waiting for a retry', () => {

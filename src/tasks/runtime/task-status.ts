@@ -46,6 +46,8 @@ export interface StoredTask {
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
   readonly revoked: boolean;
+  /** When a delayed job is due (ms since the epoch), or null when it is not delayed. */
+  readonly dueAt: number | null;
 }
 
 /**
@@ -104,6 +106,7 @@ export function toTaskStatus(task: StoredTask): TaskStatusView {
     retries: state === 'FAILURE' || expired ? Math.max(0, task.attemptsMade - 1) : task.attemptsMade,
     progress: task.progress,
     eta: task.data.eta,
+    retryAt: state === 'RETRY' ? isoOrNull(task.dueAt) : null,
     createdAt: new Date(task.createdAt).toISOString(),
     startedAt: isoOrNull(task.startedAt),
     finishedAt: isoOrNull(task.finishedAt),

@@ -33,8 +33,9 @@ const STATE_KEYS: Readonly<Record<BullJobState, { key: string; kind: 'list' | 'z
 const BULL_STATES = Object.keys(STATE_KEYS) as BullJobState[];
 
 /**
- * Reads a job's hash and the first of Bull's lists or sets that holds it (1-based, 0 for none), in
- * one script so a job moving meanwhile is not missed. `no-writes` lets it run when the broker is
+ * Reads a job's hash and the first of Bull's lists or sets that holds it (1-based, 0 for none),
+ * with its score in a set (when a delayed job is due), in one script so a job moving meanwhile is
+ * not missed. `no-writes` lets it run when the broker is
  * full: Redis refuses transactions then, but not read-only scripts.
  *
  * KEYS: job hash, then each state's list or set. ARGV: id, then each state's kind (list or zset).
@@ -44,7 +45,7 @@ local fields = redis.call('HGETALL', KEYS[1])
 for i = 2, #KEYS do
   local found
   if ARGV[i] == 'list' then found = redis.call('LPOS', KEYS[i], ARGV[1]) else found = redis.call('ZSCORE', KEYS[i], ARGV[1]) end
-  if found then return { fields, i - 1 } end
+  if found then return { fields, i - 1, found } end
 end
 return { fields, 0 }
 `;
@@ -136,12 +137,13 @@ export class TasksRepository {
     for (const queue of this.queues.allFailFast()) {
       const keys = [queue.toKey(id), ...BULL_STATES.map((state) => queue.toKey(STATE_KEYS[state].key))];
       const kinds = BULL_STATES.map((state) => STATE_KEYS[state].kind);
-      const [fields, stateNumber] = (await callBroker(queue.client, this.timeoutMs, `read task ${id}`, () =>
+      const [fields, stateNumber, position] = (await callBroker(queue.client, this.timeoutMs, `read task ${id}`, () =>
         queue.client.eval(FIND_SCRIPT, keys.length, ...keys, id, ...kinds),
-      )) as [string[], number];
+      )) as [string[], number, string | number | undefined];
       // A job in no list is not one (Bull moves jobs between lists atomically).
       if (fields.length === 0 || stateNumber === 0) continue;
-      return toStoredTask(queue.name, id, hashOf(fields), BULL_STATES[stateNumber - 1]);
+      const state = BULL_STATES[stateNumber - 1];
+      return toStoredTask(queue.name, id, hashOf(fields), state, state === 'delayed' ? Number(position) : null);
     }
     return null;
   }
@@ -171,8 +173,10 @@ export class TasksRepository {
     candidates.sort((a, b) => b.createdAt - a.createdAt);
     const tasks = await Promise.all(
       candidates.slice(0, limit).map(async ({ queue, id, state }) => {
-        const hash = await callBroker(queue.client, this.timeoutMs, 'list tasks', () => queue.client.hgetall(queue.toKey(id)));
-        return Object.keys(hash).length === 0 ? null : toStoredTask(queue.name, id, hash, state);
+        const [hash, score] = await callBroker(queue.client, this.timeoutMs, 'list tasks', () =>
+          Promise.all([queue.client.hgetall(queue.toKey(id)), state === 'delayed' ? queue.client.zscore(queue.toKey('delayed'), id) : null]),
+        );
+        return Object.keys(hash).length === 0 ? null : toStoredTask(queue.name, id, hash, state, score === null ? null : Number(score));
       }),
     );
     return tasks.filter((task): task is StoredTask => task !== null);
@@ -238,7 +242,10 @@ function repliesOf(results: [Error | null, unknown][] | null): unknown[] {
   });
 }
 
-function toStoredTask(queue: string, id: string, hash: JobHash, bullState: BullJobState): StoredTask {
+/** Bull's score of a delayed job: the due moment in ms, times 4096, plus 12 bits of order. */
+const DELAYED_SCORE_SHIFT = 0x1000;
+
+function toStoredTask(queue: string, id: string, hash: JobHash, bullState: BullJobState, delayedScore: number | null): StoredTask {
   const optionalTime = (value: string | undefined) => (value ? Number(value) : null);
   return {
     id,
@@ -256,5 +263,6 @@ function toStoredTask(queue: string, id: string, hash: JobHash, bullState: BullJ
     startedAt: optionalTime(hash.processedOn),
     finishedAt: optionalTime(hash.finishedOn),
     revoked: hash.revokedOn !== undefined,
+    dueAt: delayedScore === null || Number.isNaN(delayedScore) ? null : Math.floor(delayedScore / DELAYED_SCORE_SHIFT),
   };
 }

@@ -44,6 +44,9 @@ export class TaskStatus implements TaskStatusView {
   /** When it is to run (ISO-8601, UTC), or null for at once. */
   readonly eta: string | null;
 
+  /** In RETRY, when the next run is due (ISO-8601, UTC), after the backoff; else null. */
+  readonly retryAt: string | null;
+
   /** ISO-8601, UTC. */
   readonly createdAt: string;
 
