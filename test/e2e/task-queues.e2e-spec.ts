@@ -221,6 +221,26 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       await expect(client.waitForState(id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', retryAt: null });
     });
 
+    it('retries a run that asks for it with context.retry, after its countdown, even for an error autoretryFor omits', async () => {
+      await startWorker([]);
+      const { id } = await client.tasks.delay('testing.retry', 1, 0.3);
+
+      const retrying = await client.waitForState(id, ['RETRY', 'SUCCESS', 'FAILURE']);
+
+      expect(retrying).toMatchObject({ state: 'RETRY', error: 'Not yet, run 1' });
+      const countdownMs = Date.parse(retrying.retryAt ?? '') - Date.parse(retrying.startedAt ?? '');
+      expect(countdownMs).toBeGreaterThanOrEqual(300);
+      expect(countdownMs).toBeLessThan(1_000);
+      await expect(client.waitForState(id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', result: 2, retries: 1 });
+    });
+
+    it('ends in FAILURE with the error of the last retry asked for when no attempt is left', async () => {
+      await startWorker([]);
+      const { id } = await client.tasks.delay('testing.retry', 5, 0);
+
+      await expect(client.waitForState(id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'FAILURE', error: 'Not yet, run 3', retries: 2 });
+    });
+
     it('takes every queue by default', async () => {
       const worker = await startWorker([]);
 

@@ -1,5 +1,5 @@
 import { AppError } from '../../common/app-error';
-import { type RetryPolicy, retryDelay } from './retry-backoff';
+import { type RetryPolicy, retryDelay, TaskRetry } from './retry-backoff';
 
 const POLICY: RetryPolicy = { delayMs: 1_000, maxMs: 600_000, jitter: false, autoretryFor: null };
 
@@ -18,6 +18,14 @@ describe('retryDelay', () => {
     expect(retryDelay(2, new Error('x'), policy, () => 0)).toBe(0);
     expect(retryDelay(2, new Error('x'), policy, () => 0.5)).toBe(1_500);
     expect(retryDelay(2, new Error('x'), policy, () => 0.999_999_9)).toBe(3_000);
+  });
+
+  it('retries a retry the handler asked for, after its countdown, whatever autoretryFor lists', () => {
+    const policy = { ...POLICY, jitter: true, autoretryFor: ['TypeError'] };
+
+    expect(retryDelay(1, new TaskRetry({ countdown: 2.5, error: 'not yet' }), policy)).toBe(2_500);
+    expect(retryDelay(2, new TaskRetry({ error: new Error('not yet') }), { ...policy, jitter: false })).toBe(3_000);
+    expect(() => new TaskRetry({ countdown: -1, error: 'x' })).toThrow(RangeError);
   });
 
   it('retries only the errors autoretryFor names, by name or AppError code; others fail at once', () => {

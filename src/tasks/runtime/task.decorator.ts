@@ -1,5 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { QueueName } from './queues';
+import type { RetryRequest } from './retry-backoff';
 
 /** One positional parameter of a task; a caller may also pass it by name in `kwargs`. */
 export interface TaskParam {
@@ -63,6 +64,12 @@ export interface TaskContext {
   readonly attempt: number;
   /** Reports progress (0–100); it shows in the task's status. */
   progress(percent: number): Promise<void>;
+  /**
+   * Ends this run and retries the task (Celery's `self.retry`), after `countdown` seconds or the
+   * task's backoff, even for an error `autoretryFor` does not list. With no attempt left the task
+   * ends in FAILURE with `error`. It throws: `throw context.retry(…)` reads best.
+   */
+  retry(request: RetryRequest): never;
 }
 
 /** A task's handler: an injectable class marked with {@link Task}, discovered at start-up. */

@@ -7,6 +7,7 @@ import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
 import { bindArguments } from './task-arguments';
 import { EXPIRED, hasExpired } from './task-expiry';
+import { TaskRetry } from './retry-backoff';
 import { TaskLifecycle } from './task-lifecycle';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
@@ -126,6 +127,9 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       id: String(job.id),
       attempt: job.attemptsMade + 1,
       progress: (percent) => job.progress(percent),
+      retry: (request) => {
+        throw new TaskRetry(request);
+      },
     };
     this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
     this.running++;
