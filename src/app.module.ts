@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import type { Logger } from 'pino';
 import './app/task-catalog';
+import type { WorkerOptions } from './app/worker-role.module';
 import type { AppConfig } from './config/app-config';
 import type { LoadedConfig } from './config/config.module';
 import { LoggingModule } from './logging/logging.module';
@@ -18,9 +19,9 @@ type Imports = NonNullable<ModuleMetadata['imports']>;
  */
 
 /** Each role's root module. */
-const ROLE_MODULES: Record<Role, () => Type> = {
+const ROLE_MODULES: Record<Role, (worker: WorkerOptions) => Type | DynamicModule> = {
   api: () => (require('./app/api-role.module') as typeof import('./app/api-role.module')).ApiRoleModule,
-  worker: () => (require('./app/worker-role.module') as typeof import('./app/worker-role.module')).WorkerRoleModule,
+  worker: (worker) => (require('./app/worker-role.module') as typeof import('./app/worker-role.module')).WorkerRoleModule.register(worker),
   beat: () => (require('./app/beat-role.module') as typeof import('./app/beat-role.module')).BeatRoleModule,
 };
 
@@ -45,7 +46,8 @@ function database(roles: ReadonlySet<Role>, config: AppConfig): Imports {
  */
 @Module({})
 export class AppModule {
-  static forRoles(roles: ReadonlySet<Role>, loaded: LoadedConfig, logger: Logger): DynamicModule {
+  /** @param worker how a worker role is started (`--queues`). */
+  static forRoles(roles: ReadonlySet<Role>, loaded: LoadedConfig, logger: Logger, worker: WorkerOptions = {}): DynamicModule {
     const { config } = loaded;
     return {
       module: AppModule,
@@ -57,7 +59,7 @@ export class AppModule {
         WorkflowsModule,
         ...database(roles, config),
         ...publicMetrics(roles, config),
-        ...[...roles].map((role) => ROLE_MODULES[role]()),
+        ...[...roles].map((role) => ROLE_MODULES[role](worker)),
       ],
     };
   }

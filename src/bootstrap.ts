@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import type { WorkerOptions } from './app/worker-role.module';
 import type { LoadedConfig } from './config/config.module';
 import type { Role } from './roles';
 
@@ -21,8 +22,9 @@ export async function startApplication(
   roles: ReadonlySet<Role>,
   loaded: LoadedConfig,
   logger: Logger,
+  worker: WorkerOptions = {},
 ): Promise<RunningApplication> {
-  const rootModule = AppModule.forRoles(roles, loaded, logger);
+  const rootModule = AppModule.forRoles(roles, loaded, logger, worker);
   const options = { bufferLogs: true, abortOnError: false } as const;
 
   if (!roles.has('api')) {

@@ -9,8 +9,19 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['--role=worker,beat'])).toEqual({ kind: 'serve', roles: new Set(['worker', 'beat']) });
   });
 
+  it('serves a worker on the queues of --queues', () => {
+    expect(parseCommandLine(['--role=worker', '--queues=banner, default,banner'])).toEqual({
+      kind: 'serve',
+      roles: new Set(['worker']),
+      queues: ['banner', 'default'],
+    });
+  });
+
   it.each([
     [['--role=web'], 'Unknown role "web": valid roles are api, worker, beat, all (a comma list combines them)'],
+    [['--role=worker', '--queues=default,slow'], 'Unknown queue "slow": queues are default, banner'],
+    [['--role=worker', '--queues='], 'Unknown queue "": queues are default, banner'],
+    [['--role=api', '--queues=banner'], '--queues chooses the queues of a worker: add worker to --role'],
     [['--port=1'], "Unknown option '--port'"],
     [['serve'], "Unexpected argument 'serve'"],
   ])('refuses %j', (argv, message) => {
@@ -31,6 +42,28 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['enqueue', 'test_task', 'hello', '"10"', '{"a":1}', 'true', 'null'])).toMatchObject({
       args: ['hello', '10', { a: 1 }, true, null],
     });
+  });
+
+  it('reads --id, the id the caller chooses', () => {
+    expect(parseCommandLine(['enqueue', 'add', '1', '2', '--id', '0b7f3b1e-5a0c-4c39-9d51-2a5f0e0c1a11'])).toEqual({
+      kind: 'enqueue',
+      task: 'add',
+      args: [1, 2],
+      countdown: undefined,
+      eta: undefined,
+      id: '0b7f3b1e-5a0c-4c39-9d51-2a5f0e0c1a11',
+    });
+  });
+
+  it('reads --queue, --priority and --expires', () => {
+    expect(parseCommandLine(['enqueue', 'add', '1', '2', '--queue=banner', '--priority', '1'])).toMatchObject({
+      task: 'add',
+      args: [1, 2],
+      queue: 'banner',
+      priority: 1,
+    });
+    expect(parseCommandLine(['enqueue', 'add', '--expires', '30'])).toMatchObject({ expires: 30 });
+    expect(parseCommandLine(['enqueue', 'add', '--expires', '2030-05-01T10:00:00Z'])).toMatchObject({ expires: '2030-05-01T10:00:00Z' });
   });
 
   it('keeps negative numbers as arguments', () => {
@@ -59,6 +92,8 @@ describe('parseCommandLine', () => {
     [['enqueue', 'add', '--countdown', '-1'], '--countdown must be a number of seconds, 0 or more (got "-1")'],
     [['enqueue', 'add', '--countdown=', '1'], '--countdown must be a number of seconds'],
     [['enqueue', 'add', '--eta', 'a', '--eta', 'b'], '--eta is given twice'],
+    [['enqueue', 'add', '--priority', '0'], '--priority must be an integer from 1 (highest) to 10 (got "0")'],
+    [['enqueue', 'add', '--priority', '2.5'], '--priority must be an integer from 1 (highest) to 10 (got "2.5")'],
     [['result'], 'result takes exactly one task id. Usage: node dist/main result <id>'],
     [['result', 'a', 'b'], 'result takes exactly one task id'],
     [['result', '--json'], 'result takes exactly one task id'],

@@ -1,19 +1,23 @@
 import { parseArgs } from 'node:util';
 import { parseRoles, type Role, UnknownRoleError } from './roles';
+import { parseQueueList, type QueueName, UnknownQueueError } from './tasks/runtime/queues';
 import type { EnqueueCommand, ResultCommand } from './tasks/tasks.cli';
 import type { WorkflowCommand } from './tasks/workflows/workflows.cli';
 
 export type { EnqueueCommand, ResultCommand, WorkflowCommand };
 
-/** `node dist/main [--role=…]`: run the roles. */
+/** `node dist/main [--role=…] [--queues=…]`: run the roles. */
 export interface ServeCommand {
   readonly kind: 'serve';
   readonly roles: ReadonlySet<Role>;
+  /** The queues a worker takes jobs from; undefined: every queue. */
+  readonly queues?: readonly QueueName[];
 }
 
 export type Command = ServeCommand | EnqueueCommand | ResultCommand | WorkflowCommand;
 
-const ENQUEUE_USAGE = 'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601]';
+const ENQUEUE_USAGE =
+  'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601] [--id UUID] [--queue QUEUE] [--priority 1-10] [--expires SECONDS | ISO-8601]';
 const RESULT_USAGE = 'Usage: node dist/main result <id>';
 const WORKFLOW_USAGE = `Usage: node dist/main workflow '{"chain":[{"name":"add","args":[2,2]},{"name":"add","args":[4]}]}'`;
 
@@ -34,6 +38,8 @@ export function parseTaskArgument(raw: string): unknown {
   }
 }
 
+const ENQUEUE_OPTIONS: ReadonlySet<string> = new Set(['--countdown', '--eta', '--id', '--queue', '--priority', '--expires']);
+
 function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   const positionals: string[] = [];
   const options = new Map<string, string>();
@@ -50,7 +56,7 @@ function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
       continue;
     }
     const [flag, inline] = token.includes('=') ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token];
-    if (flag !== '--countdown' && flag !== '--eta') throw new UsageError(`Unknown option ${flag}. ${ENQUEUE_USAGE}`);
+    if (!ENQUEUE_OPTIONS.has(flag)) throw new UsageError(`Unknown option ${flag}. ${ENQUEUE_USAGE}`);
     if (options.has(flag)) throw new UsageError(`${flag} is given twice. ${ENQUEUE_USAGE}`);
     const value = inline ?? tokens[++index];
     if (value === undefined) throw new UsageError(`${flag} needs a value. ${ENQUEUE_USAGE}`);
@@ -64,7 +70,17 @@ function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   if (countdown !== undefined && (countdownText?.trim() === '' || !Number.isFinite(countdown) || countdown < 0)) {
     throw new UsageError(`--countdown must be a number of seconds, 0 or more (got "${countdownText}")`);
   }
-  return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta') };
+  const priorityText = options.get('--priority');
+  const priority = priorityText === undefined ? undefined : Number(priorityText);
+  if (priority !== undefined && (!/^\d+$/.test(priorityText ?? '') || priority < 1 || priority > 10)) {
+    throw new UsageError(`--priority must be an integer from 1 (highest) to 10 (got "${priorityText}")`);
+  }
+  const expiresText = options.get('--expires');
+  // Seconds when it is a number, else a date-time: TasksService checks either.
+  const expires = expiresText === undefined || Number.isNaN(Number(expiresText)) ? expiresText : Number(expiresText);
+  const optional = { id: options.get('--id'), queue: options.get('--queue'), priority, expires };
+  const given = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
+  return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta'), ...given };
 }
 
 function parseResult(tokens: readonly string[]): ResultCommand {
@@ -90,18 +106,21 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (first === 'enqueue') return parseEnqueue(rest);
   if (first === 'result') return parseResult(rest);
   if (first === 'workflow') return parseWorkflow(rest);
-  let role: string | undefined;
+  let values: { role?: string; queues?: string };
   try {
-    role = parseArgs({ args: [...argv], options: { role: { type: 'string' } }, strict: true }).values.role;
+    ({ values } = parseArgs({ args: [...argv], options: { role: { type: 'string' }, queues: { type: 'string' } }, strict: true }));
   } catch (error) {
     throw new UsageError(
-      `${(error as Error).message}. Usage: node dist/main [--role=ROLES] | enqueue <task> [args…] | result <id> | workflow <canvas JSON>`,
+      `${(error as Error).message}. Usage: node dist/main [--role=ROLES] [--queues=QUEUES] | enqueue <task> [args…] | result <id> | workflow <canvas JSON>`,
     );
   }
   try {
-    return { kind: 'serve', roles: parseRoles(role) };
+    const roles = parseRoles(values.role);
+    if (values.queues === undefined) return { kind: 'serve', roles };
+    if (!roles.has('worker')) throw new UsageError('--queues chooses the queues of a worker: add worker to --role');
+    return { kind: 'serve', roles, queues: parseQueueList(values.queues) };
   } catch (error) {
-    if (error instanceof UnknownRoleError) throw new UsageError(error.message);
+    if (error instanceof UnknownRoleError || error instanceof UnknownQueueError) throw new UsageError(error.message);
     throw error;
   }
 }

@@ -2,11 +2,17 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import pino from 'pino';
 import { startApplication } from './bootstrap';
-import { type EnqueueCommand, parseCommandLine, type ResultCommand, UsageError, type WorkflowCommand } from './command-line';
+import {
+  type EnqueueCommand,
+  parseCommandLine,
+  type ResultCommand,
+  type ServeCommand,
+  UsageError,
+  type WorkflowCommand,
+} from './command-line';
 import { ConfigError } from './config/env-reader';
 import { AppConfigModule, type LoadedConfig } from './config/config.module';
 import { createRootLogger } from './logging/root-logger';
-import type { Role } from './roles';
 import { installShutdown } from './shutdown';
 import { CLI_EXIT, runTaskCommand } from './tasks/tasks.cli';
 import { TasksService } from './tasks/tasks.service';
@@ -27,13 +33,13 @@ async function loadConfigOrExit(exitCode: number): Promise<LoadedConfig> {
   }
 }
 
-async function serve(roles: ReadonlySet<Role>): Promise<void> {
+async function serve({ roles, queues }: ServeCommand): Promise<void> {
   const loaded = await loadConfigOrExit(EXIT_BAD_CONFIG);
 
   const logger = createRootLogger(loaded.config, roles);
   logger.info(`Starting as ${[...roles].join(', ')}`);
   try {
-    const { app, url } = await startApplication(roles, loaded, logger);
+    const { app, url } = await startApplication(roles, loaded, logger, { queues });
     installShutdown(app, loaded.config.shutdownGraceMs, logger);
     logger.info(url ? `Ready, listening on ${url}` : 'Ready, serving no HTTP');
   } catch (error) {
@@ -78,7 +84,7 @@ async function main(): Promise<void> {
     console.error(error.message);
     process.exit(EXIT_USAGE);
   }
-  if (command.kind === 'serve') await serve(command.roles);
+  if (command.kind === 'serve') await serve(command);
   else await runTask(command);
 }
 

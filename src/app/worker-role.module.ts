@@ -1,11 +1,23 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { BannerModule } from '../banner/banner.module';
 import { QueueMonitorModule } from '../tasks/runtime/queue-monitor.module';
+import type { QueueName } from '../tasks/runtime/queues';
 import { TasksWorkerModule } from '../tasks/runtime/tasks-worker.module';
 import { SeedTasksModule } from '../tasks/seed/seed-tasks.module';
 
+/** How a worker is started, beside the configuration: from its command line. */
+export interface WorkerOptions {
+  /** The queues to take jobs from (`--queues`). @defaultValue every queue */
+  readonly queues?: readonly QueueName[];
+}
+
 /** The worker role: the processor and the modules of the task handlers it runs (MySQL, the cache); no HTTP. */
-@Module({
-  imports: [BannerModule, QueueMonitorModule, SeedTasksModule, TasksWorkerModule],
-})
-export class WorkerRoleModule {}
+@Module({})
+export class WorkerRoleModule {
+  static register({ queues }: WorkerOptions = {}): DynamicModule {
+    return {
+      module: WorkerRoleModule,
+      imports: [BannerModule, QueueMonitorModule, SeedTasksModule, TasksWorkerModule.forQueues(queues)],
+    };
+  }
+}

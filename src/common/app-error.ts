@@ -9,6 +9,10 @@ export type AppErrorCode =
   | 'CACHE_UNAVAILABLE'
   /** MySQL does not answer. */
   | 'DATABASE_UNAVAILABLE'
+  /** An Idempotency-Key header that is empty, too long or not printable ASCII. */
+  | 'IDEMPOTENCY_KEY_INVALID'
+  /** An Idempotency-Key already used, within TASK_RESULT_TTL, with another request body. */
+  | 'IDEMPOTENCY_KEY_REUSED'
   /** The queue Redis is out of memory and refuses writes. */
   | 'TASK_BROKER_FULL'
   /** The task's arguments take more than TASK_MAX_ARGS_BYTES as JSON. */
@@ -19,6 +23,8 @@ export type AppErrorCode =
   | 'TASK_INVALID_ARGS'
   /** A caller-chosen task id is not a UUID. */
   | 'TASK_INVALID_ID'
+  /** A per-call option (queue, priority) is not valid. */
+  | 'TASK_INVALID_OPTION'
   /** The countdown or eta is not valid. */
   | 'TASK_INVALID_SCHEDULE'
   /** No task has this id: it never existed or its result expired. */
@@ -55,4 +61,4 @@ export class AppError extends Error {
 }
 
 /** What went wrong, in terms any caller understands; the HTTP filter maps each to a status. */
-export type AppErrorKind = 'invalid' | 'not_found' | 'conflict' | 'too_large' | 'unavailable';
+export type AppErrorKind = 'invalid' | 'not_found' | 'conflict' | 'too_large' | 'unprocessable' | 'unavailable';

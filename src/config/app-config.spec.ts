@@ -25,7 +25,9 @@ describe('parseConfig', () => {
     expect(sut.cache.localTtlMs).toBe(1_000);
     expect(sut.queue.resultTtlMs).toBe(86_400_000);
     expect(sut.queue.timeoutMs).toBe(5_000);
-    expect(sut.worker).toEqual({ concurrency: 4, lockMs: 180_000, heartbeatTtlMs: 3_000 });
+    expect(sut.worker).toEqual({ concurrency: 4, queueConcurrency: {}, lockMs: 180_000, heartbeatTtlMs: 3_000 });
+    expect(sut.queue.routes).toEqual({});
+    expect(sut.queue.annotations).toEqual({});
     expect(sut.beat).toEqual({ timeZone: 'Asia/Shanghai', scheduleOverrides: {} });
     expect(sut.shutdownGraceMs).toBe(10_000);
     expect(sut.admin.token).toBeUndefined();
@@ -89,6 +91,18 @@ describe('parseConfig', () => {
     expect(sut.beat.scheduleOverrides).toEqual({ 'test-task': { enabled: true } });
   });
 
+  it('reads TASK_ROUTES as a JSON object of queue names', () => {
+    expect(parseConfig({ TASK_ROUTES: '{"add":"banner"}' }).queue.routes).toEqual({ add: 'banner' });
+  });
+
+  it('reads WORKER_CONCURRENCY as one number or per queue', () => {
+    expect(parseConfig({ WORKER_CONCURRENCY: '8' }).worker).toMatchObject({ concurrency: 8, queueConcurrency: {} });
+    expect(parseConfig({ WORKER_CONCURRENCY: 'default=8, banner=2' }).worker).toMatchObject({
+      concurrency: 4,
+      queueConcurrency: { default: 8, banner: 2 },
+    });
+  });
+
   it('treats an empty value as unset', () => {
     expect(parseConfig({ PORT: '' }).http.port).toBe(3000);
     expect(parseConfig({ METRICS_PORT: '' }).metrics.port).toBeUndefined();
@@ -117,6 +131,12 @@ describe('parseConfig', () => {
     ['BEAT_SCHEDULE', '{"test-task":', 'BEAT_SCHEDULE must be a JSON object'],
     ['BEAT_SCHEDULE', '[1]', 'BEAT_SCHEDULE must be a JSON object'],
     ['WORKER_CONCURRENCY', '0', 'WORKER_CONCURRENCY must be an integer from 1 to 256'],
+    ['WORKER_CONCURRENCY', 'default=0', 'WORKER_CONCURRENCY must be an integer from 1 to 256, or a comma list of name=integer pairs'],
+    ['WORKER_CONCURRENCY', 'default=2,default=3', 'WORKER_CONCURRENCY must be an integer from 1 to 256, or a comma list'],
+    ['WORKER_CONCURRENCY', 'default=2,', 'WORKER_CONCURRENCY must be an integer from 1 to 256, or a comma list'],
+    ['TASK_ROUTES', '{"add":1}', 'TASK_ROUTES must be a JSON object of strings'],
+    ['TASK_ROUTES', '["add"]', 'TASK_ROUTES must be a JSON object'],
+    ['TASK_ANNOTATIONS', '{"add":', 'TASK_ANNOTATIONS must be a JSON object'],
     ['METRICS_PORT', '9464x', 'METRICS_PORT must be an integer from 0 to 65535 (got "9464x")'],
     ['WORKER_LOCK_SECONDS', '0', 'WORKER_LOCK_SECONDS must be an integer from 1 to 3600'],
     ['WORKER_HEARTBEAT_TTL_SECONDS', '1', 'WORKER_HEARTBEAT_TTL_SECONDS must be an integer from 2 to 60'],

@@ -86,6 +86,10 @@ export abstract class AppConfig {
     readonly maxDelayMs: number;
     /** The largest a task's `args` and `kwargs` may be, serialized as JSON (TASK_MAX_ARGS_BYTES). */
     readonly maxArgsBytes: number;
+    /** Task name → queue, over the queues the tasks declare (TASK_ROUTES); checked by the task registry. */
+    readonly routes: Readonly<Record<string, string>>;
+    /** Task name → options laid over the declared ones (TASK_ANNOTATIONS); checked by the task registry. */
+    readonly annotations: Readonly<Record<string, unknown>>;
   };
   /** Per-minute ceilings, counted in the cache Redis so that they hold across api processes. */
   abstract readonly throttle: {
@@ -110,8 +114,10 @@ export abstract class AppConfig {
     readonly clientMaxAgeSeconds: number;
   };
   abstract readonly worker: {
-    /** Jobs one worker runs at once, per queue. */
+    /** Jobs one worker runs at once on each queue not named in {@link queueConcurrency}. */
     readonly concurrency: number;
+    /** Jobs one worker runs at once on the queues named (`WORKER_CONCURRENCY=default=8,banner=2`), checked by the worker. */
+    readonly queueConcurrency: Readonly<Record<string, number>>;
     /**
      * How long a worker's claim on a running job lasts unless renewed (every half of it): a main
      * event loop blocked for less than half of it is never taken for a dead worker. A worker
@@ -197,6 +203,12 @@ function httpServer(read: EnvReader, port: number): AppConfig['http'] {
   };
 }
 
+/** WORKER_CONCURRENCY: one number for every queue, or `queue=number` pairs (the others keep 4). */
+function workerConcurrency(read: EnvReader): { concurrency: number; queueConcurrency: Record<string, number> } {
+  const { all, byKey } = read.intPerKey('WORKER_CONCURRENCY', 4, 1, 256);
+  return { concurrency: all, queueConcurrency: byKey };
+}
+
 /**
  * Validates a raw environment and builds the typed configuration.
  * @throws ConfigError naming the first variable that is missing or malformed.
@@ -240,6 +252,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       timeoutMs: read.int('QUEUE_TIMEOUT_MS', 5_000, 1, 60_000),
       maxDelayMs: read.int('TASK_MAX_DELAY', 30 * ONE_DAY_SECONDS, 1, 3_650 * ONE_DAY_SECONDS) * 1000,
       maxArgsBytes: read.int('TASK_MAX_ARGS_BYTES', 64 * 1024, 2, 512 * 1024),
+      routes: read.jsonStringMap('TASK_ROUTES'),
+      annotations: read.jsonObject('TASK_ANNOTATIONS'),
     },
     throttle: {
       loginFailuresPerMinute: read.int('ADMIN_LOGIN_FAILURES_PER_MINUTE', 20, 1, 100_000),
@@ -256,7 +270,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       clientMaxAgeSeconds: read.int('CLIENT_MAX_AGE', 60, 0, ONE_DAY_SECONDS),
     },
     worker: {
-      concurrency: read.int('WORKER_CONCURRENCY', 4, 1, 256),
+      ...workerConcurrency(read),
       lockMs: read.int('WORKER_LOCK_SECONDS', 180, 1, 3_600) * 1000,
       heartbeatTtlMs: read.int('WORKER_HEARTBEAT_TTL_SECONDS', 3, 2, 60) * 1000,
     },

@@ -105,6 +105,36 @@ export class EnvReader {
     return parsed as Record<string, unknown>;
   }
 
+  /**
+   * One integer for every key, or a comma list of `key=integer` pairs (`default=8,banner=2`); the
+   * keys are checked by whoever knows them. Unset: `{ all: fallback, byKey: {} }`.
+   */
+  intPerKey(name: string, fallback: number, min: number, max: number): { all: number; byKey: Record<string, number> } {
+    const value = this.raw(name);
+    if (value === undefined) return { all: fallback, byKey: {} };
+    if (!value.includes('=')) return { all: this.int(name, fallback, min, max), byKey: {} };
+    const expected = `an integer from ${min} to ${max}, or a comma list of name=integer pairs such as default=8,banner=2`;
+    const byKey: Record<string, number> = {};
+    for (const pair of value.split(',')) {
+      const match = /^\s*([\w.-]+)\s*=\s*(\d+)\s*$/.exec(pair);
+      const count = Number(match?.[2]);
+      if (!match || count < min || count > max || match[1] in byKey) throw new ConfigError(name, expected, value);
+      byKey[match[1]] = count;
+    }
+    return { all: fallback, byKey };
+  }
+
+  /** A JSON object whose every value is a string (`{"add": "low"}`); unset: `{}`. */
+  jsonStringMap(name: string): Record<string, string> {
+    const parsed = this.jsonObject(name);
+    for (const [key, entry] of Object.entries(parsed)) {
+      if (typeof entry !== 'string') {
+        throw new ConfigError(name, 'a JSON object of strings, such as {"add":"default"}', `${key}: ${JSON.stringify(entry)}`);
+      }
+    }
+    return parsed as Record<string, string>;
+  }
+
   timeZone(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;
     try {

@@ -1,7 +1,7 @@
 import { AppError } from '../common/app-error';
 import type { TaskStatus } from './admin/dto/task-status.response';
 import type { TaskState } from './runtime/task-state';
-import { CLI_EXIT, exitCodeFor, runTaskCommand } from './tasks.cli';
+import { CLI_EXIT, type EnqueueCommand, exitCodeFor, runTaskCommand } from './tasks.cli';
 import type { TasksService } from './tasks.service';
 
 const ID = '0b7f3b1e-5a0c-4c39-9d51-2a5f0e0c1a11';
@@ -13,11 +13,15 @@ function status(state: TaskState, fields: Partial<TaskStatus> = {}): TaskStatus 
     state,
     args: [10, 20],
     kwargs: {},
+    queue: 'default',
+    priority: null,
+    expires: null,
     result: null,
     error: null,
     retries: 0,
     progress: 0,
     eta: null,
+    retryAt: null,
     createdAt: '2030-05-01T02:00:00.000Z',
     startedAt: null,
     finishedAt: null,
@@ -56,6 +60,22 @@ describe('runTaskCommand', () => {
 
     expect(applyAsync).toHaveBeenCalledWith('add', { args: [10, 20], countdown: 5, eta: undefined });
     expect(sut).toEqual({ code: CLI_EXIT.ok, out: [ID], err: [] });
+  });
+
+  it('enqueues under the id given, once: a kept task is left as it is, and said so on stderr', async () => {
+    const applyOnce = jest
+      .fn()
+      .mockResolvedValueOnce({ created: true, task: { id: ID, name: 'add', state: 'PENDING', eta: null } })
+      .mockResolvedValueOnce({ created: false, task: status('SUCCESS', { result: 30 }) });
+    const command: EnqueueCommand = { kind: 'enqueue', task: 'add', args: [10, 20], id: ID };
+
+    await expect(run(command, { applyOnce })).resolves.toEqual({ code: CLI_EXIT.ok, out: [ID], err: [] });
+    await expect(run(command, { applyOnce })).resolves.toEqual({
+      code: CLI_EXIT.ok,
+      out: [ID],
+      err: ['A task with this id is already kept (SUCCESS): nothing changed'],
+    });
+    expect(applyOnce).toHaveBeenCalledWith('add', { args: [10, 20], countdown: undefined, eta: undefined, id: ID });
   });
 
   it('exits 2 with the message when the call is refused', async () => {

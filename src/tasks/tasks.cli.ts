@@ -3,13 +3,21 @@ import type { TaskState, TaskStatusView } from './runtime/task-state';
 import type { WorkflowStatus } from './task-workflows';
 import type { TasksService } from './tasks.service';
 
-/** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO]`: the seed's add_task.py. */
+/** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO] [--id UUID] [--queue Q] [--priority N]`: the seed's add_task.py. */
 export interface EnqueueCommand {
   readonly kind: 'enqueue';
   readonly task: string;
   readonly args: unknown[];
   readonly countdown?: number;
   readonly eta?: string;
+  /** The task's id, chosen by the caller: enqueuing it again changes nothing. */
+  readonly id?: string;
+  /** The queue, over the task's own. */
+  readonly queue?: string;
+  /** 1 (highest) to 10, over the task's own. */
+  readonly priority?: number;
+  /** Seconds from now, or an ISO-8601 date-time with its offset, past which it never starts. */
+  readonly expires?: number | string;
 }
 
 /** `node dist/main result <id>`: the seed's get_task_result.py. */
@@ -70,7 +78,7 @@ async function statusOf(tasks: TasksService, id: string): Promise<TaskStatusView
 }
 
 /**
- * Runs `enqueue` (prints the new task's id) or `result` of a task or a workflow (prints the state,
+ * Runs `enqueue` (prints the task's id) or `result` of a task or a workflow (prints the state,
  * then the JSON result or the error) and returns the exit status. Errors other than a refused call propagate.
  */
 export async function runTaskCommand(
@@ -80,8 +88,16 @@ export async function runTaskCommand(
 ): Promise<number> {
   try {
     if (command.kind === 'enqueue') {
-      const { task, args, countdown, eta } = command;
-      output.out((await tasks.applyAsync(task, { args, countdown, eta })).id);
+      const { task, args, countdown, eta, id, queue, priority, expires } = command;
+      const given = { queue, priority, expires };
+      const placement = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
+      if (id === undefined) {
+        output.out((await tasks.applyAsync(task, { args, countdown, eta, ...placement })).id);
+        return CLI_EXIT.ok;
+      }
+      const outcome = await tasks.applyOnce(task, { args, countdown, eta, id, ...placement });
+      output.out(outcome.task.id);
+      if (!outcome.created) output.err(`A task with this id is already kept (${outcome.task.state}): nothing changed`);
       return CLI_EXIT.ok;
     }
     const status = await statusOf(tasks, command.id);

@@ -3,12 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
-import { TaskQueues } from './runtime/queues';
+import { ALL_QUEUES, isQueueName, type QueueName, TaskQueues } from './runtime/queues';
 import { bindArguments, checkArgumentsSize, type TaskKwargs } from './runtime/task-arguments';
+import { resolveExpiry } from './runtime/task-expiry';
 import { resolveTiming, type TaskTiming } from './runtime/task-timing';
 import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
 import { type TaskLineage, toTaskStatus } from './runtime/task-status';
-import { TaskRegistry } from './runtime/task.registry';
+import { isPriority, PRIORITY, type RegisteredTask, TaskRegistry } from './runtime/task.registry';
 import { TasksRepository } from './runtime/tasks.repository';
 import { type Canvas, type SubmittedWorkflow, TaskWorkflows, type WorkflowStatus } from './task-workflows';
 
@@ -22,9 +23,34 @@ export interface ApplyOptions extends TaskTiming {
    * enqueuing it again changes nothing. @defaultValue a new random UUID
    */
   readonly id?: string;
+  /** The queue to enqueue on, over the task's own (Celery's `queue`). @defaultValue the task's queue */
+  readonly queue?: string;
+  /** 1 (highest) to 10, over the task's own. @defaultValue the task's priority, else none */
+  readonly priority?: number;
+  /**
+   * Seconds from now, or an ISO-8601 date-time with its offset, past which the task never starts:
+   * it ends REVOKED with the error "expired" (Celery's `expires`). @defaultValue the task's, else never
+   */
+  readonly expires?: number | string;
   /** Set by the workflows module on the tasks of a workflow. @defaultValue none */
   readonly lineage?: TaskLineage;
 }
+
+/** Where a call goes: its queue and priority, the caller's over the task's. */
+function placementOf(task: RegisteredTask, { queue, priority }: ApplyOptions): { queue: QueueName; priority?: number } {
+  if (queue !== undefined && !isQueueName(queue)) {
+    throw new AppError('TASK_INVALID_OPTION', `Unknown queue "${queue}": queues are ${ALL_QUEUES.join(', ')}`, 'invalid');
+  }
+  if (priority !== undefined && !isPriority(priority)) {
+    throw new AppError('TASK_INVALID_OPTION', `priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest} (got ${String(priority)})`, 'invalid');
+  }
+  return { queue: queue ?? task.queue, priority: priority ?? task.priority };
+}
+
+/** What {@link TasksService.applyOnce} did: created the task, or found it (its status). */
+export type AppliedOnce =
+  | { readonly created: true; readonly task: EnqueuedTaskView }
+  | { readonly created: false; readonly task: TaskStatusView };
 
 export interface TaskListFilter {
   readonly state?: TaskState;
@@ -44,8 +70,8 @@ function notFound(id: string): AppError {
  * The tasks as any module, the worker and the CLI see them: Celery's `delay`, `apply_async`,
  * `AsyncResult` and canvas (`chain`, `group`, `chord`), on Bull. Errors are AppErrors with stable
  * codes: TASK_UNKNOWN, TASK_INVALID_ARGS, TASK_INVALID_SCHEDULE, TASK_ARGS_TOO_LARGE,
- * TASK_INVALID_ID, TASK_NOT_FOUND, TASK_NOT_REVOCABLE, the WORKFLOW_* codes of WorkflowsService
- * and, when Redis does not answer, TASK_BROKER_UNAVAILABLE.
+ * TASK_INVALID_ID, TASK_INVALID_OPTION, TASK_NOT_FOUND, TASK_NOT_REVOCABLE, the WORKFLOW_* codes of
+ * WorkflowsService and, when Redis does not answer, TASK_BROKER_UNAVAILABLE.
  */
 @Injectable()
 export class TasksService {
@@ -73,6 +99,7 @@ export class TasksService {
     // A workflow step enqueued on its parent's completion carries that result: its own arguments
     // were checked when the workflow was submitted, and the result is bounded by the workflow's size.
     if (!options.lineage?.parentId) checkArgumentsSize(name, args, kwargs, this.config.queue.maxArgsBytes);
+    const placement = placementOf(task, options);
     const now = Date.now();
     const timing = resolveTiming(options, now, this.config.queue.maxDelayMs);
     if (options.id !== undefined && !TASK_ID.test(options.id)) {
@@ -80,9 +107,30 @@ export class TasksService {
     }
     const id = options.id ?? randomUUID();
     const eta = timing.eta?.toISOString() ?? null;
-    const data = options.lineage ? { args, kwargs, eta, lineage: options.lineage } : { args, kwargs, eta };
-    await this.repository.add(task, id, data, timing.delayMs, now);
+    const expiry = resolveExpiry(options.expires === undefined ? task.expires : options.expires, now);
+    const data = {
+      args,
+      kwargs,
+      eta,
+      ...(options.lineage ? { lineage: options.lineage } : {}),
+      ...(expiry ? { expires: expiry.toISOString() } : {}),
+    };
+    await this.repository.add(task, id, data, placement, timing.delayMs, now);
     return { id, name, state: 'PENDING', eta };
+  }
+
+  /**
+   * Enqueues a task unless one with `options.id` is kept: then nothing changes and its status is
+   * answered. Two first calls with one id at the same instant may both answer `created`; only one
+   * task exists (Bull keeps the first job of an id).
+   */
+  async applyOnce(name: string, options: ApplyOptions = {}): Promise<AppliedOnce> {
+    if (options.id !== undefined) {
+      this.validate(name, options.args, options.kwargs);
+      const existing = TASK_ID.test(options.id) ? await this.repository.find(options.id) : null;
+      if (existing) return { created: false, task: toTaskStatus(existing) };
+    }
+    return { created: true, task: await this.applyAsync(name, options) };
   }
 
   /**

@@ -44,12 +44,12 @@ const ROUTES: [operation: string, tag: string, statuses: string[]][] = [
   ['DELETE /api/admin/banners/{id}', 'banners', ['204', '400', '404', ...ADMIN]],
   ['POST /api/admin/cache/banners/refresh', 'banner cache', ['202', ...ADMIN]],
   ['DELETE /api/admin/cache/banners', 'banner cache', ['204', ...ADMIN]],
-  ['POST /api/admin/tasks', 'tasks', ['202', '400', '404', '413', ...ADMIN]],
+  ['POST /api/admin/tasks', 'tasks', ['200', '202', '400', '404', '413', '422', ...ADMIN]],
   ['GET /api/admin/tasks', 'tasks', ['200', '400', ...ADMIN]],
   ['GET /api/admin/tasks/{id}', 'tasks', ['200', '404', ...ADMIN]],
   ['DELETE /api/admin/tasks/{id}', 'tasks', ['200', '404', '409', ...ADMIN]],
   ['GET /api/admin/schedules', 'schedules', ['200', ...ADMIN]],
-  ['POST /api/admin/workflows', 'workflows', ['202', '400', ...ADMIN]],
+  ['POST /api/admin/workflows', 'workflows', ['200', '202', '400', '422', ...ADMIN]],
   ['GET /api/admin/workflows/{id}', 'workflows', ['200', '404', ...ADMIN]],
   ['DELETE /api/admin/workflows/{id}', 'workflows', ['200', '404', '409', ...ADMIN]],
 ];
@@ -202,5 +202,7 @@ describe('the OpenAPI document of node dist/main (e2e, real MariaDB and Redis)',
     expect(names('PATCH /api/admin/banners/{id}')).toEqual(['path:id']);
     expect(names('GET /api/admin/tasks')).toEqual(['query:state', 'query:name', 'query:limit']);
     expect(names('DELETE /api/admin/tasks/{id}')).toEqual(['path:id']);
+    expect(names('POST /api/admin/tasks')).toEqual(['header:Idempotency-Key']);
+    expect(names('POST /api/admin/workflows')).toEqual(['header:Idempotency-Key']);
   });
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TaskRequests } from './task-requests.service';
 import { TasksController } from './tasks.controller';
 import { TasksModule } from '../tasks.module';
 
@@ -6,5 +7,6 @@ import { TasksModule } from '../tasks.module';
 @Module({
   imports: [TasksModule],
   controllers: [TasksController],
+  providers: [TaskRequests],
 })
 export class TasksAdminModule {}

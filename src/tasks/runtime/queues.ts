@@ -2,9 +2,14 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { QueueClusterClients } from './queue-cluster';
 
-/** Bull queue names. Every task names the queue it runs on; workers consume all of them. */
+/**
+ * Every Bull queue, declared here alone. Each task names the queue it runs on (`TASK_ROUTES` may
+ * move it at deploy time); a worker consumes all of them unless `--queues` names some.
+ * `banner` keeps the cache refresh apart, so that a flood of other tasks never delays it.
+ */
 export const QUEUES = {
   default: 'default',
+  banner: 'banner',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -12,6 +17,24 @@ export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);
 
 export function isQueueName(name: unknown): name is QueueName {
   return (ALL_QUEUES as readonly unknown[]).includes(name);
+}
+
+/** A name that is not one of {@link QUEUES}; the message lists the queues. */
+export class UnknownQueueError extends Error {
+  constructor(received: string) {
+    super(`Unknown queue "${received}": queues are ${ALL_QUEUES.join(', ')}`);
+    this.name = 'UnknownQueueError';
+  }
+}
+
+/**
+ * The queues of a comma list (`default,banner`), as `--queues` takes them.
+ * @throws UnknownQueueError on a name that is not a queue, or an empty list.
+ */
+export function parseQueueList(value: string): QueueName[] {
+  const names = value.split(',').map((name) => name.trim());
+  for (const name of names) if (!isQueueName(name)) throw new UnknownQueueError(name);
+  return [...new Set(names as QueueName[])];
 }
 
 /**

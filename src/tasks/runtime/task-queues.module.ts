@@ -5,6 +5,7 @@ import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { type BullClientType, QueueClusterClients, QueueClusterModule } from './queue-cluster';
 import { ALL_QUEUES, TaskQueues } from './queues';
+import { RETRY_BACKOFF, type RetryPolicy, retryDelay } from './retry-backoff';
 import { TaskLifecycle } from './task-lifecycle';
 import { TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
@@ -56,6 +57,10 @@ function bullOptions(config: AppConfig, cluster: QueueClusterClients): QueueOpti
       lockRenewTime: lockMs / 2,
       stalledInterval: lockMs,
       maxStalledCount: MAX_STALLED_COUNT,
+      // Run by the worker when a run fails: the delay of the retry, or -1 for none.
+      backoffStrategies: {
+        [RETRY_BACKOFF]: (attemptsMade: number, error: Error, policy: RetryPolicy | null) => retryDelay(attemptsMade, error, policy),
+      },
     },
   };
 }

@@ -21,6 +21,11 @@ export interface TaskStatusView {
   readonly state: TaskState;
   readonly args: readonly unknown[];
   readonly kwargs: TaskKwargs;
+  readonly queue: string;
+  /** 1 (highest) to 10, or null for none. */
+  readonly priority: number | null;
+  /** When it expires unless started (ISO-8601, UTC), or null for never. */
+  readonly expires: string | null;
   /** The return value, once SUCCESS. */
   readonly result: unknown;
   /** The last error message (never a stack trace), in RETRY and FAILURE. */
@@ -28,6 +33,8 @@ export interface TaskStatusView {
   readonly retries: number;
   readonly progress: number;
   readonly eta: string | null;
+  /** In RETRY, when the next run is due (ISO-8601, UTC); else null. */
+  readonly retryAt: string | null;
   /** ISO-8601, UTC. */
   readonly createdAt: string;
   readonly startedAt: string | null;

@@ -4,6 +4,8 @@ import { type BullJobState, bullStatesOf, type StoredTask, toTaskState, toTaskSt
 const STORED: StoredTask = {
   id: '0b7f3b1e-5a0c-4c39-9d51-2a5f0e0c1a11',
   name: 'add',
+  queue: 'default',
+  priority: null,
   bullState: 'completed',
   data: { args: [10], kwargs: { m: 20 }, eta: '2030-05-01T02:00:10.000Z' },
   attemptsMade: 0,
@@ -14,6 +16,7 @@ const STORED: StoredTask = {
   startedAt: Date.parse('2030-05-01T02:00:10Z'),
   finishedAt: Date.parse('2030-05-01T02:00:11Z'),
   revoked: false,
+  dueAt: null,
 };
 
 describe('toTaskState', () => {
@@ -50,11 +53,15 @@ describe('toTaskStatus', () => {
       state: 'SUCCESS',
       args: [10],
       kwargs: { m: 20 },
+      queue: 'default',
+      priority: null,
+      expires: null,
       result: 30,
       error: null,
       retries: 0,
       progress: 100,
       eta: '2030-05-01T02:00:10.000Z',
+      retryAt: null,
       createdAt: '2030-05-01T02:00:00.000Z',
       startedAt: '2030-05-01T02:00:10.000Z',
       finishedAt: '2030-05-01T02:00:11.000Z',
@@ -69,6 +76,19 @@ describe('toTaskStatus', () => {
     const sut = toTaskStatus({ ...STORED, data: { ...STORED.data, lineage } });
 
     expect(sut).toMatchObject({ workflowId: lineage.workflowId, parentId: STORED.id });
+  });
+
+  it('shows the queue, the priority and the expiry', () => {
+    const sut = toTaskStatus({ ...STORED, queue: 'banner', priority: 1, data: { ...STORED.data, expires: '2030-05-01T03:00:00.000Z' } });
+
+    expect(sut).toMatchObject({ queue: 'banner', priority: 1, expires: '2030-05-01T03:00:00.000Z' });
+  });
+
+  it('shows when the next run is due in RETRY only', () => {
+    const due = Date.parse('2030-05-01T02:00:15Z');
+
+    expect(toTaskStatus({ ...STORED, bullState: 'delayed', attemptsMade: 1, dueAt: due }).retryAt).toBe('2030-05-01T02:00:15.000Z');
+    expect(toTaskStatus({ ...STORED, bullState: 'delayed', attemptsMade: 0, dueAt: due }).retryAt).toBeNull();
   });
 
   it('reports the last error while waiting for a retry', () => {
@@ -87,5 +107,11 @@ describe('toTaskStatus', () => {
     const sut = toTaskStatus({ ...STORED, bullState: 'failed', revoked: true, failedReason: 'Revoked', startedAt: null });
 
     expect(sut).toMatchObject({ state: 'REVOKED', error: null, result: null, startedAt: null });
+  });
+
+  it('reports a task that expired before it started as REVOKED with the error "expired", its failed run no retry', () => {
+    const sut = toTaskStatus({ ...STORED, bullState: 'failed', revoked: true, failedReason: 'expired', attemptsMade: 1 });
+
+    expect(sut).toMatchObject({ state: 'REVOKED', error: 'expired', retries: 0, result: null });
   });
 });

@@ -1,5 +1,6 @@
 import type { TaskKwargs } from './task-arguments';
 import type { TaskState, TaskStatusView } from './task-state';
+import { EXPIRED } from './task-expiry';
 
 /** The list or set of a Bull queue that holds a job's id. */
 export type BullJobState = 'waiting' | 'paused' | 'delayed' | 'active' | 'completed' | 'failed';
@@ -12,6 +13,8 @@ export interface TaskData {
   readonly eta: string | null;
   /** Set on the tasks of a workflow only (absent on the others and on jobs enqueued before). */
   readonly lineage?: TaskLineage;
+  /** When it expires unless started (ISO-8601, UTC); absent: never. */
+  readonly expires?: string;
 }
 
 /** Where a task of a workflow comes from: what its status shows, and what the workflow reads on its completion. */
@@ -27,6 +30,10 @@ export interface TaskLineage {
 export interface StoredTask {
   readonly id: string;
   readonly name: string;
+  /** The Bull queue that holds it. */
+  readonly queue: string;
+  /** Bull's priority, or null for none. */
+  readonly priority: number | null;
   readonly bullState: BullJobState;
   readonly data: TaskData;
   /** Failed runs so far (Bull counts failures only). */
@@ -39,6 +46,8 @@ export interface StoredTask {
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
   readonly revoked: boolean;
+  /** When a delayed job is due (ms since the epoch), or null when it is not delayed. */
+  readonly dueAt: number | null;
 }
 
 /**
@@ -81,17 +90,23 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : ne
 
 export function toTaskStatus(task: StoredTask): TaskStatusView {
   const state = toTaskState(task.bullState, task.attemptsMade, task.revoked);
+  // A worker revokes an expired task by failing its run: that run is no retry, and says why.
+  const expired = state === 'REVOKED' && task.failedReason === EXPIRED;
   return {
     id: task.id,
     name: task.name,
     state,
     args: task.data.args,
     kwargs: task.data.kwargs,
+    queue: task.queue,
+    priority: task.priority,
+    expires: task.data.expires ?? null,
     result: state === 'SUCCESS' ? task.returnValue : null,
-    error: state === 'RETRY' || state === 'FAILURE' ? task.failedReason : null,
-    retries: state === 'FAILURE' ? Math.max(0, task.attemptsMade - 1) : task.attemptsMade,
+    error: state === 'RETRY' || state === 'FAILURE' || expired ? task.failedReason : null,
+    retries: state === 'FAILURE' || expired ? Math.max(0, task.attemptsMade - 1) : task.attemptsMade,
     progress: task.progress,
     eta: task.data.eta,
+    retryAt: state === 'RETRY' ? isoOrNull(task.dueAt) : null,
     createdAt: new Date(task.createdAt).toISOString(),
     startedAt: isoOrNull(task.startedAt),
     finishedAt: isoOrNull(task.finishedAt),

@@ -1,5 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { QueueName } from './queues';
+import type { RetryRequest } from './retry-backoff';
 
 /** One positional parameter of a task; a caller may also pass it by name in `kwargs`. */
 export interface TaskParam {
@@ -17,10 +18,33 @@ export interface TaskOptions {
   readonly params: readonly TaskParam[];
   /** @defaultValue QUEUES.default */
   readonly queue?: QueueName;
+  /**
+   * 1 (highest) to 10 (Bull's priority): on its queue, a waiting task with a priority is taken
+   * before every task with a higher number and every task with none.
+   * @defaultValue none: first in, first out, behind the tasks that have one
+   */
+  readonly priority?: number;
+  /**
+   * Seconds after it is enqueued past which a task that has not started never runs: it ends
+   * REVOKED with the error "expired" (Celery's `expires`). @defaultValue none: it never expires
+   */
+  readonly expires?: number;
   /** Runs in all, the first included. @defaultValue 3 */
   readonly attempts?: number;
   /** First retry delay; each next one doubles. @defaultValue 1000 */
   readonly backoffMs?: number;
+  /** The longest retry delay (Celery's `retry_backoff_max`). @defaultValue 600000 (10 minutes) */
+  readonly backoffMaxMs?: number;
+  /**
+   * Full jitter: each retry waits a random time from 0 to its delay, so that the tasks failed by
+   * one outage do not all retry at the same instant (Celery's `retry_jitter`). @defaultValue true
+   */
+  readonly backoffJitter?: boolean;
+  /**
+   * The errors that are retried, by `name` (`TypeError`) or AppError code (`DATABASE_UNAVAILABLE`)
+   * (Celery's `autoretry_for`); any other fails at once. @defaultValue every error
+   */
+  readonly autoretryFor?: readonly string[];
   /**
    * A run that takes longer fails (and is retried while attempts are left). The handler is not
    * interrupted: it should not hold resources beyond this. @defaultValue 60000
@@ -40,6 +64,12 @@ export interface TaskContext {
   readonly attempt: number;
   /** Reports progress (0–100); it shows in the task's status. */
   progress(percent: number): Promise<void>;
+  /**
+   * Ends this run and retries the task (Celery's `self.retry`), after `countdown` seconds or the
+   * task's backoff, even for an error `autoretryFor` does not list. With no attempt left the task
+   * ends in FAILURE with `error`. It throws, so nothing after the call runs.
+   */
+  retry(request: RetryRequest): never;
 }
 
 /** A task's handler: an injectable class marked with {@link Task}, discovered at start-up. */

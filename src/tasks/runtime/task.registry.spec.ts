@@ -1,3 +1,4 @@
+import { ConfigError } from '../../config/env-reader';
 import type { TaskClass, TaskDeclaration, TaskOptions } from './task.decorator';
 import { buildRegistry, TaskDeclarationError } from './task.registry';
 
@@ -28,15 +29,60 @@ describe('buildRegistry', () => {
       queue: 'default',
       attempts: 3,
       backoffMs: 1_000,
+      backoffMaxMs: 600_000,
+      backoffJitter: true,
+      autoretryFor: null,
       timeoutMs: 60_000,
       target: Runnable,
     });
   });
 
   it('keeps what a declaration sets', () => {
-    const sut = buildRegistry([declare({ attempts: 1, backoffMs: 0, timeoutMs: 5 })], false);
+    const sut = buildRegistry([declare({ attempts: 1, backoffMs: 0, timeoutMs: 5, priority: 2 })], false);
 
-    expect(sut.get('add')).toMatchObject({ attempts: 1, backoffMs: 0, timeoutMs: 5 });
+    expect(sut.get('add')).toMatchObject({ attempts: 1, backoffMs: 0, timeoutMs: 5, priority: 2 });
+  });
+
+  it('moves a task to the queue TASK_ROUTES names, leaving the others on theirs', () => {
+    const sut = buildRegistry([declare({}), declare({ name: 'low' })], false, { routes: { add: 'banner' } });
+
+    expect(sut.get('add')?.queue).toBe('banner');
+    expect(sut.get('low')?.queue).toBe('default');
+  });
+
+  it.each([
+    ['an unknown task', { sub: 'default' }, 'TASK_ROUTES must be a JSON object whose keys are tasks (add) (got "sub")'],
+    ['an unknown queue', { add: 'slow' }, 'TASK_ROUTES must be a JSON object whose values are queues (default, banner) (got "add: slow")'],
+  ])('refuses a route naming %s', (_, routes, message) => {
+    const sut = () => buildRegistry([declare({})], false, { routes });
+
+    expect(sut).toThrow(ConfigError);
+    expect(sut).toThrow(message);
+  });
+
+  it('lays TASK_ANNOTATIONS over the declared options, and TASK_ROUTES over both', () => {
+    const annotations = { add: { priority: 2, expires: 30, attempts: 1, queue: 'banner' }, low: { queue: 'banner' } };
+    const sut = buildRegistry([declare({ priority: 9 }), declare({ name: 'low' })], false, { annotations, routes: { low: 'default' } });
+
+    expect(sut.get('add')).toMatchObject({ priority: 2, expires: 30, attempts: 1, queue: 'banner', backoffMs: 1_000 });
+    expect(sut.get('low')).toMatchObject({ queue: 'default' });
+  });
+
+  it.each([
+    ['an unknown task', { sub: { priority: 1 } }, 'TASK_ANNOTATIONS must be a JSON object whose keys are tasks (add) (got "sub")'],
+    ['options that are no object', { add: 3 }, 'TASK_ANNOTATIONS must be a JSON object of options per task'],
+    [
+      'an unknown option',
+      { add: { rateLimit: '10/s' } },
+      'TASK_ANNOTATIONS must be options among queue, priority, expires, attempts, backoffMs, backoffMaxMs, backoffJitter, autoretryFor, timeoutMs (got "add.rateLimit")',
+    ],
+    ['a bad value', { add: { priority: 0 } }, 'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10) (got "add.priority: 0")'],
+    ['an unknown queue', { add: { queue: 'slow' } }, 'TASK_ANNOTATIONS must be valid options (queue "slow" is unknown'],
+  ])('refuses an annotation with %s, naming the task and the option', (_, annotations, message) => {
+    const sut = () => buildRegistry([declare({})], false, { annotations });
+
+    expect(sut).toThrow(ConfigError);
+    expect(sut).toThrow(message);
   });
 
   it('registers test-only tasks only when asked', () => {
@@ -63,9 +109,14 @@ describe('buildRegistry', () => {
 
   it.each<[string, TaskDeclaration, string]>([
     ['no run method', declare({}, NoRun), 'Task "add" (class NoRun): the class has no run(args, context) method: implement TaskHandler'],
-    ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default (src/tasks/runtime/queues.ts)'],
+    ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default, banner (src/tasks/runtime/queues.ts)'],
     ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
     ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
+    ['priority 0', declare({ priority: 0 }), 'priority must be an integer from 1 to 10'],
+    ['a negative backoff cap', declare({ backoffMaxMs: -1 }), 'backoffMaxMs must be an integer of at least 0'],
+    ['a jitter that is no boolean', declare({ backoffJitter: 'yes' as never }), 'backoffJitter must be true or false'],
+    ['autoretryFor that is no list', declare({ autoretryFor: 'TypeError' as never }), 'autoretryFor must be a list of error names or codes'],
+    ['priority 11', declare({ priority: 11 }), 'priority must be an integer from 1 to 10'],
     ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],
     ['a fractional time limit', declare({ timeoutMs: 1.5 }), 'timeoutMs must be an integer of at least 1'],
     ['no params', declare({ params: undefined }), 'params must be an array (use [] for none)'],

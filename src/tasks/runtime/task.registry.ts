@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
+import { ConfigError } from '../../config/env-reader';
 import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
 import { declaredTasks, type TaskClass, type TaskDeclaration, type TaskParam } from './task.decorator';
 
@@ -9,14 +10,37 @@ export interface RegisteredTask {
   readonly name: string;
   readonly params: readonly TaskParam[];
   readonly queue: QueueName;
+  /** 1 (highest) to 10, or undefined for none. */
+  readonly priority?: number;
+  /** Seconds after enqueuing past which it never starts, or undefined for never. */
+  readonly expires?: number;
   readonly attempts: number;
   readonly backoffMs: number;
+  readonly backoffMaxMs: number;
+  readonly backoffJitter: boolean;
+  /** null: every error is retried. */
+  readonly autoretryFor: readonly string[] | null;
   readonly timeoutMs: number;
   /** The handler class, when loaded (always in the worker, which runs the provider instance of it). */
   readonly target?: TaskClass;
 }
 
-export const TASK_DEFAULTS = { queue: QUEUES.default, attempts: 3, backoffMs: 1_000, timeoutMs: 60_000 } as const;
+export const TASK_DEFAULTS = {
+  queue: QUEUES.default,
+  attempts: 3,
+  backoffMs: 1_000,
+  backoffMaxMs: 600_000,
+  backoffJitter: true,
+  autoretryFor: null,
+  timeoutMs: 60_000,
+} as const;
+
+/** Bull's priority numbers as tasks use them: 1 is taken first. */
+export const PRIORITY = { highest: 1, lowest: 10 } as const;
+
+export function isPriority(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= PRIORITY.highest && (value as number) <= PRIORITY.lowest;
+}
 
 const PARAM_TYPES: ReadonlySet<string> = new Set(['number', 'integer', 'string', 'boolean', 'object', 'array', 'any']);
 
@@ -41,9 +65,19 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
     problems.push(`queue "${String(options.queue)}" is unknown: use one of ${ALL_QUEUES.join(', ')} (src/tasks/runtime/queues.ts)`);
   }
   const isCount = (value: number | undefined, min: number) => value === undefined || (Number.isInteger(value) && value >= min);
+  if (options.priority !== undefined && !isPriority(options.priority)) problems.push(`priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest}`);
+  if (options.expires !== undefined && !(Number.isFinite(options.expires) && options.expires > 0)) {
+    problems.push('expires must be a number of seconds above 0');
+  }
   if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
   if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
   if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
+  if (!isCount(options.backoffMaxMs, 0)) problems.push('backoffMaxMs must be an integer of at least 0');
+  if (options.backoffJitter !== undefined && typeof options.backoffJitter !== 'boolean') problems.push('backoffJitter must be true or false');
+  const retried = options.autoretryFor as unknown;
+  if (retried !== undefined && !(Array.isArray(retried) && retried.every((name) => typeof name === 'string' && name !== ''))) {
+    problems.push('autoretryFor must be a list of error names or codes');
+  }
   if (!Array.isArray(options.params)) problems.push('params must be an array (use [] for none)');
   const params: readonly TaskParam[] = Array.isArray(options.params) ? (options.params as readonly TaskParam[]) : [];
   const seen = new Set<string>();
@@ -60,13 +94,72 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
 }
 
 /**
- * Checks every declaration and applies the defaults.
+ * Moves tasks to the queues `TASK_ROUTES` names (Celery's `task_routes`).
+ * @throws ConfigError naming TASK_ROUTES and the unknown task or queue.
+ */
+function applyRoutes(tasks: Map<string, RegisteredTask>, routes: Readonly<Record<string, string>>): void {
+  for (const [name, queue] of Object.entries(routes)) {
+    const task = tasks.get(name);
+    if (!task) throw new ConfigError('TASK_ROUTES', `a JSON object whose keys are tasks (${[...tasks.keys()].join(', ')})`, name);
+    if (!isQueueName(queue)) {
+      throw new ConfigError('TASK_ROUTES', `a JSON object whose values are queues (${ALL_QUEUES.join(', ')})`, `${name}: ${queue}`);
+    }
+    tasks.set(name, { ...task, queue });
+  }
+}
+
+/** The declared options `TASK_ANNOTATIONS` may override. */
+const ANNOTATABLE: ReadonlySet<string> = new Set([
+  'queue',
+  'priority',
+  'expires',
+  'attempts',
+  'backoffMs',
+  'backoffMaxMs',
+  'backoffJitter',
+  'autoretryFor',
+  'timeoutMs',
+]);
+
+/**
+ * Overrides declared options with `TASK_ANNOTATIONS` (Celery's `task_annotations`).
+ * @throws ConfigError naming TASK_ANNOTATIONS, the task and the option that cannot apply.
+ */
+function applyAnnotations(tasks: Map<string, RegisteredTask>, annotations: Readonly<Record<string, unknown>>): void {
+  const refuse = (expected: string, received: string) => new ConfigError('TASK_ANNOTATIONS', expected, received);
+  for (const [name, overrides] of Object.entries(annotations)) {
+    const task = tasks.get(name);
+    if (!task) throw refuse(`a JSON object whose keys are tasks (${[...tasks.keys()].join(', ')})`, name);
+    if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+      throw refuse('a JSON object of options per task, such as {"add":{"priority":3}}', name);
+    }
+    for (const [option, value] of Object.entries(overrides as Record<string, unknown>)) {
+      if (!ANNOTATABLE.has(option)) throw refuse(`options among ${[...ANNOTATABLE].join(', ')}`, `${name}.${option}`);
+      const problems = problemsOf({ options: { name, params: task.params, [option]: value } });
+      if (problems.length > 0) throw refuse(`valid options (${problems.join('; ')})`, `${name}.${option}: ${JSON.stringify(value)}`);
+    }
+    tasks.set(name, { ...task, ...(overrides as Partial<RegisteredTask>) });
+  }
+}
+
+/** What the deployment lays over the declarations: TASK_ROUTES and TASK_ANNOTATIONS. */
+export interface TaskOverrides {
+  /** Task name → queue. */
+  readonly routes?: Readonly<Record<string, string>>;
+  /** Task name → options. */
+  readonly annotations?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Checks every declaration, applies the defaults, then the annotations and the routes.
  * @param includeTestOnly whether `testOnly` tasks are registered (only when NODE_ENV=test).
- * @throws TaskDeclarationError on a duplicate name or a declaration that cannot work.
+ * @throws TaskDeclarationError on a duplicate name or a declaration that cannot work; ConfigError
+ * on a route or annotation that names what does not exist or cannot apply.
  */
 export function buildRegistry(
   declarations: readonly TaskDeclaration[],
   includeTestOnly: boolean,
+  { routes = {}, annotations = {} }: TaskOverrides = {},
 ): ReadonlyMap<string, RegisteredTask> {
   const tasks = new Map<string, RegisteredTask>();
   for (const declaration of declarations) {
@@ -87,12 +180,19 @@ export function buildRegistry(
       name: options.name,
       params: options.params,
       queue: options.queue ?? TASK_DEFAULTS.queue,
+      priority: options.priority,
+      expires: options.expires,
       attempts: options.attempts ?? TASK_DEFAULTS.attempts,
       backoffMs: options.backoffMs ?? TASK_DEFAULTS.backoffMs,
+      backoffMaxMs: options.backoffMaxMs ?? TASK_DEFAULTS.backoffMaxMs,
+      backoffJitter: options.backoffJitter ?? TASK_DEFAULTS.backoffJitter,
+      autoretryFor: options.autoretryFor ?? TASK_DEFAULTS.autoretryFor,
       timeoutMs: options.timeoutMs ?? TASK_DEFAULTS.timeoutMs,
       target,
     });
   }
+  applyAnnotations(tasks, annotations);
+  applyRoutes(tasks, routes);
   return tasks;
 }
 
@@ -106,7 +206,8 @@ export class TaskRegistry {
   private readonly tasks: ReadonlyMap<string, RegisteredTask>;
 
   constructor(config: AppConfig) {
-    this.tasks = buildRegistry(declaredTasks(), config.nodeEnv === 'test');
+    const { routes, annotations } = config.queue;
+    this.tasks = buildRegistry(declaredTasks(), config.nodeEnv === 'test', { routes, annotations });
   }
 
   /** @throws AppError `TASK_UNKNOWN` */

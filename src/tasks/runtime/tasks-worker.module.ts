@@ -1,12 +1,20 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { WorkerHeartbeat } from './heartbeat/worker-heartbeat';
+import { ALL_QUEUES, type QueueName } from './queues';
 import { TaskQueuesModule } from './task-queues.module';
 import { TasksProcessor } from './tasks.processor';
+import { WORKER_QUEUES } from './worker-queues';
 
-/** The worker role: executes the tasks of every queue. */
-@Module({
-  imports: [DiscoveryModule, TaskQueuesModule],
-  providers: [TasksProcessor, WorkerHeartbeat],
-})
-export class TasksWorkerModule {}
+/** The worker role: executes the tasks of the queues it consumes. */
+@Module({})
+export class TasksWorkerModule {
+  /** @param queues the queues to take jobs from (`--queues`). @defaultValue every queue */
+  static forQueues(queues: readonly QueueName[] = ALL_QUEUES): DynamicModule {
+    return {
+      module: TasksWorkerModule,
+      imports: [DiscoveryModule, TaskQueuesModule],
+      providers: [TasksProcessor, WorkerHeartbeat, { provide: WORKER_QUEUES, useValue: queues }],
+    };
+  }
+}

@@ -1,17 +1,20 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
-import { TaskQueues } from './queues';
+import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
 import { bindArguments } from './task-arguments';
+import { EXPIRED, hasExpired } from './task-expiry';
+import { TaskRetry } from './retry-backoff';
 import { TaskLifecycle } from './task-lifecycle';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
 import { pairHandlers } from './task-handlers';
 import { TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
+import { WORKER_QUEUES, workerSlots } from './worker-queues';
 
 /** Bull's name for a processor that takes jobs of every name. */
 const ANY_JOB_NAME = '*';
@@ -29,9 +32,9 @@ function runTimeMs(job: Job): number {
 }
 
 /**
- * The worker: runs every registered task from every queue, WORKER_CONCURRENCY jobs at a time per
- * queue. Loaded by the worker role only; the api and beat enqueue through TasksService and run
- * nothing.
+ * The worker: runs every registered task from the queues it consumes (`--queues`, all by default),
+ * WORKER_CONCURRENCY jobs at a time per queue. Loaded by the worker role only; the api and beat
+ * enqueue through TasksService and run nothing.
  */
 @Injectable()
 export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -39,6 +42,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   private handlers: ReadonlyMap<string, TaskHandler> = new Map();
   private running = 0;
   private readonly expiries = new Map<Queue, Batch<string>>();
+  private slots: ReadonlyMap<QueueName, number> = new Map();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -48,15 +52,20 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly lifecycle: TaskLifecycle,
+    @Inject(WORKER_QUEUES) private readonly consumed: readonly QueueName[],
   ) {}
 
-  /** Fails the start when a registered task has no handler here (see pairHandlers). */
+  /** Fails the start when a registered task has no handler here (see pairHandlers) or WORKER_CONCURRENCY names no queue. */
   onModuleInit(): void {
     this.handlers = pairHandlers(this.registry.all(), this.discovery.getProviders({ metadataKey: Task.KEY }));
+    const { concurrency, queueConcurrency } = this.config.worker;
+    this.slots = workerSlots(this.consumed, concurrency, queueConcurrency);
   }
 
   onApplicationBootstrap(): void {
-    for (const queue of this.queues.all()) {
+    this.logger.log({ queues: Object.fromEntries(this.slots) }, 'Taking jobs from the queues');
+    for (const [name, slots] of this.slots) {
+      const queue = this.queues.get(name);
       this.expiries.set(queue, new Batch(EXPIRY_BATCH_MS, (ids) => this.expire(queue, ids)));
       queue.on('completed', (job: Job) => {
         this.metrics.taskFinished(job.name, 'SUCCESS', runTimeMs(job));
@@ -75,7 +84,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       });
       queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
       queue
-        .process(ANY_JOB_NAME, this.config.worker.concurrency, (job: Job<TaskData>) => this.execute(job))
+        .process(ANY_JOB_NAME, slots, (job: Job<TaskData>) => this.execute(job))
         .catch((error: unknown) => this.logger.error({ err: error, queue: queue.name }, 'Queue stopped processing'));
     }
   }
@@ -86,7 +95,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
    * running then is recovered by another worker as stalled).
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const queues = this.queues.all();
+    const queues = [...this.slots.keys()].map((name) => this.queues.get(name));
     await Promise.all(queues.map((queue) => queue.pause(true, true)));
     this.logger.log({ active: this.running }, 'Stopped taking jobs, waiting for the active ones');
     await Promise.all(queues.map((queue) => queue.whenCurrentJobsFinished()));
@@ -108,10 +117,19 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       void job.discard(); // typed as a promise, but it only marks the job to fail without retries
       throw error;
     }
+    // Celery's expires: a task not started in time never runs, and is not retried.
+    if (hasExpired(job.data.expires, Date.now())) {
+      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
+      await this.repository.markRevoked(job);
+      throw new Error(EXPIRED);
+    }
     const context: TaskContext = {
       id: String(job.id),
       attempt: job.attemptsMade + 1,
       progress: (percent) => job.progress(percent),
+      retry: (request) => {
+        throw new TaskRetry(request);
+      },
     };
     this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
     this.running++;

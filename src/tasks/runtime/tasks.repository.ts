@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { JobOptions, Queue } from 'bull';
+import type { Job, JobOptions, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { callBroker } from './broker-call';
-import { TaskQueues } from './queues';
+import { type QueueName, TaskQueues } from './queues';
+import { RETRY_BACKOFF, type RetryPolicy } from './retry-backoff';
 import { TASK_STATES, type TaskState } from './task-state';
 import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, toTaskState } from './task-status';
 import type { RegisteredTask } from './task.registry';
@@ -32,8 +33,9 @@ const STATE_KEYS: Readonly<Record<BullJobState, { key: string; kind: 'list' | 'z
 const BULL_STATES = Object.keys(STATE_KEYS) as BullJobState[];
 
 /**
- * Reads a job's hash and the first of Bull's lists or sets that holds it (1-based, 0 for none), in
- * one script so a job moving meanwhile is not missed. `no-writes` lets it run when the broker is
+ * Reads a job's hash and the first of Bull's lists or sets that holds it (1-based, 0 for none),
+ * with its score in a set (when a delayed job is due), in one script so a job moving meanwhile is
+ * not missed. `no-writes` lets it run when the broker is
  * full: Redis refuses transactions then, but not read-only scripts.
  *
  * KEYS: job hash, then each state's list or set. ARGV: id, then each state's kind (list or zset).
@@ -43,7 +45,7 @@ local fields = redis.call('HGETALL', KEYS[1])
 for i = 2, #KEYS do
   local found
   if ARGV[i] == 'list' then found = redis.call('LPOS', KEYS[i], ARGV[1]) else found = redis.call('ZSCORE', KEYS[i], ARGV[1]) end
-  if found then return { fields, i - 1 } end
+  if found then return { fields, i - 1, found } end
 end
 return { fields, 0 }
 `;
@@ -99,20 +101,30 @@ export class TasksRepository {
   }
 
   /**
+   * @param placement the queue and the priority of this call (the task's own, or the caller's).
    * @param enqueuedAt the moment `delayMs` counts from. Bull holds the job until its timestamp plus
    * the delay, and stamps it when the job is built, a little later than the caller's clock read:
    * passing the caller's moment makes a job with an eta due exactly at the eta.
    */
-  async add(task: RegisteredTask, id: string, data: TaskData, delayMs: number, enqueuedAt: number): Promise<void> {
+  async add(
+    task: RegisteredTask,
+    id: string,
+    data: TaskData,
+    placement: { readonly queue: QueueName; readonly priority?: number },
+    delayMs: number,
+    enqueuedAt: number,
+  ): Promise<void> {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
-    const queue = this.queues.failFast(task.queue);
+    const queue = this.queues.failFast(placement.queue);
     // Bull reads `timestamp` (lib/job.js), but its typings leave it out.
     const options: JobOptions & { timestamp: number } = {
       jobId: id,
       timestamp: enqueuedAt,
       delay: delayMs,
+      // Bull keeps jobs without a priority out of its priority set: they stay first in, first out.
+      ...(placement.priority === undefined ? {} : { priority: placement.priority }),
       attempts: task.attempts,
-      backoff: { type: 'exponential', delay: task.backoffMs },
+      backoff: { type: RETRY_BACKOFF, options: retryPolicyOf(task) },
       timeout: task.timeoutMs,
       removeOnComplete: keep,
       removeOnFail: keep,
@@ -125,12 +137,13 @@ export class TasksRepository {
     for (const queue of this.queues.allFailFast()) {
       const keys = [queue.toKey(id), ...BULL_STATES.map((state) => queue.toKey(STATE_KEYS[state].key))];
       const kinds = BULL_STATES.map((state) => STATE_KEYS[state].kind);
-      const [fields, stateNumber] = (await callBroker(queue.client, this.timeoutMs, `read task ${id}`, () =>
+      const [fields, stateNumber, position] = (await callBroker(queue.client, this.timeoutMs, `read task ${id}`, () =>
         queue.client.eval(FIND_SCRIPT, keys.length, ...keys, id, ...kinds),
-      )) as [string[], number];
+      )) as [string[], number, string | number | undefined];
       // A job in no list is not one (Bull moves jobs between lists atomically).
       if (fields.length === 0 || stateNumber === 0) continue;
-      return toStoredTask(id, hashOf(fields), BULL_STATES[stateNumber - 1]);
+      const state = BULL_STATES[stateNumber - 1];
+      return toStoredTask(queue.name, id, hashOf(fields), state, state === 'delayed' ? Number(position) : null);
     }
     return null;
   }
@@ -160,8 +173,10 @@ export class TasksRepository {
     candidates.sort((a, b) => b.createdAt - a.createdAt);
     const tasks = await Promise.all(
       candidates.slice(0, limit).map(async ({ queue, id, state }) => {
-        const hash = await callBroker(queue.client, this.timeoutMs, 'list tasks', () => queue.client.hgetall(queue.toKey(id)));
-        return Object.keys(hash).length === 0 ? null : toStoredTask(id, hash, state);
+        const [hash, score] = await callBroker(queue.client, this.timeoutMs, 'list tasks', () =>
+          Promise.all([queue.client.hgetall(queue.toKey(id)), state === 'delayed' ? queue.client.zscore(queue.toKey('delayed'), id) : null]),
+        );
+        return Object.keys(hash).length === 0 ? null : toStoredTask(queue.name, id, hash, state, score === null ? null : Number(score));
       }),
     );
     return tasks.filter((task): task is StoredTask => task !== null);
@@ -176,6 +191,14 @@ export class TasksRepository {
       if (outcome !== 'missing') return outcome;
     }
     return 'missing';
+  }
+
+  /**
+   * Marks a job its worker is about to fail as revoked (an expired task): once Bull has failed it,
+   * its state reads REVOKED.
+   */
+  async markRevoked(job: Job): Promise<void> {
+    await job.queue.client.hset(job.queue.toKey(String(job.id)), 'revokedOn', Date.now());
   }
 
   /**
@@ -200,6 +223,10 @@ export class TasksRepository {
   }
 }
 
+function retryPolicyOf(task: RegisteredTask): RetryPolicy {
+  return { delayMs: task.backoffMs, maxMs: task.backoffMaxMs, jitter: task.backoffJitter, autoretryFor: task.autoretryFor };
+}
+
 /** A hash from HGETALL's flat reply of fields and values. */
 function hashOf(fields: string[]): JobHash {
   const hash: JobHash = {};
@@ -215,11 +242,17 @@ function repliesOf(results: [Error | null, unknown][] | null): unknown[] {
   });
 }
 
-function toStoredTask(id: string, hash: JobHash, bullState: BullJobState): StoredTask {
+/** Bull's score of a delayed job: the due moment in ms, times 4096, plus 12 bits of order. */
+const DELAYED_SCORE_SHIFT = 0x1000;
+
+function toStoredTask(queue: string, id: string, hash: JobHash, bullState: BullJobState, delayedScore: number | null): StoredTask {
   const optionalTime = (value: string | undefined) => (value ? Number(value) : null);
   return {
     id,
     name: hash.name,
+    queue,
+    // Bull stores 0 for a job without a priority.
+    priority: Number(hash.priority ?? 0) || null,
     bullState,
     data: JSON.parse(hash.data ?? '{}') as TaskData,
     attemptsMade: Number(hash.attemptsMade ?? 0),
@@ -230,5 +263,6 @@ function toStoredTask(id: string, hash: JobHash, bullState: BullJobState): Store
     startedAt: optionalTime(hash.processedOn),
     finishedAt: optionalTime(hash.finishedOn),
     revoked: hash.revokedOn !== undefined,
+    dueAt: delayedScore === null || Number.isNaN(delayedScore) ? null : Math.floor(delayedScore / DELAYED_SCORE_SHIFT),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
+import { IdempotencyKeys } from '../idempotency-keys';
 import type { TaskStatusView } from '../runtime/task-state';
 import { bindArguments, checkArgumentsSize } from '../runtime/task-arguments';
 import type { TaskOutcome } from '../runtime/task-lifecycle';
@@ -27,6 +28,11 @@ const CACHED_PLAN_TASKS = 20_000;
 /** The input a node is started with: its parent's result, or nothing for a workflow's first tasks. */
 type Input = { readonly value: unknown } | undefined;
 
+/** What {@link WorkflowsService.submitOnce} did: submitted the workflow, or found it (its status). */
+export type SubmittedOnce =
+  | { readonly created: true; readonly workflow: SubmittedWorkflow }
+  | { readonly created: false; readonly workflow: WorkflowStatus };
+
 function notFound(id: string): AppError {
   return new AppError('WORKFLOW_NOT_FOUND', `No workflow with id "${id}": it never existed or it has expired`, 'not_found');
 }
@@ -42,7 +48,8 @@ function notFound(id: string): AppError {
  *   in between leaves a job that runs again and is reported again: nothing is lost.
  *
  * Errors are AppErrors: WORKFLOW_INVALID, WORKFLOW_TOO_DEEP, WORKFLOW_TOO_LARGE, WORKFLOW_NOT_FOUND,
- * WORKFLOW_FINISHED, and the broker's TASK_BROKER_UNAVAILABLE.
+ * WORKFLOW_FINISHED, IDEMPOTENCY_KEY_INVALID, IDEMPOTENCY_KEY_REUSED, and the broker's
+ * TASK_BROKER_UNAVAILABLE.
  */
 @Injectable()
 export class WorkflowsService implements TaskWorkflows, OnModuleInit {
@@ -54,6 +61,7 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     private readonly store: WorkflowStore,
     private readonly lifecycle: TaskLifecycle,
     private readonly config: AppConfig,
+    private readonly keys: IdempotencyKeys,
   ) {}
 
   onModuleInit(): void {
@@ -64,10 +72,10 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
    * Checks the whole canvas (shape, limits, every task and its arguments), stores its plan, then
    * enqueues its first tasks: a workflow is refused whole or accepted whole.
    * @param input a canvas as parsed JSON.
+   * @param id the workflow's id; its tasks' ids derive from it. @defaultValue a new random UUID
    */
-  async submit(input: unknown): Promise<SubmittedWorkflow> {
+  async submit(input: unknown, id: string = randomUUID()): Promise<SubmittedWorkflow> {
     const canvas = parseCanvas(input);
-    const id = randomUUID();
     const plan = new WorkflowPlan(compileCanvas(canvas, id));
     this.check(plan);
     const kind = kindOf(canvas);
@@ -75,6 +83,20 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     this.remember(id, plan);
     await this.start(id, plan.root, undefined, null);
     return { id, kind, state: 'PENDING', tasks: plan.tasks().map((task) => task.id) };
+  }
+
+  /**
+   * Submits a workflow, once per `Idempotency-Key`: with a key already used for this canvas,
+   * nothing changes and its status is answered. The workflow's id derives from the key, so two
+   * first requests at the same instant (both answered `created`) store the same plan and enqueue
+   * the same task ids: one workflow exists.
+   * @throws AppError IDEMPOTENCY_KEY_INVALID or IDEMPOTENCY_KEY_REUSED, besides submit's.
+   */
+  async submitOnce(input: unknown, idempotencyKey?: string): Promise<SubmittedOnce> {
+    if (idempotencyKey === undefined) return { created: true, workflow: await this.submit(input) };
+    const id = await this.keys.claim('workflow', idempotencyKey, input);
+    if (await this.store.plan(id)) return { created: false, workflow: await this.status(id) };
+    return { created: true, workflow: await this.submit(input, id) };
   }
 
   /**

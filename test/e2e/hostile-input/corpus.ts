@@ -240,11 +240,15 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
     [ENQUEUE, 'both countdown and eta', { ...VALID_TASK, countdown: 10, eta: '2030-05-01T10:00:00Z' }],
     [ENQUEUE, 'an eta without offset', { ...VALID_TASK, eta: '2030-05-01T10:00:00' }],
     [ENQUEUE, 'a constructor key in test_task data', { name: 'test_task', args: [{ constructor: 1 }] }],
-    ...['id', 'queue', 'priority', 'attempts'].map((field): [Route, string, object] => [
-      ENQUEUE,
-      `an extra ${field}`,
-      { ...VALID_TASK, [field]: field === 'id' ? '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10' : 1 },
-    ]),
+    ...['attempts', 'retries', 'rate_limit'].map((field): [Route, string, object] => [ENQUEUE, `an extra ${field}`, { ...VALID_TASK, [field]: 1 }]),
+    // Fields of the call, with values they refuse: nothing is enqueued.
+    [ENQUEUE, 'an id that is no UUID', { ...VALID_TASK, id: '../default:wait' }],
+    [ENQUEUE, 'a numeric queue', { ...VALID_TASK, queue: 1 }],
+    [ENQUEUE, 'a queue that is a Bull key', { ...VALID_TASK, queue: 'default:wait' }],
+    [ENQUEUE, 'priority 0', { ...VALID_TASK, priority: 0 }],
+    [ENQUEUE, 'a fractional priority', { ...VALID_TASK, priority: 1.5 }],
+    [ENQUEUE, 'an expiry without offset', { ...VALID_TASK, expires: '2030-05-01T10:00:00' }],
+    [ENQUEUE, 'an expiry of an object', { ...VALID_TASK, expires: { seconds: 5 } }],
   ];
   for (const [route, label, body] of fieldCases) jsonTo('missing and extra fields', route, label, JSON.stringify(body));
 

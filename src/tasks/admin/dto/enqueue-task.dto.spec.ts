@@ -12,6 +12,7 @@ describe('EnqueueTaskDto', () => {
   it('accepts a name alone and every option', async () => {
     expect(await errorsOf({ name: 'add' })).toEqual([]);
     expect(await errorsOf({ name: 'add', args: [1], kwargs: { m: 2 }, countdown: 1.5 })).toEqual([]);
+    expect(await errorsOf({ name: 'add', id: '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10' })).toEqual([]);
   });
 
   it.each<[string, object, string]>([
@@ -19,7 +20,8 @@ describe('EnqueueTaskDto', () => {
     ['null kwargs', { name: 'add', kwargs: null }, 'kwargs must be an object'],
     ['a null countdown', { name: 'add', countdown: null }, 'countdown must not be less than 0'],
     ['a null eta', { name: 'add', eta: null }, 'eta must be a string'],
-    ['an id', { name: 'add', id: '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10' }, 'property id should not exist'],
+    ['a numeric id', { name: 'add', id: 5 }, 'id must be a string'],
+    ['an unknown field', { name: 'add', taskId: '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10' }, 'property taskId should not exist'],
   ])('refuses %s', async (_, plain, message) => {
     expect(await errorsOf(plain)).toContain(message);
   });

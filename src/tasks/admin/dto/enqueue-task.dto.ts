@@ -1,4 +1,5 @@
-import { IsArray, IsNotEmpty, IsNumber, IsObject, IsString, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { Allow, IsArray, IsInt, IsNotEmpty, IsNumber, IsObject, IsString, Max, Min } from 'class-validator';
 import { ApiJsonArray } from '../../../common/api-json.decorator';
 import { Omittable } from '../../../common/omittable.decorator';
 import { PlainText } from '../../../common/plain-text.decorator';
@@ -32,4 +33,37 @@ export class EnqueueTaskDto {
   @IsString()
   @PlainText()
   readonly eta?: string;
+
+  /**
+   * The task's id, a UUID chosen by the caller (Celery's `task_id`): while a task with it is kept,
+   * enqueuing it again changes nothing and answers 200 with its status. @defaultValue a new UUID
+   * @example '5b0c6c1e-4f7a-4c36-9a53-2f1d8e3b9f10'
+   */
+  @Omittable()
+  @IsString()
+  readonly id?: string;
+
+  /** The queue to enqueue on (`default`, `banner`), over the task's own. @defaultValue the task's queue */
+  @Omittable()
+  @IsString()
+  readonly queue?: string;
+
+  /**
+   * 1 (highest) to 10: on its queue, taken before the tasks with a higher number and those with
+   * none. @defaultValue the task's priority, else none (first in, first out)
+   */
+  @Omittable()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  readonly priority?: number;
+
+  /**
+   * Seconds from now, or an ISO-8601 date-time with its offset, past which the task never starts:
+   * it ends REVOKED with the error "expired" (Celery's `expires`; checked by TasksService).
+   * @defaultValue the task's, else never
+   */
+  @ApiProperty({ required: false, oneOf: [{ type: 'number', minimum: 0, exclusiveMinimum: true }, { type: 'string', format: 'date-time' }] })
+  @Allow()
+  readonly expires?: number | string;
 }

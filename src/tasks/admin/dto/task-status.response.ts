@@ -29,11 +29,23 @@ export class TaskStatus implements TaskStatusView {
   /** Runs after the first that were started or are scheduled because of a failure. */
   readonly retries: number;
 
+  /** The queue it was enqueued on. @example 'default' */
+  readonly queue: string;
+
+  /** 1 (highest) to 10, or null for none (first in, first out, behind the prioritized tasks). */
+  readonly priority: number | null;
+
+  /** When it expires unless started (ISO-8601, UTC), or null for never. */
+  readonly expires: string | null;
+
   /** 0–100, as last reported by the task. */
   readonly progress: number;
 
   /** When it is to run (ISO-8601, UTC), or null for at once. */
   readonly eta: string | null;
+
+  /** In RETRY, when the next run is due (ISO-8601, UTC), after the backoff; else null. */
+  readonly retryAt: string | null;
 
   /** ISO-8601, UTC. */
   readonly createdAt: string;
