@@ -34,9 +34,15 @@ const FIGURES = {
   enqueue: { run: enqueueFigure, plannedSeconds: (o: BenchOptions) => 10 + (o.reps + 1) * 2 * (o.tasks / 1500) },
   eta: { run: etaFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 4 },
   beat: { run: beatFigure, plannedSeconds: (o: BenchOptions) => o.reps * (o.beatSeconds + 8) },
-  memory: { run: memoryFigure, plannedSeconds: (o: BenchOptions) => 2 * (25 + Math.max(o.beatSeconds - 15, o.durationSeconds + 2 * (o.tasks / 1500))) },
+  memory: {
+    run: memoryFigure,
+    plannedSeconds: (o: BenchOptions) => 2 * (25 + Math.max(o.beatSeconds - 15, o.durationSeconds + 2 * (o.tasks / 1500))),
+  },
   workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 10 + o.reps * 6 },
-} as const satisfies Record<string, { run: (context: BenchContext) => Promise<FigureResult>; plannedSeconds: (options: BenchOptions) => number }>;
+} as const satisfies Record<
+  string,
+  { run: (context: BenchContext) => Promise<FigureResult>; plannedSeconds: (options: BenchOptions) => number }
+>;
 type FigureName = keyof typeof FIGURES;
 
 function readOptions(): { only: FigureName[]; options: BenchOptions } {
@@ -120,7 +126,9 @@ async function main(): Promise<void> {
     table: rows,
     figures: data,
   });
-  console.log(`\n${machine.cores} × ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}, load average ${round(machine.loadAverage.start, 1)} → ${round(finishedMachine.loadAverage.end, 1)}\n`);
+  console.log(
+    `\n${machine.cores} × ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}, load average ${round(machine.loadAverage.start, 1)} → ${round(finishedMachine.loadAverage.end, 1)}\n`,
+  );
   console.log(markdownTable(rows));
   console.log(`\nWritten to ${path}`);
 }

@@ -45,7 +45,10 @@ serveRequests(async (body): Promise<WorkflowProduced> => {
   }
   const submitted =
     kind === 'chord'
-      ? await tasks.chord(Array.from({ length: size }, (_, i) => ({ name: 'add', args: [i, i] })), { name: 'xsum' })
+      ? await tasks.chord(
+          Array.from({ length: size }, (_, i) => ({ name: 'add', args: [i, i] })),
+          { name: 'xsum' },
+        )
       : await tasks.chain({ name: 'add', args: [0, 1] }, ...Array.from({ length: size - 1 }, () => ({ name: 'add', args: [1] })));
   return { startedAt, id: submitted.id, lastTaskId: submitted.tasks.at(-1) };
 });

@@ -49,7 +49,11 @@ export async function beatFigure({ environment, options, progress }: BenchContex
       const ports = await Promise.all(Array.from({ length: BEATS }, () => freePort()));
       const beats = await Promise.all(
         ports.map((port) =>
-          startMain('beat', environment.env({ QUEUE_PREFIX: PREFIX, BEAT_SCHEDULE: JSON.stringify(SCHEDULE), METRICS_PORT: String(port) }), options.nodeArgs),
+          startMain(
+            'beat',
+            environment.env({ QUEUE_PREFIX: PREFIX, BEAT_SCHEDULE: JSON.stringify(SCHEDULE), METRICS_PORT: String(port) }),
+            options.nodeArgs,
+          ),
         ),
       );
       try {
@@ -88,7 +92,12 @@ export async function beatFigure({ environment, options, progress }: BenchContex
         target: 'p99 ≤ 5 ms',
         met: m('lagP99') <= 5,
       },
-      { figure: 'beat: duplicates, misses (all repetitions)', value: `${sum('duplicates')}, ${sum('misses')}`, target: '0, 0', met: sum('duplicates') + sum('misses') === 0 },
+      {
+        figure: 'beat: duplicates, misses (all repetitions)',
+        value: `${sum('duplicates')}, ${sum('misses')}`,
+        target: '0, 0',
+        met: sum('duplicates') + sum('misses') === 0,
+      },
     ],
     data: { beats: BEATS, seconds: options.beatSeconds, runs },
   };

@@ -59,7 +59,9 @@ export async function enqueueFigure({ environment, options, progress }: BenchCon
     }
     for (let rep = 1; rep <= options.reps; rep++) {
       for (const way of alternate<Way>(rep, 'http', 'inProcess')) {
-        progress.step(`enqueue: ${way === 'http' ? `over HTTP, ${options.connections} connections` : 'in process'}, rep ${rep}/${options.reps}, ${options.tasks} tasks`);
+        progress.step(
+          `enqueue: ${way === 'http' ? `over HTTP, ${options.connections} connections` : 'in process'}, rep ${rep}/${options.reps}, ${options.tasks} tasks`,
+        );
         runs[way].push(await run(way, options.tasks));
       }
     }

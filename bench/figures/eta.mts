@@ -60,7 +60,12 @@ export async function etaFigure({ environment, options, progress }: BenchContext
         target: 'p99 ≤ 2.5 ms',
         met: m('p99') <= 2.5,
       },
-      { figure: 'eta: earliest start relative to eta (all repetitions)', value: `${earliest} ms`, target: 'none early (≥ 0)', met: earliest >= 0 },
+      {
+        figure: 'eta: earliest start relative to eta (all repetitions)',
+        value: `${earliest} ms`,
+        target: 'none early (≥ 0)',
+        met: earliest >= 0,
+      },
     ],
     data: { tasks: TASKS, reps },
   };

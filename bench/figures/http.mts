@@ -95,7 +95,9 @@ export async function httpFigure({ environment, options, progress }: BenchContex
     const field = (name: Target, key: keyof Load) => reps[name].map((run) => run[key]);
     const ratio = pairedRatio(field('cached', 'requestsPerSecond'), field('ceiling', 'requestsPerSecond'));
     const cpuRatio = pairedRatio(field('ceiling', 'cpuUs'), field('cached', 'cpuUs'));
-    const errors = Object.values(reps).flat().reduce((sum, run) => sum + run.errors, 0);
+    const errors = Object.values(reps)
+      .flat()
+      .reduce((sum, run) => sum + run.errors, 0);
     const latency = (name: Target) => `p50 ${m(name, 'p50')} ms, p99 ${m(name, 'p99')} ms, ${Math.round(m(name, 'cpuUs'))} µs CPU/req`;
     return {
       rows: [
@@ -104,7 +106,11 @@ export async function httpFigure({ environment, options, progress }: BenchContex
           value: `${Math.round(m('cached', 'requestsPerSecond'))} req/s, ${latency('cached')}`,
           target: '',
         },
-        { figure: 'ceiling: bare `node:http`, same bytes', value: `${Math.round(m('ceiling', 'requestsPerSecond'))} req/s, ${latency('ceiling')}`, target: '(reference)' },
+        {
+          figure: 'ceiling: bare `node:http`, same bytes',
+          value: `${Math.round(m('ceiling', 'requestsPerSecond'))} req/s, ${latency('ceiling')}`,
+          target: '(reference)',
+        },
         { figure: 'cached ÷ ceiling, req/s, per pair', value: formatRatio(ratio), target: '≥ 70 %', met: ratio.median >= 0.7 },
         { figure: 'ceiling ÷ cached, CPU per request, per pair (less noisy)', value: formatRatio(cpuRatio), target: '(reported)' },
         {
@@ -114,7 +120,14 @@ export async function httpFigure({ environment, options, progress }: BenchContex
         },
         ...(errors > 0 ? [{ figure: 'http errors, timeouts, non-2xx', value: String(errors), target: '0', met: false }] : []),
       ],
-      data: { connections: options.connections, durationSeconds: options.durationSeconds, response, reps, cachedToCeiling: ratio, cpuCeilingToCached: cpuRatio },
+      data: {
+        connections: options.connections,
+        durationSeconds: options.durationSeconds,
+        response,
+        reps,
+        cachedToCeiling: ratio,
+        cpuCeilingToCached: cpuRatio,
+      },
     };
   } finally {
     await Promise.all([cached.child.stop(), uncached.child.stop(), ceiling.stop()]);

@@ -34,7 +34,11 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
   try {
     for (const flags of ['default', 'image'] as const) {
       const prefix = `bench-memory-${flags}`;
-      const env = environment.env({ QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: String(CONCURRENCY), BEAT_SCHEDULE: JSON.stringify(BEAT_ENTRY) });
+      const env = environment.env({
+        QUEUE_PREFIX: prefix,
+        WORKER_CONCURRENCY: String(CONCURRENCY),
+        BEAT_SCHEDULE: JSON.stringify(BEAT_ENTRY),
+      });
       const bareEnv = environment.env({ QUEUE_PREFIX: `${prefix}-bare` });
       progress.step(`memory (${flags} Node flags): starting api, worker, beat and a bare Bull worker`);
       await broker.flushdb();
@@ -82,17 +86,45 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
   const { api, worker, beat, bareWorker } = footprints.default;
   const workerLimit = WORKER_TO_BARE * bareWorker.afterLoadMb;
   const rows: Row[] = [
-    { figure: 'memory: api idle 15 s after ready', value: pair('api', 'idleMb'), target: `≤ ${LIMITS.api.idle} MB`, met: api.idleMb <= LIMITS.api.idle },
-    { figure: 'memory: api after the cached and enqueue loads', value: pair('api', 'afterLoadMb'), target: `≤ ${LIMITS.api.after} MB`, met: api.afterLoadMb <= LIMITS.api.after },
-    { figure: 'memory: worker idle 15 s after ready', value: pair('worker', 'idleMb'), target: `≤ ${LIMITS.worker.idle} MB`, met: worker.idleMb <= LIMITS.worker.idle },
+    {
+      figure: 'memory: api idle 15 s after ready',
+      value: pair('api', 'idleMb'),
+      target: `≤ ${LIMITS.api.idle} MB`,
+      met: api.idleMb <= LIMITS.api.idle,
+    },
+    {
+      figure: 'memory: api after the cached and enqueue loads',
+      value: pair('api', 'afterLoadMb'),
+      target: `≤ ${LIMITS.api.after} MB`,
+      met: api.afterLoadMb <= LIMITS.api.after,
+    },
+    {
+      figure: 'memory: worker idle 15 s after ready',
+      value: pair('worker', 'idleMb'),
+      target: `≤ ${LIMITS.worker.idle} MB`,
+      met: worker.idleMb <= LIMITS.worker.idle,
+    },
     {
       figure: `memory: worker after ${options.tasks} tasks, against a bare Bull worker after the same`,
       value: `${mb(worker.afterLoadMb)} ÷ ${mb(bareWorker.afterLoadMb)} = ${round((worker.afterLoadMb / bareWorker.afterLoadMb) * 100, 1)} % (image flags: ${mb(footprints.image.worker.afterLoadMb)} ÷ ${mb(footprints.image.bareWorker.afterLoadMb)})`,
       target: `≤ ${round(WORKER_TO_BARE * 100, 1)} %`,
       met: worker.afterLoadMb <= workerLimit,
     },
-    { figure: 'memory: beat idle 15 s after ready', value: pair('beat', 'idleMb'), target: `≤ ${LIMITS.beat.idle} MB`, met: beat.idleMb <= LIMITS.beat.idle },
-    { figure: `memory: beat after ${options.beatSeconds} s of 1 s ticks`, value: pair('beat', 'afterLoadMb'), target: `≤ ${LIMITS.beat.after} MB`, met: beat.afterLoadMb <= LIMITS.beat.after },
+    {
+      figure: 'memory: beat idle 15 s after ready',
+      value: pair('beat', 'idleMb'),
+      target: `≤ ${LIMITS.beat.idle} MB`,
+      met: beat.idleMb <= LIMITS.beat.idle,
+    },
+    {
+      figure: `memory: beat after ${options.beatSeconds} s of 1 s ticks`,
+      value: pair('beat', 'afterLoadMb'),
+      target: `≤ ${LIMITS.beat.after} MB`,
+      met: beat.afterLoadMb <= LIMITS.beat.after,
+    },
   ];
-  return { rows, data: { imageNodeFlags: IMAGE_NODE_FLAGS, idleMs: IDLE_MS, tasks: options.tasks, beatSeconds: options.beatSeconds, footprints } };
+  return {
+    rows,
+    data: { imageNodeFlags: IMAGE_NODE_FLAGS, idleMs: IDLE_MS, tasks: options.tasks, beatSeconds: options.beatSeconds, footprints },
+  };
 }

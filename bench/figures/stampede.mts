@@ -19,7 +19,10 @@ export async function stampedeFigure({ environment, options, progress }: BenchCo
   // Through the admin route, as an operator would: a bare DEL would leave each api's local copy
   // (CACHE_LOCAL_TTL_MS) answering, and nothing would reach MariaDB.
   const dropEntry = async () => {
-    const response = await fetch(`${apis[0].url}/api/admin/cache/banners`, { method: 'DELETE', headers: { authorization: `Bearer ${environment.adminToken}` } });
+    const response = await fetch(`${apis[0].url}/api/admin/cache/banners`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${environment.adminToken}` },
+    });
     if (response.status !== 204) throw new Error(`Dropping the cached list answered ${response.status}`);
   };
   try {
@@ -51,7 +54,10 @@ export async function stampedeFigure({ environment, options, progress }: BenchCo
       met: counts.every((count) => count === 1),
     });
     return {
-      rows: [row(`stampede: ${REQUESTS} cold requests, one api: DB queries`, runs.oneApi), row(`stampede: ${REQUESTS} cold requests over two apis: DB queries`, runs.twoApis)],
+      rows: [
+        row(`stampede: ${REQUESTS} cold requests, one api: DB queries`, runs.oneApi),
+        row(`stampede: ${REQUESTS} cold requests over two apis: DB queries`, runs.twoApis),
+      ],
       data: { requests: REQUESTS, queries: runs },
     };
   } finally {

@@ -52,7 +52,13 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
     await Promise.all(Object.values(producers).map(childReady));
     for (const concurrency of CONCURRENCIES) {
       const workers = {
-        app: (await startMain('worker', environment.env({ QUEUE_PREFIX: prefixes.app, WORKER_CONCURRENCY: String(concurrency) }), options.nodeArgs)).child,
+        app: (
+          await startMain(
+            'worker',
+            environment.env({ QUEUE_PREFIX: prefixes.app, WORKER_CONCURRENCY: String(concurrency) }),
+            options.nodeArgs,
+          )
+        ).child,
         bare: startChild('bare-bull.mts', environment.env({ QUEUE_PREFIX: prefixes.bare }), ['worker', String(concurrency)]),
       };
       runs[concurrency] = { app: [], bare: [] };
@@ -64,7 +70,9 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
         }
         for (let rep = 1; rep <= options.reps; rep++) {
           for (const side of alternate<Side>(rep, 'bare', 'app')) {
-            progress.step(`tasks: ${side === 'app' ? 'application' : 'bare Bull'}, concurrency ${concurrency}, rep ${rep}/${options.reps}, ${options.tasks} tasks`);
+            progress.step(
+              `tasks: ${side === 'app' ? 'application' : 'bare Bull'}, concurrency ${concurrency}, rep ${rep}/${options.reps}, ${options.tasks} tasks`,
+            );
             runs[concurrency][side].push(await run(workers, side, options.tasks));
           }
         }
@@ -89,7 +97,10 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
   const ratios: Record<string, unknown> = {};
   for (const concurrency of CONCURRENCIES) {
     const { app, bare } = runs[concurrency];
-    const ratio = pairedRatio(app.map((one) => one.completedPerSecond), bare.map((one) => one.completedPerSecond));
+    const ratio = pairedRatio(
+      app.map((one) => one.completedPerSecond),
+      bare.map((one) => one.completedPerSecond),
+    );
     ratios[concurrency] = ratio;
     rows.push({
       figure: `tasks end to end, one worker, concurrency ${concurrency}: app ÷ bare Bull, per pair`,
@@ -100,5 +111,8 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
       met: ratio.median >= 0.9,
     });
   }
-  return { rows, data: { tasks: options.tasks, warmUpTasks: Math.min(WARM_UP_TASKS, options.tasks), runs, completedRatio: ratios, enqueueRatio } };
+  return {
+    rows,
+    data: { tasks: options.tasks, warmUpTasks: Math.min(WARM_UP_TASKS, options.tasks), runs, completedRatio: ratios, enqueueRatio },
+  };
 }

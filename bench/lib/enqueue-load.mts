@@ -22,7 +22,9 @@ export async function enqueueOverHttp(url: string, adminToken: string, count: nu
   const endedAt = Date.now();
   const accepted = result['2xx'];
   if (accepted !== count || result.errors + result.timeouts > 0) {
-    throw new Error(`${accepted} of ${count} enqueues over HTTP were accepted (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`);
+    throw new Error(
+      `${accepted} of ${count} enqueues over HTTP were accepted (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`,
+    );
   }
   return { startedAt, endedAt };
 }

@@ -130,7 +130,12 @@ export async function startMain(
  * A bench script under bench/children, run by the same Node with the service's flags (the bare
  * Bull worker is compared with the service's, memory included), with an IPC channel.
  */
-export function startChild(script: string, env: Readonly<Record<string, string>>, args: readonly string[] = [], flags: NodeFlags = 'image'): Child {
+export function startChild(
+  script: string,
+  env: Readonly<Record<string, string>>,
+  args: readonly string[] = [],
+  flags: NodeFlags = 'image',
+): Child {
   const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));
   return new Child(process.execPath, [...nodeFlags(flags), path, ...args], env, true);
 }

@@ -73,9 +73,7 @@ export async function startHttpApplication(
   // @fastify/static must not decorate the reply again.
   app.useStaticAssets({ root: PUBLIC_ROOT, prefix: '/', wildcard: false, decorateReply: false });
   app.useGlobalFilters(errorFilter);
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
-  );
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
   setUpOpenApi(app);
   app.get(QueueDashboard).mount(fastify);
   app.get(CachedRoutes).mount(fastify, GLOBAL_PREFIX, answerError);

@@ -13,9 +13,7 @@ describe('checkBasicCredentials', () => {
   });
 
   it('accepts the scheme in any case, as RFC 7617 allows', () => {
-    expect(checkBasicCredentials(basic('admin:correct horse battery staple').replace('Basic', 'bAsIc'), expected)).toBe(
-      'granted',
-    );
+    expect(checkBasicCredentials(basic('admin:correct horse battery staple').replace('Basic', 'bAsIc'), expected)).toBe('granted');
   });
 
   it.each([

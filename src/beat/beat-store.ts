@@ -33,7 +33,9 @@ export class BeatStore {
 
   /** True for the one caller that claims this tick of the entry first. */
   async claimTick(entry: string, tick: Date): Promise<boolean> {
-    const claimed = await this.broker.call('claim a beat tick', (redis) => redis.eval(CLAIM_TICK, 1, this.key(entry), tick.getTime(), this.ttlMs));
+    const claimed = await this.broker.call('claim a beat tick', (redis) =>
+      redis.eval(CLAIM_TICK, 1, this.key(entry), tick.getTime(), this.ttlMs),
+    );
     return claimed === 1;
   }
 

@@ -51,12 +51,7 @@ describe('BeatScheduler on a fake clock', () => {
     sut.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(4 * DAY_MS);
 
-    expect(ticks).toEqual([
-      '2026-03-28T01:30:00.000Z',
-      '2026-03-29T01:00:00.000Z',
-      '2026-03-30T00:30:00.000Z',
-      '2026-03-31T00:30:00.000Z',
-    ]);
+    expect(ticks).toEqual(['2026-03-28T01:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z', '2026-03-31T00:30:00.000Z']);
     await sut.beforeApplicationShutdown();
   });
 

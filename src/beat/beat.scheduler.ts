@@ -80,10 +80,13 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   private arm(entry: BeatEntry, after: Date): void {
     const tick = entry.schedule.next(after);
-    const timer = setTimeout(() => {
-      const firing = this.fire(entry, tick).finally(() => this.firing.delete(firing));
-      this.firing.add(firing);
-    }, Math.max(0, tick.getTime() - Date.now()));
+    const timer = setTimeout(
+      () => {
+        const firing = this.fire(entry, tick).finally(() => this.firing.delete(firing));
+        this.firing.add(firing);
+      },
+      Math.max(0, tick.getTime() - Date.now()),
+    );
     this.timers.addTimeout(timerName(entry), timer);
   }
 

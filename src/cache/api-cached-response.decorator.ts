@@ -1,11 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import {
-  ApiHeader,
-  ApiNotModifiedResponse,
-  ApiOkResponse,
-  type ApiResponseMetadata,
-  type HeadersObject,
-} from '@nestjs/swagger';
+import { ApiHeader, ApiNotModifiedResponse, ApiOkResponse, type ApiResponseMetadata, type HeadersObject } from '@nestjs/swagger';
 import type { CacheStatus } from './response-cache.service';
 
 const X_CACHE: readonly CacheStatus[] = ['HIT', 'MISS', 'BYPASS', 'STALE'];

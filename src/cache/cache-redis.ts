@@ -51,11 +51,13 @@ export class CacheRedis implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.client, this.subscriber].map(async (client) => {
-      if (!client?.isOpen) return;
-      if (client.isReady) await client.close();
-      else client.destroy();
-    }));
+    await Promise.all(
+      [this.client, this.subscriber].map(async (client) => {
+        if (!client?.isOpen) return;
+        if (client.isReady) await client.close();
+        else client.destroy();
+      }),
+    );
   }
 
   /**

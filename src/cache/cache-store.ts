@@ -122,9 +122,7 @@ export class CacheStore {
   }
 
   async unlock(key: string, token: string): Promise<void> {
-    await this.guard(`UNLOCK ${key}`, () =>
-      this.redis.client.eval(RELEASE_LOCK_SCRIPT, { keys: [this.lockKey(key)], arguments: [token] }),
-    );
+    await this.guard(`UNLOCK ${key}`, () => this.redis.client.eval(RELEASE_LOCK_SCRIPT, { keys: [this.lockKey(key)], arguments: [token] }));
   }
 
   /** This process drops its copy at once, the others when the message reaches them. */

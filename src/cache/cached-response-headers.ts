@@ -22,7 +22,12 @@ export function cacheControlOf(policy: ResponseCachePolicy, config: AppConfig): 
  * 304 (true: send no body) or the JSON content type of the stored body (false). Both ways of
  * answering a cached route (the interceptor and the fast path) answer through this.
  */
-export function writeCachedHeaders(reply: FastifyReply, request: FastifyRequest, { entry, status }: CacheOutcome, cacheControl: string): boolean {
+export function writeCachedHeaders(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  { entry, status }: CacheOutcome,
+  cacheControl: string,
+): boolean {
   reply.header('x-cache', status).header('etag', entry.etag).header('cache-control', cacheControl);
   if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) {
     reply.status(304);

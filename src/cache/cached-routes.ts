@@ -34,7 +34,10 @@ export function fastPathRouteOf(controller: Type, methodName: string, globalPref
   if (typeof handler !== 'function') return undefined;
   const policy = metadata<ResponseCachePolicy>(CACHE_RESPONSE_POLICY, handler);
   if (!policy || metadata<RequestMethod>(METHOD_METADATA, handler) !== RequestMethod.GET) return undefined;
-  const interceptors = [...(metadata<unknown[]>(INTERCEPTORS_METADATA, controller) ?? []), ...(metadata<unknown[]>(INTERCEPTORS_METADATA, handler) ?? [])];
+  const interceptors = [
+    ...(metadata<unknown[]>(INTERCEPTORS_METADATA, controller) ?? []),
+    ...(metadata<unknown[]>(INTERCEPTORS_METADATA, handler) ?? []),
+  ];
   if (interceptors.length !== 1 || interceptors[0] !== HttpCacheInterceptor) return undefined;
   const guards = [...(metadata<unknown[]>(GUARDS_METADATA, controller) ?? []), ...(metadata<unknown[]>(GUARDS_METADATA, handler) ?? [])];
   if (guards.length > 0) return undefined;

@@ -10,7 +10,5 @@ import { ErrorBody } from './error-body.response';
  */
 export const ApiErrors = (descriptions: Partial<Record<HttpStatus, string>>) =>
   applyDecorators(
-    ...Object.entries(descriptions).map(([status, description]) =>
-      ApiResponse({ status: Number(status), description, type: ErrorBody }),
-    ),
+    ...Object.entries(descriptions).map(([status, description]) => ApiResponse({ status: Number(status), description, type: ErrorBody })),
   );

@@ -63,10 +63,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const statusCode = error.getStatus();
       const response = error.getResponse();
-      const message =
-        typeof response === 'object' && response !== null && 'message' in response
-          ? response.message
-          : error.message;
+      const message = typeof response === 'object' && response !== null && 'message' in response ? response.message : error.message;
       return Array.isArray(message)
         ? { statusCode, code: 'VALIDATION_FAILED', message: 'The request is not valid', details: message, requestId }
         : { statusCode, code: codeForStatus(statusCode), message: String(message), requestId };
@@ -85,8 +82,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   // A reset connection has nobody left to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const statusCode =
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const statusCode = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const body: ErrorBody = {
     statusCode,
     code: codeForStatus(statusCode),

@@ -80,7 +80,10 @@ describe('parseConfig', () => {
   it.each([
     ['postgres://replica/banner_tasks', 'DATABASE_REPLICA_URLS must be a comma list of URLs starting with mysql:// or mariadb://'],
     ['mysql://replica/banner_tasks,', 'DATABASE_REPLICA_URLS must be a comma list of URLs starting with mysql:// or mariadb:// (got "")'],
-    ['mysql://reader:hunter2@replica/', 'DATABASE_REPLICA_URLS must be a mysql:// URL that ends with a database name of letters, digits, _ or $ (got "mysql://reader:***@replica/")'],
+    [
+      'mysql://reader:hunter2@replica/',
+      'DATABASE_REPLICA_URLS must be a mysql:// URL that ends with a database name of letters, digits, _ or $ (got "mysql://reader:***@replica/")',
+    ],
   ])('refuses DATABASE_REPLICA_URLS=%j with a message naming it', (value, message) => {
     expect(() => parseConfig({ DATABASE_REPLICA_URLS: value })).toThrow(message);
   });

@@ -262,9 +262,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     admin: { token: read.optionalString('ADMIN_TOKEN', 16) },
     metrics: { port: read.optionalInt('METRICS_PORT', 0, 65_535) },
     banner: {
-      mediaBaseUrl: read
-        .url('MEDIA_BASE_URL', ['http:', 'https:'], `http://127.0.0.1:${port}`)
-        .href.replace(/\/+$/, ''),
+      mediaBaseUrl: read.url('MEDIA_BASE_URL', ['http:', 'https:'], `http://127.0.0.1:${port}`).href.replace(/\/+$/, ''),
       count: read.int('BANNER_COUNT', 3, 1, 100),
       cacheTtlMs: read.int('BANNER_CACHE_TTL', ONE_DAY_SECONDS, 1, 30 * ONE_DAY_SECONDS) * 1000,
       clientMaxAgeSeconds: read.int('CLIENT_MAX_AGE', 60, 0, ONE_DAY_SECONDS),

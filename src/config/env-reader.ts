@@ -8,8 +8,7 @@ export class ConfigError extends Error {
     received: string | undefined,
   ) {
     super(
-      `Invalid configuration: ${variable} must be ${expected}` +
-        (received === undefined ? ' (it is not set)' : ` (got "${received}")`),
+      `Invalid configuration: ${variable} must be ${expected}` + (received === undefined ? ' (it is not set)' : ` (got "${received}")`),
     );
     this.name = 'ConfigError';
   }

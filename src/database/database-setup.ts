@@ -11,9 +11,7 @@ export async function ensureDatabaseExists({ url, name }: AppConfig['database'])
   serverUrl.pathname = '/';
   const connection = await createConnection({ uri: serverUrl.href, connectTimeout: 5_000 });
   try {
-    await connection.query(
-      `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
+    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } finally {
     await connection.end();
   }

@@ -42,8 +42,16 @@ export class HealthController {
   async ready(@Headers('authorization') authorization?: string) {
     const report = await this.health.check([
       () => this.database.pingCheck('mysql', { timeout: CHECK_TIMEOUT_MS }),
-      () => this.indicator.check('cache_redis').attempt(() => this.cacheRedis.ping()).withTimeout(CHECK_TIMEOUT_MS),
-      () => this.indicator.check('queue_redis').attempt(() => this.tasks.pingBroker()).withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicator
+          .check('cache_redis')
+          .attempt(() => this.cacheRedis.ping())
+          .withTimeout(CHECK_TIMEOUT_MS),
+      () =>
+        this.indicator
+          .check('queue_redis')
+          .attempt(() => this.tasks.pingBroker())
+          .withTimeout(CHECK_TIMEOUT_MS),
     ]);
     return readinessView(report, authorization, this.config.admin.token);
   }

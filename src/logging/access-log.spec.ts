@@ -77,7 +77,11 @@ describe('logAccess', () => {
     await get('/nowhere/1');
 
     expect(accessLines()).toEqual([
-      expect.objectContaining({ level: 40, req: expect.objectContaining({ route: '(unmatched)' }), res: expect.objectContaining({ statusCode: 404 }) }),
+      expect.objectContaining({
+        level: 40,
+        req: expect.objectContaining({ route: '(unmatched)' }),
+        res: expect.objectContaining({ statusCode: 404 }),
+      }),
     ]);
   });
 

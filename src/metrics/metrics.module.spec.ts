@@ -6,8 +6,7 @@ import { MetricsService } from './metrics.service';
 import { ReadinessChecks } from './readiness-checks';
 
 describe('MetricsModule.forRoles', () => {
-  const compose = (roles: Role[], env: Record<string, string> = {}) =>
-    MetricsModule.forRoles(new Set(roles), parseConfig(env));
+  const compose = (roles: Role[], env: Record<string, string> = {}) => MetricsModule.forRoles(new Set(roles), parseConfig(env));
 
   it('serves no port of its own when METRICS_PORT is unset: the api serves /metrics on its public port', () => {
     const sut = compose(['api', 'worker', 'beat']);

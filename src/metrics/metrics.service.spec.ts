@@ -79,10 +79,7 @@ describe('MetricsService', () => {
 
   it('counts the jobs of every observed queue anew on each scrape', async () => {
     let waiting = 3;
-    sut.observeQueues([
-      queue('default', async () => ({ waiting, active: 1 })),
-      queue('low', async () => ({ waiting: 0, active: 0 })),
-    ]);
+    sut.observeQueues([queue('default', async () => ({ waiting, active: 1 })), queue('low', async () => ({ waiting: 0, active: 0 }))]);
 
     const first = await sut.scrape();
     waiting = 0;

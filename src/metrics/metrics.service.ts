@@ -74,7 +74,7 @@ export class MetricsService {
 
   private readonly localCacheCopyEnabled = new Gauge({
     name: 'cache_local_copy_enabled',
-    help: "1 while this process answers from its own copy of cached entries (CACHE_LOCAL_TTL_MS), 0 while it cannot hear invalidations and reads Redis every time",
+    help: '1 while this process answers from its own copy of cached entries (CACHE_LOCAL_TTL_MS), 0 while it cannot hear invalidations and reads Redis every time',
     registers: [this.registry],
   });
 

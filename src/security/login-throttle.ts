@@ -53,7 +53,12 @@ export class LoginThrottle {
   }
 
   private refuse(request: FastifyRequest, reply: FastifyReply, retryAfterSeconds: number): undefined {
-    void sendTooManyRequests(request, reply, retryAfterSeconds, `Too many failed logins from this address: try again in ${retryAfterSeconds} s`);
+    void sendTooManyRequests(
+      request,
+      reply,
+      retryAfterSeconds,
+      `Too many failed logins from this address: try again in ${retryAfterSeconds} s`,
+    );
     return undefined;
   }
 }

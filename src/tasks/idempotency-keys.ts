@@ -59,7 +59,9 @@ export class IdempotencyKeys {
     const fingerprint = sha256(canonicalJson(body));
     const redisKey = this.broker.key(`idempotency:${scope}:${sha256(key)}`);
     // SET NX GET answers the value already there, or null when this request set it.
-    const stored = await this.broker.call('claim an idempotency key', (redis) => redis.set(redisKey, fingerprint, 'PX', this.ttlMs, 'NX', 'GET'));
+    const stored = await this.broker.call('claim an idempotency key', (redis) =>
+      redis.set(redisKey, fingerprint, 'PX', this.ttlMs, 'NX', 'GET'),
+    );
     if (stored !== null && stored !== fingerprint) {
       throw new AppError(
         'IDEMPOTENCY_KEY_REUSED',

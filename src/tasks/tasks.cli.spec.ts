@@ -130,7 +130,11 @@ describe('runTaskCommand', () => {
     const result = jest.fn().mockRejectedValue(new AppError('TASK_NOT_FOUND', `No task with id "${ID}"`, 'not_found'));
     const workflow = jest.fn().mockResolvedValue({ id: ID, kind: 'chord', state: 'FAILURE', result: null, error: 'add failed', tasks: [] });
 
-    await expect(run({ kind: 'result', id: ID }, { result, workflow })).resolves.toEqual({ code: 1, out: ['FAILURE', 'add failed'], err: [] });
+    await expect(run({ kind: 'result', id: ID }, { result, workflow })).resolves.toEqual({
+      code: 1,
+      out: ['FAILURE', 'add failed'],
+      err: [],
+    });
   });
 
   it('exits 5 when the broker does not answer', async () => {

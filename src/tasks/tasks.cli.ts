@@ -81,11 +81,7 @@ async function statusOf(tasks: TasksService, id: string): Promise<TaskStatusView
  * Runs `enqueue` (prints the task's id) or `result` of a task or a workflow (prints the state,
  * then the JSON result or the error) and returns the exit status. Errors other than a refused call propagate.
  */
-export async function runTaskCommand(
-  command: EnqueueCommand | ResultCommand,
-  tasks: TasksService,
-  output: CliOutput,
-): Promise<number> {
+export async function runTaskCommand(command: EnqueueCommand | ResultCommand, tasks: TasksService, output: CliOutput): Promise<number> {
   try {
     if (command.kind === 'enqueue') {
       const { task, args, countdown, eta, id, queue, priority, expires } = command;

@@ -42,15 +42,18 @@ function placementOf(task: RegisteredTask, { queue, priority }: ApplyOptions): {
     throw new AppError('TASK_INVALID_OPTION', `Unknown queue "${queue}": queues are ${ALL_QUEUES.join(', ')}`, 'invalid');
   }
   if (priority !== undefined && !isPriority(priority)) {
-    throw new AppError('TASK_INVALID_OPTION', `priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest} (got ${String(priority)})`, 'invalid');
+    throw new AppError(
+      'TASK_INVALID_OPTION',
+      `priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest} (got ${String(priority)})`,
+      'invalid',
+    );
   }
   return { queue: queue ?? task.queue, priority: priority ?? task.priority };
 }
 
 /** What {@link TasksService.applyOnce} did: created the task, or found it (its status). */
 export type AppliedOnce =
-  | { readonly created: true; readonly task: EnqueuedTaskView }
-  | { readonly created: false; readonly task: TaskStatusView };
+  { readonly created: true; readonly task: EnqueuedTaskView } | { readonly created: false; readonly task: TaskStatusView };
 
 export interface TaskListFilter {
   readonly state?: TaskState;

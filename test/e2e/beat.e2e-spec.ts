@@ -62,7 +62,10 @@ describe('beat (e2e, real Redis)', () => {
 
     it('skips ticks while the previous task has not started, and resumes once it has run', async () => {
       const sut = beat.app.get(BeatScheduler);
-      const entry = beat.app.get(BeatCatalog).all().find((candidate) => candidate.name === 'held')!;
+      const entry = beat.app
+        .get(BeatCatalog)
+        .all()
+        .find((candidate) => candidate.name === 'held')!;
       const tick = (minutes: number) => new Date(Date.UTC(2030, 0, 1, 0, minutes));
 
       await expect(sut.tick(entry, tick(0))).resolves.toBe('enqueued');
@@ -114,7 +117,13 @@ describe('beat (e2e, real Redis)', () => {
       const body = (await response.json()) as Array<Record<string, unknown> & { nextRun: Record<string, string> | null }>;
       expect(body.map((entry) => entry.name)).toEqual(['update-banner-list', 'test-task', 'weekly']);
       const [banners, testTask, weekly] = body;
-      expect(banners).toMatchObject({ task: 'update_banner_list', schedule: 'every 10s', enabled: true, skipIfPending: true, lastTask: null });
+      expect(banners).toMatchObject({
+        task: 'update_banner_list',
+        schedule: 'every 10s',
+        enabled: true,
+        skipIfPending: true,
+        lastTask: null,
+      });
       const next = intervalSchedule('10s').next(before).toISOString();
       expect([next, intervalSchedule('10s').next(new Date(next)).toISOString()]).toContain(banners.nextRun?.utc);
       expect(banners.nextRun?.timeZone).toBe('Asia/Shanghai');
@@ -175,10 +184,12 @@ describe('beat (e2e, real Redis)', () => {
       const from = new Date();
       await new Promise((resolve) => setTimeout(resolve, 25_000));
       const until = new Date();
-      await Promise.all(beats.map(async (beat) => {
-        beat.child.kill('SIGTERM');
-        await expect(beat.exitCode()).resolves.toBe(0);
-      }));
+      await Promise.all(
+        beats.map(async (beat) => {
+          beat.child.kill('SIGTERM');
+          await expect(beat.exitCode()).resolves.toBe(0);
+        }),
+      );
 
       const expected: Date[] = [];
       for (let tick = intervalSchedule('5s').next(from); tick < until; tick = intervalSchedule('5s').next(tick)) {

@@ -93,7 +93,9 @@ describe('in a real browser: demo page, queue dashboard and OpenAPI (e2e, Chromi
     });
 
     it('revalidates with If-None-Match on reload and shows the stored banners on 304', async () => {
-      const stored = parseJson<{ etag: string } | null>((await page.evaluate(() => localStorage.getItem('banner-tasks:home-banners'))) ?? 'null');
+      const stored = parseJson<{ etag: string } | null>(
+        (await page.evaluate(() => localStorage.getItem('banner-tasks:home-banners'))) ?? 'null',
+      );
 
       const [response] = await Promise.all([
         page.waitForResponse((candidate) => candidate.url() === `${url}/api/home/banners`),
@@ -105,9 +107,7 @@ describe('in a real browser: demo page, queue dashboard and OpenAPI (e2e, Chromi
       expect(response.status()).toBe(304);
       await page.locator('body[data-banners-from="stored"]').waitFor();
       expect(await page.locator('.slide img').count()).toBe(banners.length);
-      await expect(page.locator('.status').textContent()).resolves.toBe(
-        '3 banners, unchanged (304), shown from the stored copy.',
-      );
+      await expect(page.locator('.status').textContent()).resolves.toBe('3 banners, unchanged (304), shown from the stored copy.');
     });
   });
 

@@ -110,7 +110,11 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
       await rows.insert({ name: 'cached', info: 'Ä' });
       await warm(first);
       const fromRedis = await fetch(`${second}/api/home/banners`);
-      const expected = { body: await fromRedis.text(), etag: fromRedis.headers.get('etag'), cacheControl: fromRedis.headers.get('cache-control') };
+      const expected = {
+        body: await fromRedis.text(),
+        etag: fromRedis.headers.get('etag'),
+        cacheControl: fromRedis.headers.get('cache-control'),
+      };
 
       await redis.del(entryKey);
       const fromCopy = await fetch(`${second}/api/home/banners`);
@@ -118,7 +122,11 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
 
       expect(fromRedis.headers.get('x-cache')).toBe('HIT');
       expect(fromCopy.headers.get('x-cache')).toBe('HIT');
-      expect({ body: await fromCopy.text(), etag: fromCopy.headers.get('etag'), cacheControl: fromCopy.headers.get('cache-control') }).toEqual(expected);
+      expect({
+        body: await fromCopy.text(),
+        etag: fromCopy.headers.get('etag'),
+        cacheControl: fromCopy.headers.get('cache-control'),
+      }).toEqual(expected);
       expect(fromCopy.headers.get('content-type')).toBe(fromRedis.headers.get('content-type'));
       expect(notModified.status).toBe(304);
       expect(notModified.headers.get('x-cache')).toBe('HIT');
@@ -134,7 +142,11 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
       const changed = await admin(first, 'PATCH', `banners/${id}`, { name: 'after' });
       expect(changed.status).toBe(200);
 
-      await pollUntil(() => home(first), ({ names }) => names[0] === 'after', 'the first api to show the change');
+      await pollUntil(
+        () => home(first),
+        ({ names }) => names[0] === 'after',
+        'the first api to show the change',
+      );
       expect(await home(second)).toEqual({ xCache: 'HIT', names: ['after'] });
     });
 
@@ -182,7 +194,10 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
     // command connection open while the cut subscriber cannot come back.
     const proxy = await TcpProxy.start({ host: '127.0.0.1', port: 6379 });
     try {
-      const url = await startApi({ REDIS_URL: `redis://127.0.0.1:${proxy.listeningPort}/0`, CACHE_LOCAL_TTL_MS: String(LONG_LOCAL_TTL_MS) });
+      const url = await startApi({
+        REDIS_URL: `redis://127.0.0.1:${proxy.listeningPort}/0`,
+        CACHE_LOCAL_TTL_MS: String(LONG_LOCAL_TTL_MS),
+      });
       await rows.insert({ name: 'cached' });
       expect(await copyEnabled(url)).toBe(1);
       await warm(url);
@@ -195,7 +210,11 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
       const subscriber = clients.split('\n').find((line) => line.includes(` name=${subscriberName} `));
       expect(subscriber).toBeDefined();
       await redis.sendCommand(['CLIENT', 'KILL', 'ID', /\bid=(\d+)/.exec(subscriber!)![1]]);
-      await pollUntil(() => copyEnabled(url), (enabled) => enabled === 0, 'the local copy to be turned off');
+      await pollUntil(
+        () => copyEnabled(url),
+        (enabled) => enabled === 0,
+        'the local copy to be turned off',
+      );
 
       expect((await home(url)).xCache).toBe('MISS');
       expect((await home(url)).xCache).toBe('HIT');
@@ -203,7 +222,12 @@ describe('the local copy of cached entries (e2e, api processes on real MariaDB a
       expect((await home(url)).xCache).toBe('MISS');
 
       await proxy.resume();
-      await pollUntil(() => copyEnabled(url), (enabled) => enabled === 1, 'the local copy to be back', { timeoutMs: 15_000, intervalMs: 50 });
+      await pollUntil(
+        () => copyEnabled(url),
+        (enabled) => enabled === 1,
+        'the local copy to be back',
+        { timeoutMs: 15_000, intervalMs: 50 },
+      );
 
       await warm(url);
       await redis.del(entryKey);

@@ -58,7 +58,10 @@ describe('the app as its own MySQL user, with the privileges docker-compose gran
     });
     const { id } = (await created.json()) as { id: number };
     const patched = await fetch(`${sut.url}/api/admin/banners/${id}`, { method: 'PATCH', headers: admin, body: '{"orders":3}' });
-    const deleted = await fetch(`${sut.url}/api/admin/banners/${id}`, { method: 'DELETE', headers: { authorization: admin.authorization } });
+    const deleted = await fetch(`${sut.url}/api/admin/banners/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: admin.authorization },
+    });
 
     expect([created.status, patched.status, deleted.status]).toEqual([201, 200, 204]);
   });
@@ -71,7 +74,10 @@ describe('the app as its own MySQL user, with the privileges docker-compose gran
     const { taskId: id } = (await refresh.json()) as { taskId: string };
 
     const done = await pollUntil(
-      async () => (await (await fetch(`${sut.url}/api/admin/tasks/${id}`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } })).json()) as { state: string },
+      async () =>
+        (await (
+          await fetch(`${sut.url}/api/admin/tasks/${id}`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } })
+        ).json()) as { state: string },
       (task) => task.state === 'SUCCESS' || task.state === 'FAILURE',
       `task ${id} to finish`,
     );

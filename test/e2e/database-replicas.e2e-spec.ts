@@ -32,7 +32,9 @@ describe('DATABASE_REPLICA_URLS (e2e, real MariaDB)', () => {
     const server = await createConnection({ uri: MYSQL_SERVER });
     try {
       await server.query(`CREATE DATABASE \`${replicaDatabase}\``);
-      await server.query(`CREATE TABLE \`${replicaDatabase}\`.banners LIKE \`${new URL(environment.env.DATABASE_URL).pathname.slice(1)}\`.banners`);
+      await server.query(
+        `CREATE TABLE \`${replicaDatabase}\`.banners LIKE \`${new URL(environment.env.DATABASE_URL).pathname.slice(1)}\`.banners`,
+      );
     } finally {
       await server.end();
     }
@@ -103,7 +105,10 @@ describe('DATABASE_REPLICA_URLS (e2e, real MariaDB)', () => {
     });
     try {
       for (let attempt = 0; attempt < 2; attempt++) {
-        const response = await fetch(`${sut.url}/api/admin/cache/banners`, { method: 'DELETE', headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+        const response = await fetch(`${sut.url}/api/admin/cache/banners`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` },
+        });
         expect(response.status).toBeLessThan(300);
         const read = await fetch(`${sut.url}/api/home/banners`);
         expect(read.status).toBe(200);

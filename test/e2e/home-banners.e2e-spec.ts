@@ -58,7 +58,13 @@ describe('GET /api/home/banners (e2e, real MariaDB and Redis)', () => {
 
   it('lists shown, undeleted banners by orders (newest first among equals), at most BANNER_COUNT, with absolute images', async () => {
     await rows.insert({ name: 'low', orders: 1 });
-    const first = await rows.insert({ name: 'tie, older', orders: 5, image: '/media/banner/2.png', link: 'https://example.com/a', info: 'Ä info' });
+    const first = await rows.insert({
+      name: 'tie, older',
+      orders: 5,
+      image: '/media/banner/2.png',
+      link: 'https://example.com/a',
+      info: 'Ä info',
+    });
     const second = await rows.insert({ name: 'tie, newer', orders: 5 });
     const top = await rows.insert({ name: 'top', orders: 9, image: '/media/banner/3.png' });
     await rows.insert({ name: 'hidden', orders: 100, is_show: false });
@@ -71,7 +77,14 @@ describe('GET /api/home/banners (e2e, real MariaDB and Redis)', () => {
     expect(await response.json()).toEqual([
       { id: top, name: 'top', image: `${MEDIA_BASE_URL}/media/banner/3.png`, link: '/courses', info: '', orders: 9 },
       { id: second, name: 'tie, newer', image: `${MEDIA_BASE_URL}/media/banner/1.png`, link: '/courses', info: '', orders: 5 },
-      { id: first, name: 'tie, older', image: `${MEDIA_BASE_URL}/media/banner/2.png`, link: 'https://example.com/a', info: 'Ä info', orders: 5 },
+      {
+        id: first,
+        name: 'tie, older',
+        image: `${MEDIA_BASE_URL}/media/banner/2.png`,
+        link: 'https://example.com/a',
+        info: 'Ä info',
+        orders: 5,
+      },
     ]);
   });
 
@@ -194,6 +207,10 @@ describe('GET /api/home/banners (e2e, real MariaDB and Redis)', () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await response.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await response.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
   });
 });

@@ -90,7 +90,11 @@ describe('hostile input against node dist/main --role=api (e2e, real MariaDB and
     sources = {
       databaseUrl: environment.env.DATABASE_URL,
       redis: [
-        { url: environment.env.REDIS_URL, prefix: environment.env.CACHE_KEY_PREFIX, except: `${environment.env.CACHE_KEY_PREFIX}:rate-limit:` },
+        {
+          url: environment.env.REDIS_URL,
+          prefix: environment.env.CACHE_KEY_PREFIX,
+          except: `${environment.env.CACHE_KEY_PREFIX}:rate-limit:`,
+        },
         { url: environment.env.QUEUE_REDIS_URL, prefix: environment.env.QUEUE_PREFIX },
       ],
     };

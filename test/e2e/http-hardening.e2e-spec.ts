@@ -69,7 +69,14 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
     it('bounds keep-alive connections in time and in requests', async () => {
       const connection = new RawConnection(portOf(first));
       const heads: string[] = [];
-      connection.socket.on('data', (chunk: Buffer) => heads.push(...chunk.toString().split('\r\n\r\n').filter((part) => part.startsWith('HTTP/1.1'))));
+      connection.socket.on('data', (chunk: Buffer) =>
+        heads.push(
+          ...chunk
+            .toString()
+            .split('\r\n\r\n')
+            .filter((part) => part.startsWith('HTTP/1.1')),
+        ),
+      );
       for (let i = 1; i <= 3; i++) {
         connection.socket.write(head('GET /api/health HTTP/1.1', []));
         while (heads.length < i) await new Promise((resolve) => connection.socket.once('data', resolve));
@@ -134,7 +141,9 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
   describe('oversized bodies', () => {
     const sendInFull = async (headers: string[], body: Buffer) => {
       const connection = new RawConnection(portOf(first));
-      await connection.writeAll(head('POST /api/admin/banners HTTP/1.1', [`Authorization: Bearer ${token}`, 'Content-Type: application/json', ...headers]));
+      await connection.writeAll(
+        head('POST /api/admin/banners HTTP/1.1', [`Authorization: Bearer ${token}`, 'Content-Type: application/json', ...headers]),
+      );
       const sent = await connection.writeAll(body);
       const error = await connection.closed;
       return { sent, error, answer: connection.answer };
@@ -246,7 +255,12 @@ describe('throttles when the cache Redis is away (e2e, real MariaDB, a throw-awa
   beforeAll(async () => {
     environment = createTestEnvironment();
     redis = await TestRedisServer.start();
-    sut = await startTestApp('api', { ...environment.env, LOG_LEVEL: 'fatal', REDIS_URL: redis.url(0), ADMIN_LOGIN_FAILURES_PER_MINUTE: '1' });
+    sut = await startTestApp('api', {
+      ...environment.env,
+      LOG_LEVEL: 'fatal',
+      REDIS_URL: redis.url(0),
+      ADMIN_LOGIN_FAILURES_PER_MINUTE: '1',
+    });
   });
 
   afterAll(async () => {

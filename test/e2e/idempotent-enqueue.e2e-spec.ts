@@ -92,7 +92,9 @@ describe('idempotent enqueue (e2e, real Redis broker)', () => {
       const key = randomUUID();
       const body = { name: 'add', args: [2, 5] };
 
-      const answers = await Promise.all(Array.from({ length: DUPLICATES }, () => post('/api/admin/tasks', body, { 'idempotency-key': key })));
+      const answers = await Promise.all(
+        Array.from({ length: DUPLICATES }, () => post('/api/admin/tasks', body, { 'idempotency-key': key })),
+      );
 
       const tasks = await tasksMarked(2);
       expect(tasks).toHaveLength(1);
@@ -135,12 +137,19 @@ describe('idempotent enqueue (e2e, real Redis broker)', () => {
   });
 
   describe('Idempotency-Key on POST /api/admin/workflows', () => {
-    const canvas = (n: number) => ({ chain: [{ name: 'add', args: [n, 1] }, { name: 'add', args: [1] }] });
+    const canvas = (n: number) => ({
+      chain: [
+        { name: 'add', args: [n, 1] },
+        { name: 'add', args: [1] },
+      ],
+    });
 
     it(`submits one workflow for ${DUPLICATES} concurrent requests with one key; a later one answers 200 with its status`, async () => {
       const key = randomUUID();
 
-      const answers = await Promise.all(Array.from({ length: DUPLICATES }, () => post('/api/admin/workflows', canvas(50), { 'idempotency-key': key })));
+      const answers = await Promise.all(
+        Array.from({ length: DUPLICATES }, () => post('/api/admin/workflows', canvas(50), { 'idempotency-key': key })),
+      );
       const later = await post('/api/admin/workflows', canvas(50), { 'idempotency-key': key });
 
       const id = answers[0].body.id;

@@ -49,10 +49,14 @@ describe("the Dockerfile's runtime, without Docker: api, worker and beat (e2e, r
   const started: MainProcess[] = [];
 
   const start = (role: string): MainProcess => {
-    const sut = new MainProcess([`--role=${role}`], { ...environment.env, ...runtime.env }, {
-      command: [...AS_UNPRIVILEGED_USER, process.execPath, ...runtime.nodeArgs],
-      cwd: app,
-    });
+    const sut = new MainProcess(
+      [`--role=${role}`],
+      { ...environment.env, ...runtime.env },
+      {
+        command: [...AS_UNPRIVILEGED_USER, process.execPath, ...runtime.nodeArgs],
+        cwd: app,
+      },
+    );
     started.push(sut);
     return sut;
   };
@@ -95,7 +99,11 @@ describe("the Dockerfile's runtime, without Docker: api, worker and beat (e2e, r
     }
     expect((await fetch(`${url}/api/home/banners`)).status).toBe(200);
     const headers = { authorization: `Bearer ${environment.env.ADMIN_TOKEN}`, 'content-type': 'application/json' };
-    const enqueued = await fetch(`${url}/api/admin/tasks`, { method: 'POST', headers, body: JSON.stringify({ name: 'add', args: [10, 20] }) });
+    const enqueued = await fetch(`${url}/api/admin/tasks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'add', args: [10, 20] }),
+    });
     expect(enqueued.status).toBe(202);
     const { id } = (await enqueued.json()) as { id: string };
     const done = await pollUntil(

@@ -48,7 +48,10 @@ describe('input limits: text fields, task horizons and argument sizes (e2e, real
       const created = await call('POST', '/api/admin/banners', { ...VALID_BANNER, [field]: value });
 
       expect(created.status).toBe(400);
-      expect(created.body).toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.stringMatching(new RegExp(`^${field} must not contain`))]) });
+      expect(created.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: expect.arrayContaining([expect.stringMatching(new RegExp(`^${field} must not contain`))]),
+      });
     });
 
     it('refuses them in a PATCH too, and in a task name', async () => {
@@ -75,7 +78,9 @@ describe('input limits: text fields, task horizons and argument sizes (e2e, real
 
   describe('task horizons and sizes', () => {
     it('accepts a countdown of exactly TASK_MAX_DELAY (30 days by default)', async () => {
-      await expect(call('POST', '/api/admin/tasks', { name: 'add', args: [1, 2], countdown: 30 * ONE_DAY_S })).resolves.toMatchObject({ status: 202 });
+      await expect(call('POST', '/api/admin/tasks', { name: 'add', args: [1, 2], countdown: 30 * ONE_DAY_S })).resolves.toMatchObject({
+        status: 202,
+      });
     });
 
     it.each([

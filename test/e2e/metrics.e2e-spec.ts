@@ -195,10 +195,18 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       const redis = new Redis(environment.env.QUEUE_REDIS_URL);
       try {
         await sut.app.get(TasksService).delay(GATE_TASK, gate);
-        await pollUntil(() => redis.llen(keys.started), (started) => started === 1, 'the gate task to start');
+        await pollUntil(
+          () => redis.llen(keys.started),
+          (started) => started === 1,
+          'the gate task to start',
+        );
 
         const closing = sut.close();
-        const live = await pollUntil(() => fetch(`${base}/health`), (response) => response.status !== 200, 'liveness to fail');
+        const live = await pollUntil(
+          () => fetch(`${base}/health`),
+          (response) => response.status !== 200,
+          'liveness to fail',
+        );
         await redis.set(keys.open, '1');
         await closing;
         open = false;
@@ -272,7 +280,10 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       }
 
       expect(down.status).toBe(503);
-      expect(await down.json()).toMatchObject({ status: 'error', details: { queue_redis: { status: 'down', message: expect.any(String) } } });
+      expect(await down.json()).toMatchObject({
+        status: 'error',
+        details: { queue_redis: { status: 'down', message: expect.any(String) } },
+      });
       expect(anonymous.status).toBe(503);
       await expect(anonymous.json()).resolves.toEqual({ status: 'error' });
       expect(live.status).toBe(200);

@@ -163,9 +163,7 @@ describe('the OpenAPI document of node dist/main (e2e, real MariaDB and Redis)',
           .map(([status, { content }]) => ({ answer: `${name} → ${status}`, schema: content?.['application/json']?.schema })),
       );
 
-    expect(Object.keys(errorBody.properties!)).toEqual(
-      expect.arrayContaining(['statusCode', 'code', 'message', 'details', 'requestId']),
-    );
+    expect(Object.keys(errorBody.properties!)).toEqual(expect.arrayContaining(['statusCode', 'code', 'message', 'details', 'requestId']));
     expect(errors.filter(({ schema }) => schema?.$ref !== '#/components/schemas/ErrorBody')).toEqual([]);
   });
 

@@ -56,7 +56,9 @@ describe('operations: queue dashboard, OpenAPI and demo page (e2e, real MariaDB 
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       expect(api.status).toBe(200);
-      const { queues } = (await api.json()) as { queues: { name: string; readOnlyMode: boolean; jobs: { id: string; name: string; data: unknown }[] }[] };
+      const { queues } = (await api.json()) as {
+        queues: { name: string; readOnlyMode: boolean; jobs: { id: string; name: string; data: unknown }[] }[];
+      };
       expect(queues.map((queue) => queue.name)).toEqual(['default', 'banner']);
       expect(queues[0].readOnlyMode).toBe(false);
       expect(queues[0].jobs).toEqual([expect.objectContaining({ id, name: 'add', data: expect.objectContaining({ args: [10, 20] }) })]);

@@ -46,7 +46,12 @@ describe('queues on a Redis Cluster (e2e, three masters)', () => {
     expect(response.status).toBe(200);
     return (await response.json()) as TaskStatus;
   };
-  const until = (id: string, state: TaskState) => pollUntil(() => status(id), (task) => task.state === state, `task ${id} to be ${state}`);
+  const until = (id: string, state: TaskState) =>
+    pollUntil(
+      () => status(id),
+      (task) => task.state === state,
+      `task ${id} to be ${state}`,
+    );
 
   it('runs an enqueued task and answers its result', async () => {
     const { id } = await enqueue({ name: 'add', args: [1, 2] });
@@ -65,7 +70,10 @@ describe('queues on a Redis Cluster (e2e, three masters)', () => {
 
   it('claims a beat tick once and runs its task', async () => {
     const sut = app.app.get(BeatScheduler);
-    const entry = app.app.get(BeatCatalog).all().find((candidate) => candidate.name === 'sum')!;
+    const entry = app.app
+      .get(BeatCatalog)
+      .all()
+      .find((candidate) => candidate.name === 'sum')!;
     const tick = new Date(Date.UTC(2030, 0, 1));
 
     await expect(sut.tick(entry, tick)).resolves.toBe('enqueued');
@@ -120,7 +128,8 @@ describe('queues on a Redis Cluster (e2e, three masters)', () => {
     const { id } = (await response.json()) as { id: string };
 
     const sut = await pollUntil(
-      async () => (await (await fetch(`${app.url}/api/admin/workflows/${id}`, { headers: admin })).json()) as { state: string; result: unknown },
+      async () =>
+        (await (await fetch(`${app.url}/api/admin/workflows/${id}`, { headers: admin })).json()) as { state: string; result: unknown },
       (workflow) => workflow.state !== 'PENDING' && workflow.state !== 'STARTED',
       `workflow ${id} to finish`,
     );

@@ -29,7 +29,11 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
   /** Starts the roles, waits for Ready, then has the preload list `require.cache`. */
   async function loadedBy(role: string): Promise<Loaded> {
     const listing = join(directory, `${role}.json`);
-    const sut = new MainProcess([`--role=${role}`], { ...environment.env, LOADED_MODULES_FILE: listing }, { nodeArgs: ['--require', PRELOAD] });
+    const sut = new MainProcess(
+      [`--role=${role}`],
+      { ...environment.env, LOADED_MODULES_FILE: listing },
+      { nodeArgs: ['--require', PRELOAD] },
+    );
     started.push(sut);
     await sut.ready();
     sut.child.kill('SIGUSR2');
@@ -66,7 +70,9 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
 
   it('builds none of the testing tasks into dist/: the suites load them from test/', () => {
     const files = readdirSync(DIST, { recursive: true, encoding: 'utf8' });
-    const naming = files.filter((file) => file.endsWith('.js') && /['"]testing\.(fail|flaky|gate|sleep)['"]/.test(readFileSync(join(DIST, file), 'utf8')));
+    const naming = files.filter(
+      (file) => file.endsWith('.js') && /['"]testing\.(fail|flaky|gate|sleep)['"]/.test(readFileSync(join(DIST, file), 'utf8')),
+    );
 
     expect(files.filter((file) => file.includes('testing'))).toEqual([]);
     expect(naming).toEqual([]);
@@ -76,7 +82,18 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     const { packages } = await loadedBy('beat');
 
     expect(packages).toContain('bull');
-    for (const name of ['typeorm', '@nestjs/typeorm', 'mysql2', '@nestjs/cache-manager', '@keyv/redis', 'fastify', '@nestjs/platform-fastify', '@nestjs/swagger', '@bull-board/api', '@nestjs/terminus']) {
+    for (const name of [
+      'typeorm',
+      '@nestjs/typeorm',
+      'mysql2',
+      '@nestjs/cache-manager',
+      '@keyv/redis',
+      'fastify',
+      '@nestjs/platform-fastify',
+      '@nestjs/swagger',
+      '@bull-board/api',
+      '@nestjs/terminus',
+    ]) {
       expect(packages).not.toContain(name);
     }
   });
@@ -86,7 +103,14 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
 
     expect(files).toContain('tasks/runtime/tasks.processor.js');
     for (const name of ['typeorm', 'mysql2', '@nestjs/cache-manager']) expect(packages).toContain(name);
-    for (const name of ['fastify', '@nestjs/platform-fastify', '@nestjs/swagger', '@bull-board/api', '@bull-board/fastify', '@nestjs/terminus']) {
+    for (const name of [
+      'fastify',
+      '@nestjs/platform-fastify',
+      '@nestjs/swagger',
+      '@bull-board/api',
+      '@bull-board/fastify',
+      '@nestjs/terminus',
+    ]) {
       expect(packages).not.toContain(name);
     }
   });

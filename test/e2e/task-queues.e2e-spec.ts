@@ -83,7 +83,10 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       });
       expect(write.status).toBe(200);
 
-      await pollUntil(homeNames, (names) => names[0] === 'After', 'the written name on the home list', { timeoutMs: 1_000, intervalMs: 20 });
+      await pollUntil(homeNames, (names) => names[0] === 'After', 'the written name on the home list', {
+        timeoutMs: 1_000,
+        intervalMs: 20,
+      });
       // The refresh overtook the backlog rather than waiting for it to drain.
       expect(await waitingOnDefault()).toBeGreaterThan(0);
     });
@@ -176,7 +179,11 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
     });
 
     it('lays TASK_ANNOTATIONS over what a task declares; a call still overrides both', async () => {
-      const annotated = await startTaskClient({ ...environment.env, TASK_ANNOTATIONS: '{"add":{"priority":4,"expires":60}}', LOG_LEVEL: 'error' });
+      const annotated = await startTaskClient({
+        ...environment.env,
+        TASK_ANNOTATIONS: '{"add":{"priority":4,"expires":60}}',
+        LOG_LEVEL: 'error',
+      });
       try {
         const declared = await annotated.tasks.applyAsync('add', { args: [1, 1] });
         const called = await annotated.tasks.applyAsync('add', { args: [1, 1], priority: 2 });
@@ -191,7 +198,11 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
     it('retries only the errors autoretryFor names; any other fails at once', async () => {
       await startWorker([]);
       const producer = (autoretryFor: string[]) =>
-        startTaskClient({ ...environment.env, TASK_ANNOTATIONS: JSON.stringify({ 'testing.flaky': { autoretryFor } }), LOG_LEVEL: 'error' });
+        startTaskClient({
+          ...environment.env,
+          TASK_ANNOTATIONS: JSON.stringify({ 'testing.flaky': { autoretryFor } }),
+          LOG_LEVEL: 'error',
+        });
       const [other, same] = await Promise.all([producer(['TypeError', 'DATABASE_UNAVAILABLE']), producer(['Error'])]);
       try {
         const failed = await other.tasks.delay('testing.flaky', 1);
@@ -202,7 +213,11 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
           error: 'Flaky failure 1 of 1',
           retries: 0,
         });
-        await expect(client.waitForState(retried.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'SUCCESS', result: 2, retries: 1 });
+        await expect(client.waitForState(retried.id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({
+          state: 'SUCCESS',
+          result: 2,
+          retries: 1,
+        });
       } finally {
         await Promise.all([other.close(), same.close()]);
       }
@@ -239,7 +254,11 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       await startWorker([]);
       const { id } = await client.tasks.delay('testing.retry', 5, 0);
 
-      await expect(client.waitForState(id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'FAILURE', error: 'Not yet, run 3', retries: 2 });
+      await expect(client.waitForState(id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({
+        state: 'FAILURE',
+        error: 'Not yet, run 3',
+        retries: 2,
+      });
     });
 
     it('takes every queue by default', async () => {
@@ -260,8 +279,18 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       ['TASK_ROUTES', '{"sub":"default"}', 'TASK_ROUTES must be a JSON object whose keys are tasks (', 'sub'],
       ['TASK_ROUTES', '{"add":"slow"}', 'TASK_ROUTES must be a JSON object whose values are queues (default, banner)', 'add: slow'],
       ['WORKER_CONCURRENCY', 'slow=2', 'WORKER_CONCURRENCY must be a number, or queue=number pairs of the queues default, banner', 'slow'],
-      ['TASK_ANNOTATIONS', '{"add":{"rateLimit":"10/s"}}', 'TASK_ANNOTATIONS must be options among queue, priority, expires', 'add.rateLimit'],
-      ['TASK_ANNOTATIONS', '{"add":{"priority":11}}', 'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10)', 'add.priority: 11'],
+      [
+        'TASK_ANNOTATIONS',
+        '{"add":{"rateLimit":"10/s"}}',
+        'TASK_ANNOTATIONS must be options among queue, priority, expires',
+        'add.rateLimit',
+      ],
+      [
+        'TASK_ANNOTATIONS',
+        '{"add":{"priority":11}}',
+        'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10)',
+        'add.priority: 11',
+      ],
     ])('exits 1 when %s=%s names what does not exist, naming the variable', async (name, value, message, got) => {
       const sut = new MainProcess(['--role=worker'], { ...environment.env, [name]: value });
       started.push(sut);

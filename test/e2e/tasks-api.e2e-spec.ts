@@ -125,7 +125,11 @@ describe('/api/admin/tasks (e2e, real Redis broker)', () => {
       const { id } = await enqueue({ name: 'testing.gate', args: [gate.name] });
 
       await client.waitForState(id, ['STARTED']);
-      const progressed = pollUntil(() => client.tasks.result(id), (status) => status.progress >= 50, `task ${id} to report 50%`);
+      const progressed = pollUntil(
+        () => client.tasks.result(id),
+        (status) => status.progress >= 50,
+        `task ${id} to report 50%`,
+      );
       await expect(progressed).resolves.toMatchObject({ state: 'STARTED', startedAt: expect.any(String) });
       await expect(request('DELETE', `/${id}`)).resolves.toMatchObject({ status: 409, body: { code: 'TASK_NOT_REVOCABLE' } });
 
@@ -250,7 +254,10 @@ describe('/api/admin/tasks (e2e, real Redis broker)', () => {
       [{ name: 'add', args: [1, 2], expires: null }, 'TASK_INVALID_OPTION', /expires must be/],
       [{ args: [1, 2] }, 'VALIDATION_FAILED', /not valid/],
     ])('answers 400 for %j', async (body, code, message) => {
-      await expect(request('POST', '', body)).resolves.toMatchObject({ status: 400, body: { code, message: expect.stringMatching(message) } });
+      await expect(request('POST', '', body)).resolves.toMatchObject({
+        status: 400,
+        body: { code, message: expect.stringMatching(message) },
+      });
     });
 
     it.each([['GET'], ['DELETE']])('answers %s of an id that never existed with 404', async (method) => {
@@ -298,7 +305,11 @@ describe('task results (e2e, TASK_RESULT_TTL=2)', () => {
     const finished = await client.waitForState(id, ['SUCCESS']);
 
     for (const task of [id, revoked.id]) {
-      const outcome = () => client.tasks.result(task).then((status) => status.state, (error: AppError) => error.code);
+      const outcome = () =>
+        client.tasks.result(task).then(
+          (status) => status.state,
+          (error: AppError) => error.code,
+        );
       await expect(pollUntil(outcome, (code) => code === 'TASK_NOT_FOUND', `task ${task} to expire`)).resolves.toBe('TASK_NOT_FOUND');
     }
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(finished.finishedAt!) + 2_000);
@@ -339,7 +350,11 @@ describe('when the broker is down (e2e)', () => {
     expect(await refused.json()).toMatchObject({ code: 'TASK_BROKER_UNAVAILABLE', message: expect.stringContaining('unreachable') });
 
     await redis.resume();
-    const accepted = await pollUntil(() => post({ name: 'add', args: [1, 2] }), (response) => response.status === 202, 'the broker to be back');
+    const accepted = await pollUntil(
+      () => post({ name: 'add', args: [1, 2] }),
+      (response) => response.status === 202,
+      'the broker to be back',
+    );
     expect(await accepted.json()).toMatchObject({ name: 'add', state: 'PENDING' });
   });
 });

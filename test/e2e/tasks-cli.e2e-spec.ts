@@ -63,9 +63,7 @@ describe('node dist/main enqueue | result (e2e, real Redis broker)', () => {
     const failed = await client.tasks.delay('testing.fail', 'out of paper');
     await client.waitForState(failed.id, ['FAILURE']);
 
-    const [pendingResult, revokedResult, failedResult] = await Promise.all(
-      [pending, revoked, failed].map(({ id }) => cli(['result', id])),
-    );
+    const [pendingResult, revokedResult, failedResult] = await Promise.all([pending, revoked, failed].map(({ id }) => cli(['result', id])));
 
     expect(pendingResult).toEqual({ code: 3, lines: ['PENDING'] });
     expect(revokedResult).toEqual({ code: 1, lines: ['REVOKED'] });
@@ -107,7 +105,10 @@ describe('node dist/main enqueue | result (e2e, real Redis broker)', () => {
   it('exits 5 at once when the broker is unreachable', async () => {
     const sut = await cli(['enqueue', 'add', '1', '2'], { QUEUE_REDIS_URL: 'redis://127.0.0.1:1/1' });
 
-    expect(sut).toEqual({ code: 5, lines: [expect.stringMatching(/^The task broker \(QUEUE_REDIS_URL\) is unreachable: could not enqueue/)] });
+    expect(sut).toEqual({
+      code: 5,
+      lines: [expect.stringMatching(/^The task broker \(QUEUE_REDIS_URL\) is unreachable: could not enqueue/)],
+    });
   });
 
   it('exits 5 when the configuration is invalid', async () => {

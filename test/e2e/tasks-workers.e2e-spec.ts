@@ -44,13 +44,21 @@ describe('node dist/main --role=worker (e2e, real Redis broker)', () => {
     const gate = client.gate(randomUUID());
     const { id } = await client.tasks.delay('testing.gate', gate.name);
 
-    const [firstPid] = await pollUntil(() => gate.started(), (pids) => pids.length === 1, 'a worker to start the task');
+    const [firstPid] = await pollUntil(
+      () => gate.started(),
+      (pids) => pids.length === 1,
+      'a worker to start the task',
+    );
     const killed = workers.find((worker) => worker.child.pid === firstPid)!;
     const survivor = workers.find((worker) => worker !== killed)!;
     killed.child.kill('SIGKILL');
     await killed.exitCode();
 
-    await pollUntil(() => gate.started(), (pids) => pids.length === 2, 'the job to run again after the stalled check');
+    await pollUntil(
+      () => gate.started(),
+      (pids) => pids.length === 2,
+      'the job to run again after the stalled check',
+    );
     await gate.open();
     const sut = await client.waitForState(id, ['SUCCESS', 'FAILURE']);
 
@@ -64,7 +72,11 @@ describe('node dist/main --role=worker (e2e, real Redis broker)', () => {
     const worker = await startWorker({ WORKER_CONCURRENCY: '1' });
     const gate = client.gate(randomUUID());
     const active = await client.tasks.delay('testing.gate', gate.name);
-    await pollUntil(() => gate.started(), (pids) => pids.length === 1, 'the worker to start the task');
+    await pollUntil(
+      () => gate.started(),
+      (pids) => pids.length === 1,
+      'the worker to start the task',
+    );
     const queued = await client.tasks.delay('add', 1, 2);
 
     worker.child.kill('SIGTERM');

@@ -66,7 +66,13 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
 
   it('runs the chain add(2, 2) | add(4) | low(1) → 7 from the command line, and result prints it', async () => {
     await startWorkers(1);
-    const canvas = { chain: [{ name: 'add', args: [2, 2] }, { name: 'add', args: [4] }, { name: 'low', args: [1] }] };
+    const canvas = {
+      chain: [
+        { name: 'add', args: [2, 2] },
+        { name: 'add', args: [4] },
+        { name: 'low', args: [1] },
+      ],
+    };
 
     const submitted = await cli(['workflow', JSON.stringify(canvas)]);
 
@@ -103,7 +109,11 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
     const header = Array.from({ length: 200 }, (_, i) => ({ name: 'testing.record', args: [i, members.list, 50] }));
 
     const { id } = await client.tasks.chord(header, { name: 'testing.record', args: [body.list] });
-    await pollUntil(() => members.values(), (values) => values.length >= 40, 'members to run');
+    await pollUntil(
+      () => members.values(),
+      (values) => values.length >= 40,
+      'members to run',
+    );
     const [victim, survivor] = workers;
     victim.child.kill('SIGKILL');
     await victim.exitCode();
@@ -121,7 +131,11 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
     const steps = record();
     // add(0, 1) then record, add(1), record, …: ten adds, each result recorded once by the step after.
     const chain = Array.from({ length: 20 }, (_, i) =>
-      i % 2 === 0 ? (i === 0 ? { name: 'add', args: [0, 1] } : { name: 'add', args: [1] }) : { name: 'testing.record', args: [steps.list, 400] },
+      i % 2 === 0
+        ? i === 0
+          ? { name: 'add', args: [0, 1] }
+          : { name: 'add', args: [1] }
+        : { name: 'testing.record', args: [steps.list, 400] },
     );
 
     const { id } = await client.tasks.chain(...chain);

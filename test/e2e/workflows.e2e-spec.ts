@@ -76,7 +76,12 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
   describe('each kind', () => {
     it('runs the chain add(2, 2) | add(4) | low(1) → 7, each step with the previous result first', async () => {
       const submitted = await submit({ chain: [add(2, 2), add(4), { name: 'low', args: [1] }] });
-      expect(submitted).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), kind: 'chain', state: 'PENDING', tasks: expect.any(Array) });
+      expect(submitted).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        kind: 'chain',
+        state: 'PENDING',
+        tasks: expect.any(Array),
+      });
       expect(submitted.tasks).toHaveLength(3);
 
       await waitFor(submitted.id);
@@ -249,7 +254,12 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
   describe('revoke', () => {
     it('revokes every task that has not started and answers the status; a second revoke is a 409', async () => {
       const later = { countdown: 60 };
-      const submitted = await submit({ group: [{ ...add(1, 1), options: later }, { ...add(2, 2), options: later }] });
+      const submitted = await submit({
+        group: [
+          { ...add(1, 1), options: later },
+          { ...add(2, 2), options: later },
+        ],
+      });
 
       const sut = await request('DELETE', `/${submitted.id}`);
 
@@ -262,7 +272,11 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
     it('stops a chain at the running step: the next one is never run', async () => {
       const gate = client.gate(randomUUID());
       const submitted = await submit({ chain: [{ name: 'testing.gate', args: [gate.name] }, add(1)] });
-      await pollUntil(() => gate.started(), (pids) => pids.length === 1, 'the gate step to start');
+      await pollUntil(
+        () => gate.started(),
+        (pids) => pids.length === 1,
+        'the gate step to start',
+      );
 
       await expect(request('DELETE', `/${submitted.id}`)).resolves.toMatchObject({ status: 200, body: { state: 'REVOKED' } });
       await gate.open();
@@ -296,7 +310,11 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       const header = [add(1, 1), { name: 'testing.gate', args: [gate.name] }];
       const submitted = await submit({ chord: { header, body: { name: 'xsum' } } });
       const first = await client.waitForState(submitted.tasks[0], ['SUCCESS']);
-      await pollUntil(() => gate.started(), (pids) => pids.length === 1, 'the gate member to start');
+      await pollUntil(
+        () => gate.started(),
+        (pids) => pids.length === 1,
+        'the gate member to start',
+      );
 
       // Replays of the first member's completion, as a worker killed after reporting it would cause.
       const lifecycle = worker.app.get(TaskLifecycle);

@@ -102,7 +102,9 @@ describe('MySQL is cut off under an api serving reads and admin writes (real pro
     const cached = (a: Answer) => a.status === 200 && (a.xCache === 'HIT' || a.xCache === 'STALE') && JSON.stringify(a.body) === list;
     expect(readAnswers.filter((a) => !cached(a)).map(brief)).toEqual([]);
     const ok = new Set([200, 201, 204]);
-    expect(writeAnswers.filter((a) => !ok.has(a.status) && !(a.status === 503 && a.code === 'DATABASE_UNAVAILABLE')).map(brief)).toEqual([]);
+    expect(writeAnswers.filter((a) => !ok.has(a.status) && !(a.status === 503 && a.code === 'DATABASE_UNAVAILABLE')).map(brief)).toEqual(
+      [],
+    );
     const whileDown = writeAnswers.filter((a) => a.at >= downAt && a.at + a.ms <= upAt);
     expect(whileDown.length).toBeGreaterThan(0);
     expect(whileDown.filter((a) => a.status !== 503).map(brief)).toEqual([]);
@@ -122,7 +124,11 @@ describe('MySQL is cut off under an api serving reads and admin writes (real pro
       errors: span(writeAnswers, (a) => a.status >= 500, downAt),
       errorsAfterBack: span(afterUp, (a) => a.status >= 500, upAt),
       firstWriteAfterBackMs: firstWritten.at + firstWritten.ms - upAt,
-      reads: { requests: readAnswers.length, statuses: countBy(readAnswers, (a) => String(a.status)), xCache: countBy(readAnswers, (a) => String(a.xCache)) },
+      reads: {
+        requests: readAnswers.length,
+        statuses: countBy(readAnswers, (a) => String(a.status)),
+        xCache: countBy(readAnswers, (a) => String(a.xCache)),
+      },
       writes: { requests: writeAnswers.length, statuses: countBy(writeAnswers, (a) => `${a.kind} ${a.status}`) },
       rows: { before: before.size, after: expected.size },
       slowestMs: slowest,
@@ -133,29 +139,39 @@ describe('MySQL is cut off under an api serving reads and admin writes (real pro
     { write: 'create', statement: /^COMMIT/ },
     { write: 'update', statement: /^UPDATE/ },
     { write: 'delete', statement: /^UPDATE/ },
-  ] as const)('$write: answered 2xx exactly when it is stored, with MySQL cut just after it answers $statement', async ({ write, statement }) => {
-    const rows = await BannerRows.open(environment.env.DATABASE_URL);
-    const id = await rows.insert({ name: `target of ${write}` });
-    await rows.close();
+  ] as const)(
+    '$write: answered 2xx exactly when it is stored, with MySQL cut just after it answers $statement',
+    async ({ write, statement }) => {
+      const rows = await BannerRows.open(environment.env.DATABASE_URL);
+      const id = await rows.insert({ name: `target of ${write}` });
+      await rows.close();
 
-    const tripped = proxy.arm(statement);
-    const response =
-      write === 'create'
-        ? await admin('POST', '', { name: 'tripped create', image: '/media/banner/1.png', link: '/courses' })
-        : await admin(write === 'update' ? 'PATCH' : 'DELETE', `/${id}`, write === 'update' ? { info: 'tripped update' } : undefined);
-    const body = response.status === 204 ? undefined : ((await response.json()) as { code?: string });
-    await within(5_000, tripped, `MySQL to answer ${statement} (the tripwire never fired)`);
-    const stored = [...(await table()).values()].some((row) =>
-      write === 'create' ? row.name === 'tripped create' : write === 'update' ? row.info === 'tripped update' : row.name === `target of ${write}` && row.is_delete === 1,
-    );
-    await proxy.resume();
+      const tripped = proxy.arm(statement);
+      const response =
+        write === 'create'
+          ? await admin('POST', '', { name: 'tripped create', image: '/media/banner/1.png', link: '/courses' })
+          : await admin(write === 'update' ? 'PATCH' : 'DELETE', `/${id}`, write === 'update' ? { info: 'tripped update' } : undefined);
+      const body = response.status === 204 ? undefined : ((await response.json()) as { code?: string });
+      await within(5_000, tripped, `MySQL to answer ${statement} (the tripwire never fired)`);
+      const stored = [...(await table()).values()].some((row) =>
+        write === 'create'
+          ? row.name === 'tripped create'
+          : write === 'update'
+            ? row.info === 'tripped update'
+            : row.name === `target of ${write}` && row.is_delete === 1,
+      );
+      await proxy.resume();
 
-    const outcome = [response.status < 300 ? 'answered 2xx' : `answered ${response.status} ${body?.code}`, stored ? 'stored' : 'not stored'];
-    expect([
-      ['answered 2xx', 'stored'],
-      ['answered 503 DATABASE_UNAVAILABLE', 'not stored'],
-    ]).toContainEqual(outcome);
-  });
+      const outcome = [
+        response.status < 300 ? 'answered 2xx' : `answered ${response.status} ${body?.code}`,
+        stored ? 'stored' : 'not stored',
+      ];
+      expect([
+        ['answered 2xx', 'stored'],
+        ['answered 503 DATABASE_UNAVAILABLE', 'not stored'],
+      ]).toContainEqual(outcome);
+    },
+  );
 
   function nextWrite(index: number, seeded: readonly number[], created: readonly number[]): Write {
     switch (index % 3) {
@@ -192,7 +208,9 @@ describe('MySQL is cut off under an api serving reads and admin writes (real pro
 
   async function within<T>(timeoutMs: number, promise: Promise<T>, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}`)), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`Timed out waiting for ${what}`)), timeoutMs)),
+    );
     try {
       return await Promise.race([promise, timeout]);
     } finally {

@@ -95,7 +95,13 @@ describe('SIGTERM to every process of a loaded fleet', () => {
         },
         () => allExited,
       ),
-      paced(requests, LOAD_LIMIT_MS, CONCURRENCY, () => load.readBanners(), () => allExited),
+      paced(
+        requests,
+        LOAD_LIMIT_MS,
+        CONCURRENCY,
+        () => load.readBanners(),
+        () => allExited,
+      ),
     ]);
     await sleep(LOAD_BEFORE_SIGNAL_MS);
     stopping = fleet.running();
@@ -168,9 +174,7 @@ describe('SIGTERM to every process of a loaded fleet', () => {
       .flatMap((member) => {
         const records = logRecords([member]);
         const done = new Set(records.filter((record) => record.msg === 'Task succeeded').map((record) => record.taskId));
-        return records
-          .filter((record) => record.msg === 'Task started' && !done.has(record.taskId))
-          .map((record) => record.taskId);
+        return records.filter((record) => record.msg === 'Task started' && !done.has(record.taskId)).map((record) => record.taskId);
       });
 
     expect(activeAtSignal()).toBeGreaterThan(0);

@@ -82,7 +82,11 @@ describe('a killed worker’s tasks run again within seconds; a blocked event lo
     const gate = client.gate(randomUUID());
     heldIds = [];
     for (let task = 0; task < HELD_TASKS; task++) heldIds.push((await client.tasks.delay(GATE_TASK, gate.name)).id);
-    await pollUntil(() => gate.started(), (pids) => pids.length === HELD_TASKS, `the victim to start all ${HELD_TASKS} tasks`);
+    await pollUntil(
+      () => gate.started(),
+      (pids) => pids.length === HELD_TASKS,
+      `the victim to start all ${HELD_TASKS} tasks`,
+    );
     survivors = await fleet.start('worker', 2);
     await reapersArmed(3);
 
@@ -128,9 +132,11 @@ describe('a killed worker’s tasks run again within seconds; a blocked event lo
 
   /** The pids of the workers that logged starting the task. */
   function startsOf(id: string): number[] {
-    return fleet
-      .everStarted('worker')
-      .flatMap((member) => logRecords([member]).filter((record) => record.msg === 'Task started' && record.taskId === id).map(() => member.process.child.pid!));
+    return fleet.everStarted('worker').flatMap((member) =>
+      logRecords([member])
+        .filter((record) => record.msg === 'Task started' && record.taskId === id)
+        .map(() => member.process.child.pid!),
+    );
   }
 
   it(`runs every task of a SIGKILLed worker to SUCCESS on the others within the heartbeat bound (${RECOVERY_BOUND_MS / SECOND} s)`, () => {
@@ -143,7 +149,9 @@ describe('a killed worker’s tasks run again within seconds; a blocked event lo
     );
     // Logged by the reaping worker's heartbeat: Bull's own stalled check cannot have returned
     // them, their 180 s locks were still valid.
-    const returned = logRecords(survivors).filter((record) => record.msg === 'Task stalled, it runs again' && record.context === 'WorkerHeartbeat');
+    const returned = logRecords(survivors).filter(
+      (record) => record.msg === 'Task stalled, it runs again' && record.context === 'WorkerHeartbeat',
+    );
     expect(returned.map((record) => record.taskId).sort()).toEqual([...heldIds].sort());
     expect(recoveryMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
   });
@@ -154,7 +162,10 @@ describe('a killed worker’s tasks run again within seconds; a blocked event lo
 
     expect(blocked).toMatchObject({ state: 'SUCCESS', result: runner });
     expect(startsOf(blockId)).toEqual([runner]);
-    expect({ stalls: events.stalls.get(blockId) ?? 0, completions: events.completionsOf(blockId).length }).toEqual({ stalls: 0, completions: 1 });
+    expect({ stalls: events.stalls.get(blockId) ?? 0, completions: events.completionsOf(blockId).length }).toEqual({
+      stalls: 0,
+      completions: 1,
+    });
     expect(watcher?.process.child.exitCode).toBeNull();
   });
 });

@@ -27,7 +27,8 @@ registerHooks({
     const parent = context.parentURL?.startsWith('file:') ? fileURLToPath(context.parentURL) : undefined;
     if (parent?.startsWith(TEST) && parent.endsWith('.ts') && specifier.startsWith('.')) {
       const target = resolve(dirname(parent), specifier);
-      if (target.startsWith(SRC)) return { url: pathToFileURL(`${DIST}${target.slice(SRC.length)}.js`).href, format: 'commonjs', shortCircuit: true };
+      if (target.startsWith(SRC))
+        return { url: pathToFileURL(`${DIST}${target.slice(SRC.length)}.js`).href, format: 'commonjs', shortCircuit: true };
       if (target.startsWith(TEST)) return { url: pathToFileURL(`${target}.ts`).href, format: 'commonjs', shortCircuit: true };
     }
     return nextResolve(specifier, context);

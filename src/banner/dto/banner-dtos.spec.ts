@@ -49,14 +49,12 @@ describe('CreateBannerDto', () => {
     expect(errors).toEqual([]);
   });
 
-  it.each([
-    ['/media/banner/1.png'],
-    ['/media/banner/summer-2026.v2.JPG'],
-    ['/static/a_b/c.webp'],
-    ['/x.svg'],
-  ])('accepts the image path %s', async (image) => {
-    expect((await check(CreateBannerDto, { ...valid, image })).errors).toEqual([]);
-  });
+  it.each([['/media/banner/1.png'], ['/media/banner/summer-2026.v2.JPG'], ['/static/a_b/c.webp'], ['/x.svg']])(
+    'accepts the image path %s',
+    async (image) => {
+      expect((await check(CreateBannerDto, { ...valid, image })).errors).toEqual([]);
+    },
+  );
 
   it.each([
     ['media/banner/1.png'],
@@ -129,7 +127,10 @@ describe('UpdateBannerDto', () => {
 });
 
 describe('BannerIdParam', () => {
-  it.each([['1', 1], ['4294967295', 4_294_967_295]])('takes %s as %d', async (id, expected) => {
+  it.each([
+    ['1', 1],
+    ['4294967295', 4_294_967_295],
+  ])('takes %s as %d', async (id, expected) => {
     const { value, errors } = await check(BannerIdParam, { id });
 
     expect(errors).toEqual([]);

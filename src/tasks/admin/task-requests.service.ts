@@ -5,7 +5,8 @@ import { TasksService } from '../tasks.service';
 import type { EnqueueTaskDto } from './dto/enqueue-task.dto';
 
 /** How `POST /api/admin/tasks` answers: 202 with the new task, or 200 with the one that was there. */
-export type EnqueueAnswer = { readonly status: 202; readonly body: EnqueuedTaskView } | { readonly status: 200; readonly body: TaskStatusView };
+export type EnqueueAnswer =
+  { readonly status: 202; readonly body: EnqueuedTaskView } | { readonly status: 200; readonly body: TaskStatusView };
 
 /** The enqueue route's logic: the caller's `id` or `Idempotency-Key` decide whether a task is new. */
 @Injectable()

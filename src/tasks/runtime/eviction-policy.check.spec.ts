@@ -3,7 +3,12 @@ import { evictionWarning } from './eviction-policy.check';
 describe('evictionWarning', () => {
   it('says nothing when every node is noeviction', () => {
     expect(evictionWarning([{ policy: 'noeviction' }])).toBeUndefined();
-    expect(evictionWarning([{ node: 'a:1', policy: 'noeviction' }, { node: 'b:2', policy: 'noeviction' }])).toBeUndefined();
+    expect(
+      evictionWarning([
+        { node: 'a:1', policy: 'noeviction' },
+        { node: 'b:2', policy: 'noeviction' },
+      ]),
+    ).toBeUndefined();
   });
 
   it('names the policy, the variable and the fix for a single Redis', () => {

@@ -37,7 +37,9 @@ async function policyOf(client: Redis): Promise<string> {
 async function readPolicies(client: Redis | Cluster): Promise<NodePolicy[]> {
   if (!client.isCluster) return [{ policy: await policyOf(client as Redis) }];
   return Promise.all(
-    (client as Cluster).nodes('master').map(async (node) => ({ node: `${node.options.host}:${node.options.port}`, policy: await policyOf(node) })),
+    (client as Cluster)
+      .nodes('master')
+      .map(async (node) => ({ node: `${node.options.host}:${node.options.port}`, policy: await policyOf(node) })),
   );
 }
 
@@ -66,7 +68,9 @@ export class EvictionPolicyCheck implements OnApplicationBootstrap {
     try {
       policies = await callBroker(client as Redis, this.config.queue.timeoutMs, 'read maxmemory-policy', () => readPolicies(client));
     } catch (error) {
-      this.logger.log(`Could not check the maxmemory-policy of the queue Redis (QUEUE_REDIS_URL): ${(error as Error).message}. It must be ${SAFE_POLICY}`);
+      this.logger.log(
+        `Could not check the maxmemory-policy of the queue Redis (QUEUE_REDIS_URL): ${(error as Error).message}. It must be ${SAFE_POLICY}`,
+      );
       return;
     }
     const warning = evictionWarning(policies);

@@ -29,9 +29,7 @@ export class QueueClusterClients {
   }
 
   async close(): Promise<void> {
-    await Promise.all(
-      this.clients.splice(0).map((client) => client.quit().then(undefined, () => client.disconnect())),
-    );
+    await Promise.all(this.clients.splice(0).map((client) => client.quit().then(undefined, () => client.disconnect())));
   }
 }
 

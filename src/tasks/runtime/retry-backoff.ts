@@ -29,7 +29,8 @@ export class TaskRetry extends Error {
     super(typeof error === 'string' ? error : error.message);
     this.name = 'TaskRetry';
     if (countdown !== undefined) {
-      if (!Number.isFinite(countdown) || countdown < 0) throw new RangeError(`retry countdown must be 0 or more seconds (got ${countdown})`);
+      if (!Number.isFinite(countdown) || countdown < 0)
+        throw new RangeError(`retry countdown must be 0 or more seconds (got ${countdown})`);
       this.countdownMs = Math.round(countdown * 1000);
     }
   }

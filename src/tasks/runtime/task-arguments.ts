@@ -20,12 +20,7 @@ const TYPE_CHECKS: Record<TaskParam['type'], (value: unknown) => boolean> = {
  * list the handler receives, one entry per parameter (an omitted optional one is `undefined`).
  * @throws AppError `TASK_INVALID_ARGS` listing every problem found.
  */
-export function bindArguments(
-  task: string,
-  params: readonly TaskParam[],
-  args: readonly unknown[],
-  kwargs: TaskKwargs,
-): unknown[] {
+export function bindArguments(task: string, params: readonly TaskParam[], args: readonly unknown[], kwargs: TaskKwargs): unknown[] {
   const problems: string[] = [];
   if (args.length > params.length) {
     problems.push(`takes ${params.length} positional argument(s) but ${args.length} were given`);
@@ -84,6 +79,10 @@ function describeType(type: TaskParam['type']): string {
 export function checkArgumentsSize(name: string, args: readonly unknown[], kwargs: TaskKwargs, maxBytes: number): void {
   const bytes = Buffer.byteLength(JSON.stringify({ args, kwargs }));
   if (bytes > maxBytes) {
-    throw new AppError('TASK_ARGS_TOO_LARGE', `The arguments of "${name}" take ${bytes} bytes as JSON, more than TASK_MAX_ARGS_BYTES (${maxBytes})`, 'too_large');
+    throw new AppError(
+      'TASK_ARGS_TOO_LARGE',
+      `The arguments of "${name}" take ${bytes} bytes as JSON, more than TASK_MAX_ARGS_BYTES (${maxBytes})`,
+      'too_large',
+    );
   }
 }

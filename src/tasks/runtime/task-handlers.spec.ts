@@ -31,7 +31,11 @@ describe('pairHandlers', () => {
 
   it.each([
     ['no provider', [], 'Task "add" (class AddTask) has no provider in the worker: add AddTask to the providers of its module'],
-    ['two providers', [provider(new AddTask()), provider(new AddTask())], 'Task "add" (class AddTask) is provided by 2 modules: provide it once'],
+    [
+      'two providers',
+      [provider(new AddTask()), provider(new AddTask())],
+      'Task "add" (class AddTask) is provided by 2 modules: provide it once',
+    ],
     ['a scoped provider', [provider(new AddTask(), false)], 'must be a singleton provider, not request- or transient-scoped'],
     ['no instance', [provider(undefined)], 'must be a singleton provider'],
   ])('refuses a task with %s, saying what to fix', (_, providers, message) => {

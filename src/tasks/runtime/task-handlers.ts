@@ -13,10 +13,7 @@ export interface DiscoveredProvider {
  * starts without a handler for a task it may be given.
  * @throws TaskDeclarationError naming the class and what to fix.
  */
-export function pairHandlers(
-  tasks: readonly RegisteredTask[],
-  providers: readonly DiscoveredProvider[],
-): ReadonlyMap<string, TaskHandler> {
+export function pairHandlers(tasks: readonly RegisteredTask[], providers: readonly DiscoveredProvider[]): ReadonlyMap<string, TaskHandler> {
   const handlers = new Map<string, TaskHandler>();
   for (const task of tasks) {
     if (!task.target) {

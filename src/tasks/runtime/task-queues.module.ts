@@ -44,9 +44,7 @@ function brokerConnection(config: AppConfig): RedisOptions {
 function bullOptions(config: AppConfig, cluster: QueueClusterClients): QueueOptions {
   const { lockMs } = config.worker;
   return {
-    ...(config.queue.cluster
-      ? { createClient: (type: BullClientType) => cluster.create(type) }
-      : { redis: brokerConnection(config) }),
+    ...(config.queue.cluster ? { createClient: (type: BullClientType) => cluster.create(type) } : { redis: brokerConnection(config) }),
     prefix: config.queue.prefix,
     // A running job's lock lasts lockMs (WORKER_LOCK_SECONDS, 180 s by default) and is
     // renewed every lockMs / 2, so only an event loop blocked for more than half of it looks

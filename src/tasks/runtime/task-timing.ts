@@ -14,8 +14,7 @@ export interface ResolvedTiming {
   readonly eta: Date | null;
 }
 
-const ISO_DATE_TIME =
-  /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(?<zone>Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_DATE_TIME = /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(?<zone>Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** `Date` rolls 2030-02-30 over into March; a caller who wrote it made a mistake. */
 function isRealDay(year: number, month: number, day: number): boolean {
@@ -36,13 +35,14 @@ function parseEta(eta: string | Date): Date {
   if (!match.groups?.zone) {
     throw invalid(
       `eta "${eta}" has no time zone offset: add Z or ±hh:mm (e.g. ${eta}+08:00). ` +
-        'A local time is ambiguous: Celery reads it as UTC, so the seed\'s datetime.now() + 10 s ' +
+        "A local time is ambiguous: Celery reads it as UTC, so the seed's datetime.now() + 10 s " +
         'in Asia/Shanghai runs 8 hours late, silently.',
     );
   }
   const { year, month, day } = match.groups;
   const date = new Date(eta);
-  if (Number.isNaN(date.getTime()) || !isRealDay(Number(year), Number(month), Number(day))) throw invalid(`eta "${eta}" is not a real date-time`);
+  if (Number.isNaN(date.getTime()) || !isRealDay(Number(year), Number(month), Number(day)))
+    throw invalid(`eta "${eta}" is not a real date-time`);
   return date;
 }
 

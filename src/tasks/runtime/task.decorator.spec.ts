@@ -20,6 +20,10 @@ describe('declareTask and @Task', () => {
       run(): void {}
     }
 
-    expect(declaredTasks().filter(({ options: { name } }) => name === 'spec.inline').map(({ target }) => target)).toEqual([InlineTask]);
+    expect(
+      declaredTasks()
+        .filter(({ options: { name } }) => name === 'spec.inline')
+        .map(({ target }) => target),
+    ).toEqual([InlineTask]);
   });
 });

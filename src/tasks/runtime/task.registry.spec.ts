@@ -76,7 +76,11 @@ describe('buildRegistry', () => {
       { add: { rateLimit: '10/s' } },
       'TASK_ANNOTATIONS must be options among queue, priority, expires, attempts, backoffMs, backoffMaxMs, backoffJitter, autoretryFor, timeoutMs (got "add.rateLimit")',
     ],
-    ['a bad value', { add: { priority: 0 } }, 'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10) (got "add.priority: 0")'],
+    [
+      'a bad value',
+      { add: { priority: 0 } },
+      'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10) (got "add.priority: 0")',
+    ],
     ['an unknown queue', { add: { queue: 'slow' } }, 'TASK_ANNOTATIONS must be valid options (queue "slow" is unknown'],
   ])('refuses an annotation with %s, naming the task and the option', (_, annotations, message) => {
     const sut = () => buildRegistry([declare({})], false, { annotations });
@@ -102,29 +106,49 @@ describe('buildRegistry', () => {
     const sut = () => buildRegistry([declare({}), declare({}, OtherRunnable)], false);
 
     expect(sut).toThrow(TaskDeclarationError);
-    expect(sut).toThrow(
-      'Task name "add" is declared twice, by class Runnable and by class OtherRunnable: give each task its own name',
-    );
+    expect(sut).toThrow('Task name "add" is declared twice, by class Runnable and by class OtherRunnable: give each task its own name');
   });
 
   it.each<[string, TaskDeclaration, string]>([
     ['no run method', declare({}, NoRun), 'Task "add" (class NoRun): the class has no run(args, context) method: implement TaskHandler'],
-    ['an unknown queue', declare({ queue: 'fast' as never }), 'queue "fast" is unknown: use one of default, banner (src/tasks/runtime/queues.ts)'],
+    [
+      'an unknown queue',
+      declare({ queue: 'fast' as never }),
+      'queue "fast" is unknown: use one of default, banner (src/tasks/runtime/queues.ts)',
+    ],
     ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
     ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
     ['priority 0', declare({ priority: 0 }), 'priority must be an integer from 1 to 10'],
     ['a negative backoff cap', declare({ backoffMaxMs: -1 }), 'backoffMaxMs must be an integer of at least 0'],
     ['a jitter that is no boolean', declare({ backoffJitter: 'yes' as never }), 'backoffJitter must be true or false'],
-    ['autoretryFor that is no list', declare({ autoretryFor: 'TypeError' as never }), 'autoretryFor must be a list of error names or codes'],
+    [
+      'autoretryFor that is no list',
+      declare({ autoretryFor: 'TypeError' as never }),
+      'autoretryFor must be a list of error names or codes',
+    ],
     ['priority 11', declare({ priority: 11 }), 'priority must be an integer from 1 to 10'],
     ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],
     ['a fractional time limit', declare({ timeoutMs: 1.5 }), 'timeoutMs must be an integer of at least 1'],
     ['no params', declare({ params: undefined }), 'params must be an array (use [] for none)'],
-    ['a parameter twice', declare({ params: [{ name: 'n', type: 'number' }, { name: 'n', type: 'number' }] }), 'parameter "n" is declared twice'],
+    [
+      'a parameter twice',
+      declare({
+        params: [
+          { name: 'n', type: 'number' },
+          { name: 'n', type: 'number' },
+        ],
+      }),
+      'parameter "n" is declared twice',
+    ],
     ['an unknown type', declare({ params: [{ name: 'n', type: 'float' as never }] }), 'parameter "n" has unknown type "float"'],
     [
       'a required parameter after an optional one',
-      declare({ params: [{ name: 'a', type: 'any', required: false }, { name: 'b', type: 'any' }] }),
+      declare({
+        params: [
+          { name: 'a', type: 'any', required: false },
+          { name: 'b', type: 'any' },
+        ],
+      }),
       'a required parameter follows an optional one: put optional parameters last',
     ],
   ])('refuses a declaration with %s, saying what to fix', (_, declaration, message) => {

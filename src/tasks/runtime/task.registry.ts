@@ -65,7 +65,8 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
     problems.push(`queue "${String(options.queue)}" is unknown: use one of ${ALL_QUEUES.join(', ')} (src/tasks/runtime/queues.ts)`);
   }
   const isCount = (value: number | undefined, min: number) => value === undefined || (Number.isInteger(value) && value >= min);
-  if (options.priority !== undefined && !isPriority(options.priority)) problems.push(`priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest}`);
+  if (options.priority !== undefined && !isPriority(options.priority))
+    problems.push(`priority must be an integer from ${PRIORITY.highest} to ${PRIORITY.lowest}`);
   if (options.expires !== undefined && !(Number.isFinite(options.expires) && options.expires > 0)) {
     problems.push('expires must be a number of seconds above 0');
   }
@@ -73,7 +74,8 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
   if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
   if (!isCount(options.backoffMaxMs, 0)) problems.push('backoffMaxMs must be an integer of at least 0');
-  if (options.backoffJitter !== undefined && typeof options.backoffJitter !== 'boolean') problems.push('backoffJitter must be true or false');
+  if (options.backoffJitter !== undefined && typeof options.backoffJitter !== 'boolean')
+    problems.push('backoffJitter must be true or false');
   const retried = options.autoretryFor as unknown;
   if (retried !== undefined && !(Array.isArray(retried) && retried.every((name) => typeof name === 'string' && name !== ''))) {
     problems.push('autoretryFor must be a list of error names or codes');
@@ -172,8 +174,7 @@ export function buildRegistry(
     const existing = tasks.get(options.name);
     if (existing) {
       throw new TaskDeclarationError(
-        `Task name "${options.name}" is declared twice, ${byWhom(existing.target)} and ${byWhom(target)}: ` +
-          'give each task its own name',
+        `Task name "${options.name}" is declared twice, ${byWhom(existing.target)} and ${byWhom(target)}: ` + 'give each task its own name',
       );
     }
     tasks.set(options.name, {

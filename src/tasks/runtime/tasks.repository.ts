@@ -174,7 +174,10 @@ export class TasksRepository {
     const tasks = await Promise.all(
       candidates.slice(0, limit).map(async ({ queue, id, state }) => {
         const [hash, score] = await callBroker(queue.client, this.timeoutMs, 'list tasks', () =>
-          Promise.all([queue.client.hgetall(queue.toKey(id)), state === 'delayed' ? queue.client.zscore(queue.toKey('delayed'), id) : null]),
+          Promise.all([
+            queue.client.hgetall(queue.toKey(id)),
+            state === 'delayed' ? queue.client.zscore(queue.toKey('delayed'), id) : null,
+          ]),
         );
         return Object.keys(hash).length === 0 ? null : toStoredTask(queue.name, id, hash, state, score === null ? null : Number(score));
       }),

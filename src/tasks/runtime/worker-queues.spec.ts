@@ -3,11 +3,21 @@ import { workerSlots } from './worker-queues';
 
 describe('workerSlots', () => {
   it('gives every consumed queue the one concurrency', () => {
-    expect(workerSlots(['default', 'banner'], 4, {})).toEqual(new Map([['default', 4], ['banner', 4]]));
+    expect(workerSlots(['default', 'banner'], 4, {})).toEqual(
+      new Map([
+        ['default', 4],
+        ['banner', 4],
+      ]),
+    );
   });
 
   it('gives a queue named per queue its own, and consumes only the queues given', () => {
-    expect(workerSlots(['default', 'banner'], 4, { default: 8 })).toEqual(new Map([['default', 8], ['banner', 4]]));
+    expect(workerSlots(['default', 'banner'], 4, { default: 8 })).toEqual(
+      new Map([
+        ['default', 8],
+        ['banner', 4],
+      ]),
+    );
     expect(workerSlots(['banner'], 4, { default: 8, banner: 2 })).toEqual(new Map([['banner', 2]]));
   });
 

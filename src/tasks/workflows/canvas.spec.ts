@@ -53,7 +53,11 @@ describe('parseCanvas', () => {
     ['not an object', [add(1, 1)], 'workflow: must be an object'],
     ['two kinds in one object', { chain: [add(1, 1)], group: [add(1, 1)] }, 'a chain, group or chord is an object with that one field'],
     ['a negative countdown', { name: 'add', options: { countdown: -1 } }, 'countdown: must be a number of seconds, 0 or more'],
-    ['a callback with callbacks', { name: 'add', options: { link: { name: 'add', options: { link: add(1) } } } }, 'a callback cannot have callbacks'],
+    [
+      'a callback with callbacks',
+      { name: 'add', options: { link: { name: 'add', options: { link: add(1) } } } },
+      'a callback cannot have callbacks',
+    ],
     ['an unknown option', { name: 'add', options: { priority: 1 } }, 'unknown field "priority"'],
   ])('refuses %s', (_, input, message) => {
     expect(refusal(input).message).toContain(message);

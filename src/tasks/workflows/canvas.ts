@@ -55,8 +55,7 @@ function invalid(problems: string[]): AppError {
 
 const SIGNATURE_KEYS = new Set(['name', 'args', 'kwargs', 'options', 'immutable']);
 const OPTION_KEYS = new Set(['countdown', 'eta', 'link', 'linkError']);
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Reads a canvas from JSON (HTTP, CLI), checking its shape only: the tasks and their arguments are
@@ -93,7 +92,10 @@ export function parseCanvas(input: unknown): Canvas {
       problems.push(`${at}.options.eta: must be an ISO-8601 string`);
     }
     // A callback is a plain signature: it may not carry callbacks of its own.
-    for (const [key, callback] of [['link', link], ['linkError', linkError]] as const) {
+    for (const [key, callback] of [
+      ['link', link],
+      ['linkError', linkError],
+    ] as const) {
       if (callback === undefined) continue;
       if (isObject(callback) && isObject(callback.options) && (callback.options.link ?? callback.options.linkError) !== undefined) {
         problems.push(`${at}.options.${key}: a callback cannot have callbacks`);

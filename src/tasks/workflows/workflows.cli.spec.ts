@@ -4,7 +4,12 @@ import { runWorkflowCommand } from './workflows.cli';
 import type { WorkflowsService } from './workflows.service';
 
 const ID = '9a3e1c52-7d4b-4f0e-8c21-6b5d4a3f2e10';
-const CANVAS = { chain: [{ name: 'add', args: [2, 2] }, { name: 'add', args: [4] }] };
+const CANVAS = {
+  chain: [
+    { name: 'add', args: [2, 2] },
+    { name: 'add', args: [4] },
+  ],
+};
 
 /** Runs the command against a WorkflowsService stand-in and collects what it prints. */
 async function run(submit: jest.Mock) {

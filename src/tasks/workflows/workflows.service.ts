@@ -30,8 +30,7 @@ type Input = { readonly value: unknown } | undefined;
 
 /** What {@link WorkflowsService.submitOnce} did: submitted the workflow, or found it (its status). */
 export type SubmittedOnce =
-  | { readonly created: true; readonly workflow: SubmittedWorkflow }
-  | { readonly created: false; readonly workflow: WorkflowStatus };
+  { readonly created: true; readonly workflow: SubmittedWorkflow } | { readonly created: false; readonly workflow: WorkflowStatus };
 
 function notFound(id: string): AppError {
   return new AppError('WORKFLOW_NOT_FOUND', `No workflow with id "${id}": it never existed or it has expired`, 'not_found');

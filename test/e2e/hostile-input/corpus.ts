@@ -240,7 +240,11 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
     [ENQUEUE, 'both countdown and eta', { ...VALID_TASK, countdown: 10, eta: '2030-05-01T10:00:00Z' }],
     [ENQUEUE, 'an eta without offset', { ...VALID_TASK, eta: '2030-05-01T10:00:00' }],
     [ENQUEUE, 'a constructor key in test_task data', { name: 'test_task', args: [{ constructor: 1 }] }],
-    ...['attempts', 'retries', 'rate_limit'].map((field): [Route, string, object] => [ENQUEUE, `an extra ${field}`, { ...VALID_TASK, [field]: 1 }]),
+    ...['attempts', 'retries', 'rate_limit'].map((field): [Route, string, object] => [
+      ENQUEUE,
+      `an extra ${field}`,
+      { ...VALID_TASK, [field]: 1 },
+    ]),
     // Fields of the call, with values they refuse: nothing is enqueued.
     [ENQUEUE, 'an id that is no UUID', { ...VALID_TASK, id: '../default:wait' }],
     [ENQUEUE, 'a numeric queue', { ...VALID_TASK, queue: 1 }],
@@ -294,7 +298,10 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
     add('oversized bodies', `${method} ${path} with 10 MB sent in full`, {
       method,
       path,
-      raw: { head: bytes(`${method} ${path} HTTP/1.1`, [adminLine, 'Content-Type: application/json', `Content-Length: ${TEN_MB}`]), body: tenMegabytes },
+      raw: {
+        head: bytes(`${method} ${path} HTTP/1.1`, [adminLine, 'Content-Type: application/json', `Content-Length: ${TEN_MB}`]),
+        body: tenMegabytes,
+      },
       status: 413,
     });
   }
@@ -531,7 +538,6 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
     ['a bad chunk size', bytes(enqueue, ['Content-Type: application/json', 'Transfer-Encoding: chunked'], 'zz\r\n{}\r\n0\r\n\r\n')],
   ];
   for (const [label, head] of raw) add('raw HTTP', label, { method: '', path: '', raw: { head } });
-
 
   // Headers sent one byte a second: cut off with a 408 once the headers timeout passes.
   const slowHeads: [string, string][] = [

@@ -69,7 +69,8 @@ export class Traffic {
     for (;;) {
       const found = this.answers.find((answer) => answer.at >= since && ok(answer));
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(this.answers.at(-1))}`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(this.answers.at(-1))}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

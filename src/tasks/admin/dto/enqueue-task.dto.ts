@@ -63,7 +63,13 @@ export class EnqueueTaskDto {
    * it ends REVOKED with the error "expired" (Celery's `expires`; checked by TasksService).
    * @defaultValue the task's, else never
    */
-  @ApiProperty({ required: false, oneOf: [{ type: 'number', minimum: 0, exclusiveMinimum: true }, { type: 'string', format: 'date-time' }] })
+  @ApiProperty({
+    required: false,
+    oneOf: [
+      { type: 'number', minimum: 0, exclusiveMinimum: true },
+      { type: 'string', format: 'date-time' },
+    ],
+  })
   @Allow()
   readonly expires?: number | string;
 }

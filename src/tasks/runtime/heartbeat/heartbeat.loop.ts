@@ -75,9 +75,10 @@ export class HeartbeatLoop {
       if (!this.failing) this.report({ kind: 'failed', error: error instanceof Error ? error.message : String(error) });
       this.failing = true;
     }
-    if (!this.stopped) this.timer = setTimeout(() => {
-      this.running = this.tick();
-    }, this.intervalMs);
+    if (!this.stopped)
+      this.timer = setTimeout(() => {
+        this.running = this.tick();
+      }, this.intervalMs);
   }
 
   private read(target: HeartbeatTarget, outcome: BeatOutcome): void {

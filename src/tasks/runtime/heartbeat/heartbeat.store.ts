@@ -124,9 +124,17 @@ export class HeartbeatStore {
   async beat(target: HeartbeatTarget, reap: boolean): Promise<BeatOutcome> {
     const { keyPrefix, token } = target;
     const { ttlMs, maxGapMs, maxStalledCount } = this.timings;
-    const keys = [`${keyPrefix}heartbeats`, heartbeatKey(target), ...['active', 'wait', 'paused', 'meta-paused', 'stalled'].map((name) => keyPrefix + name)];
+    const keys = [
+      `${keyPrefix}heartbeats`,
+      heartbeatKey(target),
+      ...['active', 'wait', 'paused', 'meta-paused', 'stalled'].map((name) => keyPrefix + name),
+    ];
     const args = [keyPrefix, token, ttlMs, maxGapMs, maxStalledCount, reap ? 1 : 0];
-    const [lapsed, requeued, failing] = (await this.redis.eval(BEAT_AND_REAP, keys.length, ...keys, ...args)) as [number, string[], string[]];
+    const [lapsed, requeued, failing] = (await this.redis.eval(BEAT_AND_REAP, keys.length, ...keys, ...args)) as [
+      number,
+      string[],
+      string[],
+    ];
     return { lapsed: lapsed === 1, requeued, failing };
   }
 

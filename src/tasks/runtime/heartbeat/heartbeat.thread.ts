@@ -10,7 +10,13 @@ import { HeartbeatStore, type HeartbeatTarget, type HeartbeatTimings } from './h
 
 /** What the main thread passes to the heartbeat thread. */
 export interface HeartbeatThreadData {
-  readonly redis: { readonly host: string; readonly port: number; readonly db: number; readonly username?: string; readonly password?: string };
+  readonly redis: {
+    readonly host: string;
+    readonly port: number;
+    readonly db: number;
+    readonly username?: string;
+    readonly password?: string;
+  };
   readonly cluster: boolean;
   readonly targets: readonly HeartbeatTarget[];
   readonly timings: HeartbeatTimings;

@@ -100,7 +100,10 @@ export class WorkerHeartbeat implements OnModuleInit, BeforeApplicationShutdown,
         }
         return;
       case 'lapsed':
-        this.logger.warn({ queue: report.queue }, 'This worker was taken for dead (heartbeat expired): its running tasks may run again elsewhere');
+        this.logger.warn(
+          { queue: report.queue },
+          'This worker was taken for dead (heartbeat expired): its running tasks may run again elsewhere',
+        );
         return;
       case 'failed':
         this.logger.warn({ err: report.error }, 'Heartbeat failed; past WORKER_HEARTBEAT_TTL_SECONDS this worker is taken for dead');

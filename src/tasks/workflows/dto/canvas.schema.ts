@@ -86,9 +86,23 @@ export const CANVAS_EXAMPLES = {
   signature: { summary: 'One task', value: { name: 'add', args: [2, 2], options: { link: { name: 'low', args: [1] } } } },
   chain: {
     summary: 'add(2, 2) | add(4) | low(1) → 7',
-    value: { chain: [{ name: 'add', args: [2, 2] }, { name: 'add', args: [4] }, { name: 'low', args: [1] }] },
+    value: {
+      chain: [
+        { name: 'add', args: [2, 2] },
+        { name: 'add', args: [4] },
+        { name: 'low', args: [1] },
+      ],
+    },
   },
-  group: { summary: 'add(1, 1), add(2, 2) → [2, 4]', value: { group: [{ name: 'add', args: [1, 1] }, { name: 'add', args: [2, 2] }] } },
+  group: {
+    summary: 'add(1, 1), add(2, 2) → [2, 4]',
+    value: {
+      group: [
+        { name: 'add', args: [1, 1] },
+        { name: 'add', args: [2, 2] },
+      ],
+    },
+  },
   chord: {
     summary: 'xsum of add(i, i) → the sum',
     value: { chord: { header: [0, 1, 2].map((i) => ({ name: 'add', args: [i, i] })), body: { name: 'xsum' } } },
