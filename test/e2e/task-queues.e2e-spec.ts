@@ -62,7 +62,9 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       ((await (await fetch(`${api.url}/api/home/banners`)).json()) as { name: string }[]).map((banner) => banner.name);
 
     const waitingOnDefault = async (): Promise<number> => {
-      const text = await (await fetch(`${api.url}/metrics`)).text();
+      const response = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}` } });
+      expect(response.status).toBe(200);
+      const text = await response.text();
       return Number(/^queue_jobs\{queue="default",state="waiting"\} (\d+)$/m.exec(text)?.[1]);
     };
 
