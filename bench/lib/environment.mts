@@ -64,6 +64,8 @@ export class BenchEnvironment {
       ADMIN_TOKEN: this.adminToken,
       // The bench measures how many enqueues the service can take, not an admin deployment's ceiling.
       TASK_ENQUEUES_PER_MINUTE: '1000000',
+      // autocannon keeps a connection past the server's `Connection: close` and gets Node's 503s.
+      HTTP_MAX_REQUESTS_PER_SOCKET: '1000000',
       ...overrides,
     };
   }
