@@ -1,4 +1,4 @@
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { HelmetOptions } from 'helmet';
 
 type Directives = Record<string, string[]>;
 
@@ -31,9 +31,8 @@ const policy = (directives: Directives) => ({ useDefaults: false, directives });
  * and helmet's other defaults.
  * @param mediaBaseUrl MEDIA_BASE_URL: the demo page shows banner images from that origin.
  */
-export function securityHeaders(mediaBaseUrl: string): FastifyHelmetOptions {
+export function securityHeaders(mediaBaseUrl: string): HelmetOptions {
   return {
-    global: true,
     contentSecurityPolicy: policy({ ...DIRECTIVES, imgSrc: [...DIRECTIVES.imgSrc, new URL(mediaBaseUrl).origin] }),
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
