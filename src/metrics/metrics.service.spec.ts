@@ -6,8 +6,12 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-function queue(name: string, counts: () => Promise<object>): CountedQueue {
-  return { name, getJobCounts: counts };
+function queue(
+  name: string,
+  counts: () => Promise<object>,
+  perPriority: (priorities: number[]) => Promise<Record<string, number>> = counts as () => Promise<Record<string, number>>,
+): CountedQueue {
+  return { name, getJobCounts: counts, getCountsPerPriority: perPriority };
 }
 
 describe('MetricsService', () => {
@@ -91,6 +95,28 @@ describe('MetricsService', () => {
     expect(sample(second, 'queue_jobs{queue="default",state="waiting"}')).toBe(0);
   });
 
+  it('counts the waiting jobs of every observed queue per priority, those without one as none', async () => {
+    const asked: number[][] = [];
+    sut.observeQueues([
+      queue(
+        'default',
+        async () => ({ waiting: 6 }),
+        async (priorities) => {
+          asked.push(priorities);
+          return Object.fromEntries(priorities.map((priority) => [String(priority), priority === 0 ? 4 : priority === 1 ? 2 : 0]));
+        },
+      ),
+    ]);
+
+    const text = await sut.scrape();
+
+    expect(asked).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
+    expect(sample(text, 'queue_waiting_jobs{queue="default",priority="none"}')).toBe(4);
+    expect(sample(text, 'queue_waiting_jobs{queue="default",priority="1"}')).toBe(2);
+    expect(sample(text, 'queue_waiting_jobs{queue="default",priority="10"}')).toBe(0);
+    expect(sample(text, 'queue_waiting_jobs{queue="default",priority="0"}')).toBeUndefined();
+  });
+
   it('leaves the queue counts out, and still answers, when Redis fails', async () => {
     let fail = false;
     sut.observeQueues([queue('default', async () => (fail ? Promise.reject(new Error('ECONNREFUSED')) : { waiting: 2 }))]);
@@ -111,7 +137,9 @@ describe('MetricsService', () => {
     const scraped = sut.scrape();
     await jest.advanceTimersByTimeAsync(1_000);
 
-    expect(await scraped).not.toContain('queue_jobs{');
+    const text = await scraped;
+    expect(text).not.toContain('queue_jobs{');
+    expect(text).not.toContain('queue_waiting_jobs{');
   });
 
   it('keeps each instance to its own numbers', async () => {

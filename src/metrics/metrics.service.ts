@@ -22,7 +22,18 @@ export interface CountedQueue {
   readonly name: string;
   /** Jobs per state (`waiting`, `active`, `delayed`, …). */
   getJobCounts(): Promise<object>;
+  /** Waiting jobs per priority, keyed by the priority's number; 0 counts the jobs that have none. */
+  getCountsPerPriority(priorities: number[]): Promise<Record<string, number>>;
 }
+
+/**
+ * The priority bands of `queue_waiting_jobs`: each of Bull's priorities a task may have (1 is taken
+ * first, 10 last), and 0 for the jobs without one, which Bull takes after every prioritised job.
+ */
+const PRIORITY_BANDS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+/** The label of a band: its priority, or `none`. */
+const bandLabel = (priority: string) => (priority === '0' ? 'none' : priority);
 
 /** Longest a scrape waits for the queue counts; without an answer the gauge is left out of it. */
 const QUEUE_COUNT_TIMEOUT_MS = 1_000;
@@ -91,9 +102,21 @@ export class MetricsService {
     labelNames: ['queue', 'state'] as const,
     registers: [this.registry],
     collect: async () => {
-      const counts = await this.countQueueJobs();
+      const counts = await this.countQueueJobs((queue) => queue.getJobCounts());
       this.queueJobs.reset();
-      for (const { queue, state, count } of counts) this.queueJobs.set({ queue, state }, count);
+      for (const { queue, label: state, count } of counts) this.queueJobs.set({ queue, state }, count);
+    },
+  });
+
+  private readonly queueWaitingJobs: Gauge<'queue' | 'priority'> = new Gauge({
+    name: 'queue_waiting_jobs',
+    help: 'Jobs waiting in each Bull queue by priority (1 is taken first, none last), counted in Redis when scraped',
+    labelNames: ['queue', 'priority'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      const counts = await this.countQueueJobs((queue) => queue.getCountsPerPriority(PRIORITY_BANDS));
+      this.queueWaitingJobs.reset();
+      for (const { queue, label, count } of counts) this.queueWaitingJobs.set({ queue, priority: bandLabel(label) }, count);
     },
   });
 
@@ -111,7 +134,7 @@ export class MetricsService {
     return this.registry.metrics();
   }
 
-  /** Counts these queues' jobs on every scrape, as the `queue_jobs` gauge. */
+  /** Counts these queues' jobs on every scrape, as the `queue_jobs` and `queue_waiting_jobs` gauges. */
   observeQueues(queues: readonly CountedQueue[]): void {
     this.queues.push(...queues);
   }
@@ -149,24 +172,27 @@ export class MetricsService {
   }
 
   /**
-   * A failing or slow Redis must not fail the whole scrape: the gauge is then left out (and the
-   * reason logged), which Prometheus' `absent()` can alert on.
+   * Counts every observed queue's jobs with `count`, as `{ queue, label, count }` rows. A failing or
+   * slow Redis must not fail the whole scrape: the gauge is then left out (and the reason logged),
+   * which Prometheus' `absent()` can alert on.
    */
-  private async countQueueJobs(): Promise<{ queue: string; state: string; count: number }[]> {
+  private async countQueueJobs(
+    count: (queue: CountedQueue) => Promise<object>,
+  ): Promise<{ queue: string; label: string; count: number }[]> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${QUEUE_COUNT_TIMEOUT_MS} ms`)), QUEUE_COUNT_TIMEOUT_MS);
     });
     try {
       const counted = await Promise.race([
-        Promise.all(this.queues.map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts() }))),
+        Promise.all(this.queues.map(async (queue) => ({ queue: queue.name, counts: await count(queue) }))),
         timeout,
       ]);
       return counted.flatMap(({ queue, counts }) =>
-        Object.entries(counts).map(([state, count]) => ({ queue, state, count: Number(count) })),
+        Object.entries(counts).map(([label, value]) => ({ queue, label, count: Number(value) })),
       );
     } catch (error) {
-      this.logger.warn({ err: error }, 'Could not count the queue jobs; queue_jobs is left out of this scrape');
+      this.logger.warn({ err: error }, 'Could not count the queue jobs; the queue gauges are left out of this scrape');
       return [];
     } finally {
       clearTimeout(timer);

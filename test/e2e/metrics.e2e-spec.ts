@@ -117,6 +117,25 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(sample(text, 'queue_jobs{queue="default",state="waiting"}')).toBe(1);
       expect(sample(text, 'queue_jobs{queue="default",state="active"}')).toBe(0);
     });
+
+    it('counts the waiting jobs of each queue per priority band', async () => {
+      const tasks = sut.app.get(TasksService);
+      const count = (text: string, priority: string) => sample(text, `queue_waiting_jobs{queue="default",priority="${priority}"}`);
+      const before = await scrape();
+
+      await tasks.applyAsync('add', { args: [1, 2], priority: 1 });
+      await tasks.applyAsync('add', { args: [1, 2], priority: 10 });
+      await tasks.applyAsync('add', { args: [1, 2], priority: 10 });
+
+      const after = await scrape();
+      expect(count(after, '1')).toBe(count(before, '1')! + 1);
+      expect(count(after, '10')).toBe(count(before, '10')! + 2);
+      expect(count(after, 'none')).toBe(count(before, 'none'));
+      expect(count(after, 'none')).toBe(
+        sample(after, 'queue_jobs{queue="default",state="waiting"}')! - count(after, '1')! - count(after, '10')!,
+      );
+      expect(sample(after, 'queue_waiting_jobs{queue="banner",priority="none"}')).toBe(0);
+    });
   });
 
   describe('a worker with METRICS_PORT', () => {
