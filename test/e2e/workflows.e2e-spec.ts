@@ -362,15 +362,14 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
         counted = scriptCalls.mock.calls.filter(([script]) => String(script).includes("'SADD'"));
         scriptCalls.mockRestore();
       }
-      // Each call: the script, 3 keys, size, TTL, prefix, then an index and a result per report.
-      expect(counted.map((call) => call.slice(8))).toEqual([[1, '4', 0, '2', 1, '4', 0, '2']]);
-
       await expect(taskOrNull(submitted.tasks[3])).resolves.toBeNull();
       await gate.open();
       const sut = await waitFor(submitted.id);
       const [pid] = await gate.finished();
       expect(sut).toMatchObject({ state: 'SUCCESS', result: 2 + 4 + pid });
       expect(sut.tasks[3]).toMatchObject({ name: 'xsum', args: [[2, 4, pid]], retries: 0 });
+      // Each call: the script, 3 keys, size, TTL, prefix, then an index and a result per report.
+      expect(counted.map((call) => call.slice(8))).toEqual([[1, '4', 0, '2', 1, '4', 0, '2']]);
     });
 
     it('gives every workflow key a TTL', async () => {
