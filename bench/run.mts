@@ -38,7 +38,7 @@ const FIGURES = {
     run: memoryFigure,
     plannedSeconds: (o: BenchOptions) => 2 * (25 + Math.max(o.beatSeconds - 15, o.durationSeconds + 2 * (o.tasks / 1500))),
   },
-  workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 10 + o.reps * 6 },
+  workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 12 + o.reps * 6 },
 } as const satisfies Record<
   string,
   { run: (context: BenchContext) => Promise<FigureResult>; plannedSeconds: (options: BenchOptions) => number }

@@ -19,6 +19,8 @@ export interface WorkflowRequest {
 
 export interface WorkflowProduced {
   readonly startedAt: number;
+  /** When the producer had enqueued everything it enqueues (for a chord: its header; for a chain: its first step). */
+  readonly endedAt: number;
   /** The workflow's id (chord, chain). */
   readonly id?: string;
   /** The id of the task whose completion ends the run: the chord's body, the chain's last step. */
@@ -41,7 +43,7 @@ serveRequests(async (body): Promise<WorkflowProduced> => {
   const startedAt = Date.now();
   if (kind === 'plain') {
     await enqueueAll(size, (index) => tasks.applyAsync('add', { args: [index, index] }).then(({ id }) => id));
-    return { startedAt };
+    return { startedAt, endedAt: Date.now() };
   }
   const submitted =
     kind === 'chord'
@@ -50,5 +52,5 @@ serveRequests(async (body): Promise<WorkflowProduced> => {
           { name: 'xsum' },
         )
       : await tasks.chain({ name: 'add', args: [0, 1] }, ...Array.from({ length: size - 1 }, () => ({ name: 'add', args: [1] })));
-  return { startedAt, id: submitted.id, lastTaskId: submitted.tasks.at(-1) };
+  return { startedAt, endedAt: Date.now(), id: submitted.id, lastTaskId: submitted.tasks.at(-1) };
 });

@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
+import { QUEUES, TaskQueues } from '../../src/tasks/runtime/queues';
 import { TaskLifecycle } from '../../src/tasks/runtime/task-lifecycle';
 import type { TaskState } from '../../src/tasks/runtime/task-state';
 import type { Canvas, SubmittedWorkflow, WorkflowState } from '../../src/tasks/task-workflows';
@@ -333,6 +334,42 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       // A replay after the body was enqueued enqueues the same body: nothing changes.
       await lifecycle.finished({ ...replayed, state: 'SUCCESS', result: 2 });
       await expect(status(submitted.id)).resolves.toEqual(sut);
+    });
+
+    it('counts the reports that reach the workflow together once each, replays among them', async () => {
+      const gate = client.gate(randomUUID());
+      const header = [add(1, 1), add(2, 2), { name: 'testing.gate', args: [gate.name] }];
+      const submitted = await submit({ chord: { header, body: { name: 'xsum' } } });
+      const members = await Promise.all(submitted.tasks.slice(0, 2).map((id) => client.waitForState(id, ['SUCCESS'])));
+      await pollUntil(
+        () => gate.started(),
+        (pids) => pids.length === 1,
+        'the gate member to start',
+      );
+
+      // Reported in one turn, these go to the broker in one call of the counting script.
+      const scriptCalls = jest.spyOn(worker.app.get(TaskQueues).failFast(QUEUES.default).client, 'eval');
+      const lifecycle = worker.app.get(TaskLifecycle);
+      const replay = (index: number) => {
+        const { id, name, args, kwargs, result } = members[index];
+        const lineage = { workflowId: submitted.id, parentId: null, node: `r.h.${index}` };
+        return lifecycle.finished({ id, name, data: { args, kwargs, eta: null, lineage }, state: 'SUCCESS', result });
+      };
+      let counted: unknown[][];
+      try {
+        await Promise.all([replay(1), replay(0), replay(1), replay(0)]);
+      } finally {
+        counted = scriptCalls.mock.calls.filter(([script]) => String(script).includes("'SADD'"));
+        scriptCalls.mockRestore();
+      }
+      await expect(taskOrNull(submitted.tasks[3])).resolves.toBeNull();
+      await gate.open();
+      const sut = await waitFor(submitted.id);
+      const [pid] = await gate.finished();
+      expect(sut).toMatchObject({ state: 'SUCCESS', result: 2 + 4 + pid });
+      expect(sut.tasks[3]).toMatchObject({ name: 'xsum', args: [[2, 4, pid]], retries: 0 });
+      // Each call: the script, 3 keys, size, TTL, prefix, then an index and a result per report.
+      expect(counted.map((call) => call.slice(8))).toEqual([[1, '4', 0, '2', 1, '4', 0, '2']]);
     });
 
     it('gives every workflow key a TTL', async () => {

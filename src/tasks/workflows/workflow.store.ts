@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
 import { callBroker } from '../runtime/broker-call';
+import { GroupCommit } from '../runtime/group-commit';
 import { QUEUES, TaskQueues } from '../runtime/queues';
 import type { WorkflowKind, WorkflowState } from '../task-workflows';
 
@@ -21,29 +22,32 @@ export interface StoredWorkflow {
 }
 
 /**
- * Counts a finished group member once and stores its result, atomically; once every member is
- * counted, answers their results in order. A member reported again (a replayed completion, a task
- * run twice) is in the set already: it adds nothing and its first result stays. Every call made
- * after the last member is counted answers the results again, so the caller who was killed before
- * acting on them is replaced by the next report; what it does with them (enqueue the chord body
- * under its derived id) is itself idempotent. Nothing is written once the workflow has expired.
+ * Counts finished members of a group once each and stores their results, atomically; once every
+ * member is counted, answers their results in order. A member reported again (a replayed
+ * completion, a task run twice) is in the set already: it adds nothing and its first result stays.
+ * Every call made after the last member is counted answers the results again, so the caller who
+ * was killed before acting on them is replaced by the next report; what it does with them (enqueue
+ * the chord body under its derived id) is itself idempotent. Nothing is written once the workflow
+ * has expired.
  *
- * KEYS: workflow hash, members set, results hash. ARGV: member index, result JSON, group size, ttl
- * ms, results field prefix.
+ * KEYS: workflow hash, members set, results hash. ARGV: group size, ttl ms, results field prefix,
+ * then a member index and its result JSON for each member counted.
  */
-const COUNT_MEMBER_SCRIPT = `
+const COUNT_MEMBERS_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-redis.call('SADD', KEYS[2], ARGV[1])
-redis.call('HSETNX', KEYS[3], ARGV[5] .. ARGV[1], ARGV[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
-redis.call('PEXPIRE', KEYS[3], ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-local size = tonumber(ARGV[3])
+for i = 4, #ARGV, 2 do
+  redis.call('SADD', KEYS[2], ARGV[i])
+  redis.call('HSETNX', KEYS[3], ARGV[3] .. ARGV[i], ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+redis.call('PEXPIRE', KEYS[3], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local size = tonumber(ARGV[1])
 if redis.call('SCARD', KEYS[2]) < size then return false end
 local results = {}
 local chunk = {}
 for i = 0, size - 1 do
-  chunk[#chunk + 1] = ARGV[5] .. i
+  chunk[#chunk + 1] = ARGV[3] .. i
   if #chunk == 1000 or i == size - 1 then
     for _, value in ipairs(redis.call('HMGET', KEYS[3], unpack(chunk))) do results[#results + 1] = value end
     chunk = {}
@@ -69,6 +73,15 @@ return redis.call('HGET', KEYS[1], 'state')
 
 const RESULT_FIELD_SEPARATOR = '#';
 
+/** A finished member of a group, reported to {@link WorkflowStore.countMember}. */
+interface MemberReport {
+  readonly workflowId: string;
+  readonly groupPath: string;
+  readonly size: number;
+  readonly index: number;
+  readonly result: unknown;
+}
+
 /**
  * Workflows in the broker Redis, beside the jobs and under the same prefix and queue name
  * (`<QUEUE_PREFIX>:default:workflow:<id>…`): in a Redis Cluster the prefix is a hash tag, so every
@@ -80,6 +93,8 @@ export class WorkflowStore {
   private readonly queue: Queue;
   private readonly ttlMs: number;
   private readonly timeoutMs: number;
+  /** Reports of one group's members, counted together (see countMember). */
+  private readonly memberCounts = new GroupCommit<string, MemberReport, unknown[] | null>((_, reports) => this.countMembers(reports));
 
   constructor(queues: TaskQueues, config: AppConfig) {
     this.queue = queues.failFast(QUEUES.default);
@@ -125,17 +140,31 @@ export class WorkflowStore {
   }
 
   /**
-   * Counts a finished member of the group at `groupPath` (see COUNT_MEMBER_SCRIPT).
-   * @returns every member's result in order once all are counted, else null.
+   * Counts a finished member of the group at `groupPath` (see COUNT_MEMBERS_SCRIPT). The reports of
+   * a group's members that finish together in this process go in one script call: one round trip
+   * for many members, each caller still waiting until its member is counted (a task's run reports
+   * before Bull marks its job done). When the call counted the last member, or came after it, one
+   * of its callers gets the results and the others null: that caller's job stays unfinished until
+   * it has acted on them, so a worker killed meanwhile leaves that job to run and report again.
+   * @returns every member's result in order once all are counted (to one caller per call), else null.
    */
-  async countMember(id: string, groupPath: string, index: number, size: number, result: unknown): Promise<unknown[] | null> {
-    const base = this.key(id);
+  countMember(workflowId: string, groupPath: string, index: number, size: number, result: unknown): Promise<unknown[] | null> {
+    return this.memberCounts.submit(`${workflowId} ${groupPath}`, { workflowId, groupPath, size, index, result });
+  }
+
+  /** Counts reports of one group's members in one script call; the results, if any, go to the first. */
+  private async countMembers(reports: readonly MemberReport[]): Promise<(unknown[] | null)[]> {
+    const { workflowId, groupPath, size } = reports[0];
+    const base = this.key(workflowId);
     const keys = [base, `${base}:done:${groupPath}`, `${base}:results`];
     const prefix = `${groupPath}${RESULT_FIELD_SEPARATOR}`;
-    const results = (await this.call(`count a member of workflow ${id}`, () =>
-      this.queue.client.eval(COUNT_MEMBER_SCRIPT, keys.length, ...keys, index, JSON.stringify(result ?? null), size, this.ttlMs, prefix),
+    const members = reports.flatMap(({ index, result }) => [index, JSON.stringify(result ?? null)]);
+    const results = (await this.call(`count members of workflow ${workflowId}`, () =>
+      this.queue.client.eval(COUNT_MEMBERS_SCRIPT, keys.length, ...keys, size, this.ttlMs, prefix, ...members),
     )) as (string | null)[] | null;
-    return results ? results.map((value) => (value === null ? null : (JSON.parse(value) as unknown))) : null;
+    const answers: (unknown[] | null)[] = reports.map(() => null);
+    if (results) answers[0] = results.map((value) => (value === null ? null : (JSON.parse(value) as unknown)));
+    return answers;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { SingleFlight } from '../../cache/single-flight';
 import { AppError } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
 import { IdempotencyKeys } from '../idempotency-keys';
@@ -12,6 +13,7 @@ import type { SubmittedWorkflow, TaskWorkflows, WorkflowState, WorkflowStatus } 
 import { TaskRegistry } from '../runtime/task.registry';
 import { TasksService } from '../tasks.service';
 import { compileCanvas, kindOf, parseCanvas, type PlanNode, type PlannedCall, WorkflowPlan } from './canvas';
+import { eachLimited } from './each-limited';
 import { stateFromTasks } from './workflow-state';
 import { WorkflowStore } from './workflow.store';
 
@@ -24,6 +26,13 @@ const WORKFLOW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * The plan in use is kept even when it alone is larger.
  */
 const CACHED_PLAN_TASKS = 20_000;
+
+/**
+ * How many of a group's members are being enqueued at once. All at once, a chord of 1,000 prepared
+ * every enqueue before the broker got the first (its first member started some 20 ms late, BENCHMARKS.md)
+ * and then flooded the connection; a few dozen keep it busy, as a producer of plain tasks would.
+ */
+const GROUP_ENQUEUES_IN_FLIGHT = 64;
 
 /** The input a node is started with: its parent's result, or nothing for a workflow's first tasks. */
 type Input = { readonly value: unknown } | undefined;
@@ -53,6 +62,7 @@ function notFound(id: string): AppError {
 @Injectable()
 export class WorkflowsService implements TaskWorkflows, OnModuleInit {
   private readonly plans = new Map<string, WorkflowPlan>();
+  private readonly planReads = new SingleFlight<WorkflowPlan | null>();
 
   constructor(
     private readonly tasks: TasksService,
@@ -192,8 +202,7 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
       case 'chain':
         return this.start(workflowId, node.steps[0], input, parentId);
       case 'group':
-        await Promise.all(node.members.map((member) => this.start(workflowId, member, input, parentId)));
-        return;
+        return eachLimited(node.members, GROUP_ENQUEUES_IN_FLIGHT, (member) => this.start(workflowId, member, input, parentId));
       case 'chord':
         return this.start(workflowId, node.header, input, parentId);
     }
@@ -256,11 +265,14 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     }
   }
 
+  /** The workflow's plan, read and parsed once per process: a chord's first members finish together and share one read. */
   private async planOf(id: string): Promise<WorkflowPlan | null> {
     const cached = this.plans.get(id);
     if (cached) return cached;
-    const json = await this.store.plan(id);
-    return json === null ? null : this.remember(id, new WorkflowPlan(JSON.parse(json) as PlanNode));
+    return this.planReads.run(id, async () => {
+      const json = await this.store.plan(id);
+      return json === null ? null : this.remember(id, new WorkflowPlan(JSON.parse(json) as PlanNode));
+    });
   }
 
   /** Caches a plan, dropping the oldest ones beyond the bound. */
