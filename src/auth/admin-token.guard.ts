@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
+import { isAdminAuthenticated } from './admin-authentication';
 import { checkBearerToken } from './bearer-token';
 import { secretDigest } from './same-secret';
 
@@ -15,7 +16,8 @@ import { secretDigest } from './same-secret';
  * Admin routes: `Authorization: Bearer <ADMIN_TOKEN>`. No credentials → 401, wrong ones → 403.
  * With no ADMIN_TOKEN configured the admin routes are closed (503), never open. Under
  * `/api/admin` the api's `onRequest` hook (HttpSecurity) has checked the same before the body was
- * read; the guard keeps any admin route outside that prefix closed too.
+ * read, and marked the request (the guard then lets it through without a second digest); the
+ * guard keeps any admin route outside that prefix closed too.
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
@@ -30,8 +32,9 @@ export class AdminTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const expected = this.expected;
     if (!expected) throw new ServiceUnavailableException('Admin routes are disabled: ADMIN_TOKEN is not set');
-    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization;
-    const verdict = checkBearerToken(header, expected);
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (isAdminAuthenticated(request)) return true;
+    const verdict = checkBearerToken(request.headers.authorization, expected);
     if (verdict === 'missing') throw new UnauthorizedException('Missing Bearer token');
     if (verdict === 'wrong') throw new ForbiddenException('Invalid admin token');
     return true;

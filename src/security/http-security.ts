@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { prototypeKeyIn } from '../common/json-body-parser';
 import { AppConfig } from '../config/app-config';
+import { markAdminAuthenticated } from '../auth/admin-authentication';
 import { checkBearerToken, hasDuplicateAuthorization } from '../auth/bearer-token';
 import { secretDigest } from '../auth/same-secret';
 import { drainRefusedBody } from './drain-refused-body';
@@ -100,6 +101,7 @@ export class HttpSecurity {
     if (verdict === undefined) return reply;
     if (verdict === 'missing') throw new UnauthorizedException('Missing Bearer token');
     if (verdict === 'wrong') throw new ForbiddenException('Invalid admin token');
+    markAdminAuthenticated(request);
   }
 
   /** TASK_ENQUEUES_PER_MINUTE over every route marked `@Enqueues()`, all admins and processes together. */
