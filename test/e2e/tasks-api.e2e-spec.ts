@@ -260,6 +260,26 @@ describe('/api/admin/tasks (e2e, real Redis broker)', () => {
       });
     });
 
+    it('answers a body that is not valid with every problem, in the error shape and nothing more', async () => {
+      const sut = await request('POST', '', { name: 'add\u0000', args: null, priority: 11, taskId: 'x' });
+
+      expect(sut).toEqual({
+        status: 400,
+        body: {
+          statusCode: 400,
+          code: 'VALIDATION_FAILED',
+          message: 'The request is not valid',
+          details: [
+            'property taskId should not exist',
+            'name must not contain control characters (tab and newline included) nor bidirectional overrides',
+            'args must be an array',
+            'priority must not be greater than 10',
+          ],
+          requestId: expect.any(String),
+        },
+      });
+    });
+
     it.each([['GET'], ['DELETE']])('answers %s of an id that never existed with 404', async (method) => {
       for (const id of [randomUUID(), 'wait', '..%2Fdefault%3Aactive']) {
         await expect(request(method, `/${id}`)).resolves.toMatchObject({ status: 404, body: { code: 'TASK_NOT_FOUND' } });
