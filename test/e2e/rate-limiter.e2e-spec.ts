@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
-import { RateLimiter } from '../../src/tasks/runtime/rate-limit/rate-limiter';
+import { LEASE_MS, LEASE_SIZE, RateLimiter } from '../../src/tasks/runtime/rate-limit/rate-limiter';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 /** The limiter's script on the real broker Redis, called from two connections as two workers would. */
@@ -24,11 +24,20 @@ describe('RateLimiter (e2e, real Redis)', () => {
 
   const jobKey = (id: string) => `${prefix}:default:${id}`;
 
-  /** Asks until granted, waiting as told; answers the start and how often it was told to wait. */
-  const startWhenAdmitted = async (client: Redis, task: string, rate: { limit: number; windowMs: number }, id: string) => {
+  /**
+   * Asks until granted, waiting as told; answers the start (the grant's moment, or for a leased start
+   * the moment it is used, as a worker starts the run at once) and how often it was told to wait.
+   */
+  const startWhenAdmitted = async (
+    client: Redis,
+    task: string,
+    rate: { limit: number; windowMs: number },
+    id: string,
+    limiter: RateLimiter = sut,
+  ) => {
     for (let waits = 0; ; waits++) {
-      const decision = await sut.admit(client, task, rate, jobKey(id), id);
-      if (decision.granted) return { startedAt: decision.startedAt, waits };
+      const decision = await limiter.admit(client, task, rate, jobKey(id), id);
+      if (decision.granted) return { startedAt: decision.startedAt ?? Date.now(), leased: decision.startedAt === null, waits };
       expect(decision.waitMs).toBeGreaterThan(0);
       await sleep(decision.waitMs);
     }
@@ -53,6 +62,53 @@ describe('RateLimiter (e2e, real Redis)', () => {
     // frees (a stampede would ask about 35 + 30 + … + 5 = 140 times before the last start).
     const waits = outcomes.reduce((sum, outcome) => sum + outcome.waits, 0);
     expect(waits).toBeLessThan(3 * (runs - rate.limit));
+  });
+
+  it('leases starts in batches while the window is less than half full, and the bound still holds', async () => {
+    const rate = { limit: 400, windowMs: 500 };
+    const runsPerWorker = 500;
+    const slots = 4;
+
+    // Two workers, each with its own leases and 4 slots taking its runs one after another.
+    const outcomes = await Promise.all(
+      workers.map(async (client, worker) => {
+        const limiter = new RateLimiter(prefix);
+        let next = 0;
+        const lane = async () => {
+          const mine = [];
+          while (next < runsPerWorker) mine.push(await startWhenAdmitted(client, 'leased', rate, `leased-${worker}-${next++}`, limiter));
+          return mine;
+        };
+        return (await Promise.all(Array.from({ length: slots }, lane))).flat();
+      }),
+    ).then((byWorker) => byWorker.flat());
+
+    expect(outcomes).toHaveLength(2 * runsPerWorker);
+    const starts = outcomes.map((outcome) => outcome.startedAt).sort((a, b) => a - b);
+    const crowded = starts.filter(
+      (start, index) => index + rate.limit < starts.length && starts[index + rate.limit] - start < rate.windowMs,
+    );
+    expect(crowded).toEqual([]);
+    expect(outcomes.filter((outcome) => outcome.leased).length).toBeGreaterThan(0);
+  });
+
+  it('logs leased starts at the end of their lease, their latest start, and counts them for every worker', async () => {
+    const rate = { limit: 100, windowMs: 60_000 };
+    const [first, second] = [new RateLimiter(prefix), new RateLimiter(prefix)];
+    const [client] = workers;
+
+    const granted = await first.admit(client, 'lease-log', rate, jobKey('l1'), 'l1');
+    const fromLease = await first.admit(client, 'lease-log', rate, jobKey('l2'), 'l2');
+    const log = await client.zrange(sut.keysOf('lease-log').starts, 0, -1, 'WITHSCORES');
+    // 32 starts logged: 32 more would fill more than half the window, so the other worker gets one.
+    const otherWorker = await second.admit(client, 'lease-log', rate, jobKey('l3'), 'l3');
+
+    const startedAt = (granted as { startedAt: number }).startedAt;
+    expect(fromLease).toEqual({ granted: true, startedAt: null });
+    const scores = log.filter((_, index) => index % 2 === 1).map(Number);
+    expect(scores).toEqual(Array.from({ length: LEASE_SIZE }, () => startedAt + LEASE_MS));
+    expect(otherWorker).toMatchObject({ granted: true, startedAt: expect.any(Number) as number });
+    expect(await client.zcard(sut.keysOf('lease-log').starts)).toBe(LEASE_SIZE + 1);
   });
 
   it('stamps a granted start on the job as Bull’s processedOn, and removes it from a job that must wait', async () => {

@@ -16,7 +16,7 @@ export class RateLimitGate {
   }
 
   /**
-   * Resolves when the run may start now (its job then says it started now).
+   * Resolves when the run may start now.
    * @param rateLimit the task's, checked when the registry was built (`10/s`).
    * @throws RateLimited when it must wait: the job goes back to `delayed` without using an attempt.
    */
@@ -24,7 +24,7 @@ export class RateLimitGate {
     const id = String(job.id);
     const decision = await this.limiter.admit(job.queue.client, job.name, this.rateOf(rateLimit), job.queue.toKey(id), id);
     if (!decision.granted) throw postponed(job, decision.waitMs);
-    job.processedOn = decision.startedAt;
+    if (decision.startedAt !== null) job.processedOn = decision.startedAt;
   }
 
   private rateOf(text: string): Rate {
