@@ -60,7 +60,8 @@ describe('rateLimit across workers (e2e, real Redis broker)', () => {
     expect(statuses.map(({ state, result, retries }) => ({ state, result, retries }))).toEqual(
       ids.map((_, n) => ({ state: 'SUCCESS', result: n + 1, retries: 0 })),
     );
-    // startedAt is the moment the limiter granted the start, on the Redis clock every worker shares.
+    // startedAt is the moment the limiter granted the start, on the Redis clock every worker shares
+    // (10 a window is too few to lease starts: each asked).
     const starts = statuses.map((status) => Date.parse(status.startedAt!)).sort((a, b) => a - b);
     const crowdedWindows = starts
       .map((start) => ({
@@ -79,5 +80,11 @@ describe('rateLimit across workers (e2e, real Redis broker)', () => {
     );
     expect(rateLimited[0] + rateLimited[1]).toBeGreaterThan(0);
     expect(workers.flatMap(({ process }) => process.lines).filter((line) => line.includes('"msg":"Task failed"'))).toEqual([]);
+    // A task without a limit never asks the limiter.
+    const { id: unlimited } = await client.tasks.delay('low', 3, 1);
+    await expect(client.waitForState(unlimited, ['SUCCESS'])).resolves.toMatchObject({ result: 2 });
+    const limiterKeys = await client.redis.keys(`${env.QUEUE_PREFIX}:rate-limit:*`);
+    expect(limiterKeys.map((key) => key.slice(env.QUEUE_PREFIX.length))).toEqual(expect.arrayContaining([':rate-limit:add:starts']));
+    expect(limiterKeys.filter((key) => !key.startsWith(`${env.QUEUE_PREFIX}:rate-limit:add:`))).toEqual([]);
   });
 });
