@@ -17,6 +17,7 @@ import { enqueueFigure } from './figures/enqueue.mts';
 import { etaFigure } from './figures/eta.mts';
 import { httpFigure } from './figures/http.mts';
 import { memoryFigure } from './figures/memory.mts';
+import { rateLimitFigure } from './figures/rate-limit.mts';
 import { stampedeFigure } from './figures/stampede.mts';
 import { tasksFigure } from './figures/tasks.mts';
 import { workflowsFigure } from './figures/workflows.mts';
@@ -31,6 +32,7 @@ const FIGURES = {
   http: { run: httpFigure, plannedSeconds: (o: BenchOptions) => 15 + 9 + o.reps * 3 * o.durationSeconds },
   stampede: { run: stampedeFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 2 },
   tasks: { run: tasksFigure, plannedSeconds: (o: BenchOptions) => 20 + (o.reps + 1) * 4 * (o.tasks / 1500) },
+  'rate-limit': { run: rateLimitFigure, plannedSeconds: (o: BenchOptions) => 20 + (o.reps + 1) * 4 * (o.tasks / 1500) },
   enqueue: { run: enqueueFigure, plannedSeconds: (o: BenchOptions) => 10 + (o.reps + 1) * 2 * (o.tasks / 1500) },
   eta: { run: etaFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 4 },
   beat: { run: beatFigure, plannedSeconds: (o: BenchOptions) => o.reps * (o.beatSeconds + 8) },

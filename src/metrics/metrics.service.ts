@@ -83,6 +83,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly taskRateLimits = new Counter({
+    name: 'task_rate_limited_total',
+    help: 'Runs a worker put off because their task had reached its rateLimit, by task name; each waits in delayed for its turn',
+    labelNames: ['task'] as const,
+    registers: [this.registry],
+  });
+
   private readonly localCacheCopyEnabled = new Gauge({
     name: 'cache_local_copy_enabled',
     help: '1 while this process answers from its own copy of cached entries (CACHE_LOCAL_TTL_MS), 0 while it cannot hear invalidations and reads Redis every time',
@@ -164,6 +171,11 @@ export class MetricsService {
   taskFinished(name: string, state: TaskRunState, durationMs: number): void {
     this.tasks.inc({ task: name, state });
     this.taskDuration.observe({ task: name, state }, durationMs / 1000);
+  }
+
+  /** A run that waits for its task's rate limit instead of starting. */
+  taskRateLimited(name: string): void {
+    this.taskRateLimits.inc({ task: name });
   }
 
   /** A tick of a beat schedule entry. */

@@ -283,9 +283,15 @@ describe('task queues and routing (e2e, real MariaDB, Redis and worker processes
       ['WORKER_CONCURRENCY', 'slow=2', 'WORKER_CONCURRENCY must be a number, or queue=number pairs of the queues default, banner', 'slow'],
       [
         'TASK_ANNOTATIONS',
-        '{"add":{"rateLimit":"10/s"}}',
-        'TASK_ANNOTATIONS must be options among queue, priority, expires',
-        'add.rateLimit',
+        '{"add":{"countdown":10}}',
+        'TASK_ANNOTATIONS must be options among queue, priority, expires, rateLimit',
+        'add.countdown',
+      ],
+      [
+        'TASK_ANNOTATIONS',
+        '{"add":{"rateLimit":"10/sec"}}',
+        'TASK_ANNOTATIONS must be valid options (rateLimit must be a count from 1 to 1000000 per s, m or h',
+        'add.rateLimit: "10/sec"',
       ],
       [
         'TASK_ANNOTATIONS',

@@ -5,6 +5,7 @@ import type { RedisOptions } from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { type BullClientType, QueueClusterClients, QueueClusterModule } from './queue-cluster';
 import { ALL_QUEUES, TaskQueues } from './queues';
+import { RateLimited } from './rate-limit/rate-limited';
 import { RETRY_BACKOFF, type RetryPolicy, retryDelay } from './retry-backoff';
 import { TaskLifecycle } from './task-lifecycle';
 import { TaskRegistry } from './task.registry';
@@ -55,9 +56,11 @@ function bullOptions(config: AppConfig, cluster: QueueClusterClients): QueueOpti
       lockRenewTime: lockMs / 2,
       stalledInterval: lockMs,
       maxStalledCount: MAX_STALLED_COUNT,
-      // Run by the worker when a run fails: the delay of the retry, or -1 for none.
+      // Run by the worker when a run fails: the delay of the retry, or -1 for none. A run put off
+      // by its rate limit waits for its turn (and uses no attempt: see RateLimited).
       backoffStrategies: {
-        [RETRY_BACKOFF]: (attemptsMade: number, error: Error, policy: RetryPolicy | null) => retryDelay(attemptsMade, error, policy),
+        [RETRY_BACKOFF]: (attemptsMade: number, error: Error, policy: RetryPolicy | null) =>
+          error instanceof RateLimited ? error.waitMs : retryDelay(attemptsMade, error, policy),
       },
     },
   };

@@ -29,6 +29,12 @@ export interface TaskOptions {
    * REVOKED with the error "expired" (Celery's `expires`). @defaultValue none: it never expires
    */
   readonly expires?: number;
+  /**
+   * At most this many starts per second, minute or hour (`10/s`, `100/m`, `1000/h`: Celery's
+   * `rate_limit`), across every worker together. A run over the rate waits, still PENDING, without
+   * holding a worker's slot or using an attempt. @defaultValue none: no limit, and no cost
+   */
+  readonly rateLimit?: string;
   /** Runs in all, the first included. @defaultValue 3 */
   readonly attempts?: number;
   /** First retry delay; each next one doubles. @defaultValue 1000 */

@@ -68,13 +68,27 @@ describe('buildRegistry', () => {
     expect(sut.get('low')).toMatchObject({ queue: 'default' });
   });
 
+  it('takes a rate limit from the declaration, and from TASK_ANNOTATIONS over it', () => {
+    const declarations = [declare({ rateLimit: '10/s' }), declare({ name: 'low', rateLimit: '5/m' })];
+
+    const sut = buildRegistry(declarations, false, { annotations: { add: { rateLimit: '1000/h' } } });
+
+    expect(sut.get('add')?.rateLimit).toBe('1000/h');
+    expect(sut.get('low')?.rateLimit).toBe('5/m');
+  });
+
   it.each([
     ['an unknown task', { sub: { priority: 1 } }, 'TASK_ANNOTATIONS must be a JSON object whose keys are tasks (add) (got "sub")'],
     ['options that are no object', { add: 3 }, 'TASK_ANNOTATIONS must be a JSON object of options per task'],
     [
-      'an unknown option',
-      { add: { rateLimit: '10/s' } },
-      'TASK_ANNOTATIONS must be options among queue, priority, expires, attempts, backoffMs, backoffMaxMs, backoffJitter, autoretryFor, timeoutMs (got "add.rateLimit")',
+      'an option of a call only',
+      { add: { countdown: 10 } },
+      'TASK_ANNOTATIONS must be options among queue, priority, expires, rateLimit, attempts, backoffMs, backoffMaxMs, backoffJitter, autoretryFor, timeoutMs (got "add.countdown")',
+    ],
+    [
+      'a bad rate limit',
+      { add: { rateLimit: '10/sec' } },
+      'TASK_ANNOTATIONS must be valid options (rateLimit must be a count from 1 to 1000000 per s, m or h, such as "10/s", "100/m" or "1000/h") (got "add.rateLimit: "10/sec"")',
     ],
     [
       'a bad value',
@@ -125,6 +139,11 @@ describe('buildRegistry', () => {
       'autoretryFor that is no list',
       declare({ autoretryFor: 'TypeError' as never }),
       'autoretryFor must be a list of error names or codes',
+    ],
+    [
+      'a rate limit Celery would not read',
+      declare({ rateLimit: '10 per second' }),
+      'rateLimit must be a count from 1 to 1000000 per s, m or h, such as "10/s", "100/m" or "1000/h"',
     ],
     ['priority 11', declare({ priority: 11 }), 'priority must be an integer from 1 to 10'],
     ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],

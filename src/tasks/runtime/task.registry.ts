@@ -3,6 +3,7 @@ import { AppError } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/env-reader';
 import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
+import { MAX_RATE_LIMIT, parseRate } from './rate-limit/rate';
 import { declaredTasks, type TaskClass, type TaskDeclaration, type TaskParam } from './task.decorator';
 
 /** A declared task with its defaults applied. */
@@ -14,6 +15,8 @@ export interface RegisteredTask {
   readonly priority?: number;
   /** Seconds after enqueuing past which it never starts, or undefined for never. */
   readonly expires?: number;
+  /** At most so many starts per second, minute or hour across all workers (`10/s`), or undefined for no limit. */
+  readonly rateLimit?: string;
   readonly attempts: number;
   readonly backoffMs: number;
   readonly backoffMaxMs: number;
@@ -70,6 +73,9 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   if (options.expires !== undefined && !(Number.isFinite(options.expires) && options.expires > 0)) {
     problems.push('expires must be a number of seconds above 0');
   }
+  if (options.rateLimit !== undefined && !parseRate(options.rateLimit)) {
+    problems.push(`rateLimit must be a count from 1 to ${MAX_RATE_LIMIT} per s, m or h, such as "10/s", "100/m" or "1000/h"`);
+  }
   if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
   if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
   if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
@@ -115,6 +121,7 @@ const ANNOTATABLE: ReadonlySet<string> = new Set([
   'queue',
   'priority',
   'expires',
+  'rateLimit',
   'attempts',
   'backoffMs',
   'backoffMaxMs',
@@ -183,6 +190,7 @@ export function buildRegistry(
       queue: options.queue ?? TASK_DEFAULTS.queue,
       priority: options.priority,
       expires: options.expires,
+      rateLimit: options.rateLimit,
       attempts: options.attempts ?? TASK_DEFAULTS.attempts,
       backoffMs: options.backoffMs ?? TASK_DEFAULTS.backoffMs,
       backoffMaxMs: options.backoffMaxMs ?? TASK_DEFAULTS.backoffMaxMs,

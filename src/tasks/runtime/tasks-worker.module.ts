@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { WorkerHeartbeat } from './heartbeat/worker-heartbeat';
 import { ALL_QUEUES, type QueueName } from './queues';
+import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { TaskQueuesModule } from './task-queues.module';
 import { TasksProcessor } from './tasks.processor';
 import { WORKER_QUEUES } from './worker-queues';
@@ -14,7 +15,7 @@ export class TasksWorkerModule {
     return {
       module: TasksWorkerModule,
       imports: [DiscoveryModule, TaskQueuesModule],
-      providers: [TasksProcessor, WorkerHeartbeat, { provide: WORKER_QUEUES, useValue: queues }],
+      providers: [TasksProcessor, WorkerHeartbeat, RateLimitGate, { provide: WORKER_QUEUES, useValue: queues }],
     };
   }
 }

@@ -5,6 +5,8 @@ import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
+import { RateLimitGate } from './rate-limit/rate-limit.gate';
+import { RateLimited } from './rate-limit/rate-limited';
 import { bindArguments } from './task-arguments';
 import { EXPIRED, hasExpired } from './task-expiry';
 import { TaskRetry } from './retry-backoff';
@@ -52,6 +54,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly lifecycle: TaskLifecycle,
+    private readonly rateLimits: RateLimitGate,
     @Inject(WORKER_QUEUES) private readonly consumed: readonly QueueName[],
   ) {}
 
@@ -74,6 +77,8 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       queue.on('failed', (job: Job<TaskData> | null, error: Error) => {
         // Null when a stalled job was failed and already removed by another worker.
         if (!job) return;
+        // A run put off by its rate limit is no failure: it waits in `delayed`, still PENDING.
+        if (error instanceof RateLimited) return this.metrics.taskRateLimited(job.name);
         // 'failed' also fires for a run that will be retried; only a final failure has finishedOn.
         this.metrics.taskFinished(job.name, job.finishedOn ? 'FAILURE' : 'RETRY', runTimeMs(job));
         if (job.finishedOn) {
@@ -123,6 +128,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       await this.repository.markRevoked(job);
       throw new Error(EXPIRED);
     }
+    if (task.rateLimit !== undefined) await this.rateLimits.admit(job, task.rateLimit);
     const context: TaskContext = {
       id: String(job.id),
       attempt: job.attemptsMade + 1,
