@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { RegisteredTask } from '../task.registry';
 import {
@@ -19,6 +20,11 @@ const THREAD_FILE = join(__dirname, 'isolated.thread.js');
  * milliseconds, so a steady flow of runs keeps its threads, and an idle worker holds none.
  */
 const IDLE_TIMEOUT_MS = 60_000;
+
+/** Resolves once the thread has stopped (its threadId is -1 from then on, maybe before 'exit'). */
+async function exited(thread: Worker): Promise<void> {
+  if (thread.threadId !== -1) await once(thread, 'exit');
+}
 
 export interface IsolatedRunOptions {
   readonly id: string;
@@ -63,8 +69,14 @@ export class IsolatedPool {
   async run(task: Pick<RegisteredTask, 'name' | 'handlerFile'>, args: unknown[], options: IsolatedRunOptions): Promise<unknown> {
     const { port1: port, port2: threadPort } = new MessageChannel();
     const send = (message: WorkerMessage) => port.postMessage(message);
-    port.on('message', ({ seq, percent }: ThreadMessage) => {
-      options.progress(percent).then(
+    let thread: Worker | undefined;
+    port.on('message', (message: ThreadMessage) => {
+      if (message.kind === 'started') {
+        thread = this.piscina.threads.find((worker) => worker.threadId === message.threadId);
+        return;
+      }
+      const { seq } = message;
+      options.progress(message.percent).then(
         () => send({ kind: 'progressed', seq }),
         (error: unknown) => send({ kind: 'progressed', seq, error: carryError(error) }),
       );
@@ -86,8 +98,12 @@ export class IsolatedPool {
       if (!outcome.ok) throw restoreError(outcome.error);
       return outcome.value;
     } catch (error) {
-      // piscina rejects an aborted run with its own AbortError once it has terminated the thread.
-      if (hardStop?.aborted && (error as Error).name === 'AbortError') throw hardStop.reason;
+      // piscina rejects an aborted run at once and terminates its thread: wait until the thread is
+      // gone, so that nothing of this run still executes when its caller moves on (a retry, say).
+      if (hardStop?.aborted && (error as Error).name === 'AbortError') {
+        if (thread) await exited(thread);
+        throw hardStop.reason;
+      }
       throw error;
     } finally {
       signal?.removeEventListener('abort', forwardAbort);

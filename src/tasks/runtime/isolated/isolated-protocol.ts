@@ -22,7 +22,8 @@ export interface CarriedError {
   readonly retryCountdownMs?: number;
 }
 
-export type ThreadMessage = { readonly kind: 'progress'; readonly seq: number; readonly percent: number };
+export type ThreadMessage =
+  { readonly kind: 'started'; readonly threadId: number } | { readonly kind: 'progress'; readonly seq: number; readonly percent: number };
 export type WorkerMessage =
   | { readonly kind: 'progressed'; readonly seq: number; readonly error?: CarriedError }
   | { readonly kind: 'abort'; readonly reason: CarriedError };

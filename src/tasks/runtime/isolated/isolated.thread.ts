@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import { TaskRetry } from '../retry-backoff';
 import type { TaskContext, TaskHandler } from '../task.decorator';
 import { loadIsolatedHandler } from './isolated-handler';
@@ -43,6 +44,7 @@ export default async function runIsolated(run: IsolatedRun): Promise<IsolatedOut
     if (message.error) pending?.reject(restoreError(message.error));
     else pending?.resolve();
   });
+  port.postMessage({ kind: 'started', threadId } satisfies ThreadMessage);
   const context: IsolatedTaskContext = {
     id: run.id,
     attempt: run.attempt,
