@@ -73,6 +73,7 @@ describe('isolated tasks (e2e: node dist/main --role=worker, real Redis broker)'
     const { id } = await client.tasks.delay(LIMITED_SPIN_TASK, directory);
 
     await expect(client.waitForState(id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'FAILURE' });
+    await worker.waitForLine(new RegExp(`"taskId":"${id}".*"msg":"Terminated the thread of a task at its hard stop"`));
     const turns = readFileSync(join(directory, 'counter'), 'utf8');
     await sleep(1_000); // the loop writes every few microseconds while it runs: a second without a write means it stopped
     expect(readFileSync(join(directory, 'counter'), 'utf8')).toBe(turns);

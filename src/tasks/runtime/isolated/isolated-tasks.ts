@@ -38,9 +38,15 @@ export class IsolatedTasks implements OnModuleInit, OnApplicationShutdown {
     return this.pool !== undefined && this.registry.all().some((task) => task.isolated && task.name === name);
   }
 
-  run(task: RegisteredTask, args: unknown[], options: IsolatedRunOptions): Promise<unknown> {
+  async run(task: RegisteredTask, args: unknown[], options: IsolatedRunOptions): Promise<unknown> {
     if (!this.pool) throw new Error(`Task "${task.name}" is not isolated`);
-    return this.pool.run(task, args, options);
+    try {
+      return await this.pool.run(task, args, options);
+    } catch (error) {
+      if (options.hardStop?.aborted)
+        this.logger.warn({ taskId: options.id, task: task.name }, 'Terminated the thread of a task at its hard stop');
+      throw error;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
