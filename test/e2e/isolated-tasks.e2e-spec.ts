@@ -97,6 +97,33 @@ describe('isolated tasks (e2e: node dist/main --role=worker, real Redis broker)'
     });
   });
 
+  it('on SIGTERM lets an isolated task in hand finish, then exits 0', async () => {
+    // A queue prefix of its own, so that this worker alone takes the task.
+    const own = createTestEnvironment();
+    const ownClient = await startTaskClient({ ...own.env, LOG_LEVEL: 'error' });
+    const stopping = new MainProcess(['--role=worker'], own.env);
+    try {
+      await stopping.ready();
+      const { id } = await ownClient.tasks.delay(SPIN_TASK, directory);
+      await pollUntil(
+        () => ownClient.tasks.result(id),
+        (status) => status.state === 'STARTED' && status.progress === 50,
+        'the worker to start the spinning task',
+      );
+      stopping.signal('SIGTERM');
+      await stopping.waitForLine(/"msg":"Stopped taking jobs/);
+      writeFileSync(join(directory, 'stop'), '');
+
+      await expect(stopping.exitCode()).resolves.toBe(0);
+      expect(stopping.lines.at(-1)).toContain('Shut down cleanly');
+      await expect(ownClient.tasks.result(id)).resolves.toMatchObject({ state: 'SUCCESS', retries: 0 });
+    } finally {
+      await stopping.stop();
+      await ownClient.close();
+      await own.dispose();
+    }
+  });
+
   it('runs the demo task fib(n) of the build', async () => {
     const { id } = await client.tasks.delay('fib', 20);
 

@@ -16,8 +16,9 @@ import {
 const THREAD_FILE = join(__dirname, 'isolated.thread.js');
 
 /**
- * A thread idle this long ends; the next run starts another. Starting one costs tens of
- * milliseconds, so a steady flow of runs keeps its threads, and an idle worker holds none.
+ * A thread idle this long ends; the next run starts another. Starting one (and loading its
+ * handler's file) costs far more than a run, so a steady flow of runs keeps its threads, and an
+ * idle worker holds none.
  */
 const IDLE_TIMEOUT_MS = 60_000;
 
