@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -69,15 +69,26 @@ describe('IsolatedPool (e2e: the build, piscina worker threads)', () => {
     expect(failure).toMatchObject({ name: 'QuotaError', code: 'QUOTA_EXCEEDED', message: 'over quota' });
   });
 
-  it('terminates the thread of a loop that never yields at the hard stop: the run fails with its reason and the loop stops', async () => {
-    const hard = new AbortController();
-    const counter = join(directory, 'counter');
-    const running = sut.run(SPINNING, [directory], options({ hardStop: hard.signal }));
+  it('runs no more at once than it has threads: the next run waits for one', async () => {
+    const spinning = sut.run(SPINNING, [directory], options());
     await pollUntil(
       () => reported.length,
       (count) => count > 0,
       'the spinning task to start',
     );
+    const waiting = sut.run(CONTEXT_TASK, ['context'], options());
+    writeFileSync(join(directory, 'stop'), '');
+
+    const [spun, seen] = (await Promise.all([spinning, waiting])) as [{ threadId: number }, SeenContext];
+    expect(reported).toEqual([50, 30, 60]);
+    expect(seen.threadId).toBe(spun.threadId);
+  });
+
+  it('terminates the thread of a loop that never yields at the hard stop: the run fails with its reason and the loop stops', async () => {
+    const hard = new AbortController();
+    const counter = join(directory, 'counter');
+    const running = sut.run(SPINNING, [directory], options({ hardStop: hard.signal }));
+    await pollUntil(() => existsSync(counter), Boolean, 'the spinning task to start its loop');
     // The soft stop cannot reach a loop that never yields; only the hard one ends it.
     hard.abort(Object.assign(new Error('past the time limit'), { name: 'TimeLimitExceeded' }));
 

@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,6 +71,7 @@ describe('isolated tasks (e2e: node dist/main --role=worker, real Redis broker)'
 
   it('terminates the thread at the time limit: the task fails, its loop stops, and the worker carries on', async () => {
     const { id } = await client.tasks.delay(LIMITED_SPIN_TASK, directory);
+    await pollUntil(() => existsSync(join(directory, 'counter')), Boolean, 'the spinning task to start its loop');
 
     await expect(client.waitForState(id, ['SUCCESS', 'FAILURE'])).resolves.toMatchObject({ state: 'FAILURE' });
     await worker.waitForLine(new RegExp(`"taskId":"${id}".*"msg":"Terminated the thread of a task at its hard stop"`));
