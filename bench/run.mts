@@ -16,6 +16,7 @@ import { beatFigure } from './figures/beat.mts';
 import { enqueueFigure } from './figures/enqueue.mts';
 import { etaFigure } from './figures/eta.mts';
 import { httpFigure } from './figures/http.mts';
+import { isolatedFigure } from './figures/isolated.mts';
 import { memoryFigure } from './figures/memory.mts';
 import { rateLimitFigure } from './figures/rate-limit.mts';
 import { stampedeFigure } from './figures/stampede.mts';
@@ -41,6 +42,7 @@ const FIGURES = {
     plannedSeconds: (o: BenchOptions) => 2 * (25 + Math.max(o.beatSeconds - 15, o.durationSeconds + 2 * (o.tasks / 1500))),
   },
   workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 12 + o.reps * 6 },
+  isolated: { run: isolatedFigure, plannedSeconds: (o: BenchOptions) => 15 + (o.reps + 1) * 2 * (o.tasks / 1000) },
 } as const satisfies Record<
   string,
   { run: (context: BenchContext) => Promise<FigureResult>; plannedSeconds: (options: BenchOptions) => number }

@@ -22,8 +22,10 @@ const { app } = await startApplication(new Set(), loaded, logger);
 const tasks = app.get(TasksService);
 
 serveRequests((body) => {
-  const { count, etas } = body as ProduceRequest;
+  const { count, etas, task = 'add' } = body as ProduceRequest;
   return enqueueAll(count, (index) =>
-    tasks.applyAsync('add', { args: [index, 1], ...(etas ? { eta: new Date(etas[index]) } : {}) }).then(({ id }) => id),
+    tasks
+      .applyAsync(task, { args: task === 'fib' ? [1] : [index, 1], ...(etas ? { eta: new Date(etas[index]) } : {}) })
+      .then(({ id }) => id),
   );
 });

@@ -2,6 +2,8 @@
 export interface ProduceRequest {
   readonly count: number;
   readonly etas?: readonly number[];
+  /** `fib` instead: fib(1), as trivial as add but isolated (the application's producer only). @defaultValue add */
+  readonly task?: 'add' | 'fib';
 }
 
 export interface Produced {

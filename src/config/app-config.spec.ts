@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseConfig } from './app-config';
 import { ConfigError } from './env-reader';
 
@@ -25,7 +26,13 @@ describe('parseConfig', () => {
     expect(sut.cache.localTtlMs).toBe(1_000);
     expect(sut.queue.resultTtlMs).toBe(86_400_000);
     expect(sut.queue.timeoutMs).toBe(5_000);
-    expect(sut.worker).toEqual({ concurrency: 4, queueConcurrency: {}, lockMs: 180_000, heartbeatTtlMs: 3_000 });
+    expect(sut.worker).toEqual({
+      concurrency: 4,
+      queueConcurrency: {},
+      lockMs: 180_000,
+      heartbeatTtlMs: 3_000,
+      isolatedThreads: availableParallelism(),
+    });
     expect(sut.queue.routes).toEqual({});
     expect(sut.queue.annotations).toEqual({});
     expect(sut.beat).toEqual({ timeZone: 'Asia/Shanghai', scheduleOverrides: {} });
@@ -98,6 +105,10 @@ describe('parseConfig', () => {
     expect(parseConfig({ TASK_ROUTES: '{"add":"banner"}' }).queue.routes).toEqual({ add: 'banner' });
   });
 
+  it('reads WORKER_ISOLATED_THREADS', () => {
+    expect(parseConfig({ WORKER_ISOLATED_THREADS: '3' }).worker.isolatedThreads).toBe(3);
+  });
+
   it('reads WORKER_CONCURRENCY as one number or per queue', () => {
     expect(parseConfig({ WORKER_CONCURRENCY: '8' }).worker).toMatchObject({ concurrency: 8, queueConcurrency: {} });
     expect(parseConfig({ WORKER_CONCURRENCY: 'default=8, banner=2' }).worker).toMatchObject({
@@ -143,6 +154,7 @@ describe('parseConfig', () => {
     ['METRICS_PORT', '9464x', 'METRICS_PORT must be an integer from 0 to 65535 (got "9464x")'],
     ['WORKER_LOCK_SECONDS', '0', 'WORKER_LOCK_SECONDS must be an integer from 1 to 3600'],
     ['WORKER_HEARTBEAT_TTL_SECONDS', '1', 'WORKER_HEARTBEAT_TTL_SECONDS must be an integer from 2 to 60'],
+    ['WORKER_ISOLATED_THREADS', '0', 'WORKER_ISOLATED_THREADS must be an integer from 1 to 256'],
     ['QUEUE_TIMEOUT_MS', '0', 'QUEUE_TIMEOUT_MS must be an integer from 1 to 60000'],
     ['CACHE_LOCAL_TTL_MS', '-1', 'CACHE_LOCAL_TTL_MS must be an integer from 0 to 60000'],
   ])('refuses %s=%j with a message naming it', (name, value, message) => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader } from './env-reader';
 import { redactUrl } from './redact-url';
 
@@ -130,6 +131,8 @@ export abstract class AppConfig {
      * to the queue (docs/crash-recovery.md).
      */
     readonly heartbeatTtlMs: number;
+    /** Threads of the pool that runs isolated tasks: at most this many run at once, the others wait. */
+    readonly isolatedThreads: number;
   };
   abstract readonly beat: {
     readonly timeZone: string;
@@ -271,6 +274,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       ...workerConcurrency(read),
       lockMs: read.int('WORKER_LOCK_SECONDS', 180, 1, 3_600) * 1000,
       heartbeatTtlMs: read.int('WORKER_HEARTBEAT_TTL_SECONDS', 3, 2, 60) * 1000,
+      isolatedThreads: read.int('WORKER_ISOLATED_THREADS', availableParallelism(), 1, 256),
     },
     beat: {
       timeZone: read.timeZone('BEAT_TIMEZONE', 'Asia/Shanghai'),

@@ -78,7 +78,7 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     expect(naming).toEqual([]);
   });
 
-  it('beat loads no TypeORM, MySQL, cache, Fastify, Swagger, bull-board or terminus', async () => {
+  it('beat loads no TypeORM, MySQL, cache, Fastify, Swagger, bull-board, terminus or pool of threads', async () => {
     const { packages } = await loadedBy('beat');
 
     expect(packages).toContain('bull');
@@ -93,16 +93,20 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
       '@nestjs/swagger',
       '@bull-board/api',
       '@nestjs/terminus',
+      'piscina',
     ]) {
       expect(packages).not.toContain(name);
     }
   });
 
-  it('worker loads the processor, MySQL and the cache, but no Fastify, Swagger, bull-board or terminus', async () => {
+  it('worker loads the processor, MySQL, the cache and the pool of isolated tasks (for fib), but no Fastify, Swagger, bull-board or terminus', async () => {
     const { packages, files } = await loadedBy('worker');
 
     expect(files).toContain('tasks/runtime/tasks.processor.js');
-    for (const name of ['typeorm', 'mysql2', '@nestjs/cache-manager']) expect(packages).toContain(name);
+    // The pool of isolated tasks, for fib; its handler file is loaded at start to check it.
+    expect(files).toContain('tasks/runtime/isolated/isolated-pool.js');
+    expect(files).toContain('tasks/seed/fib.task.js');
+    for (const name of ['typeorm', 'mysql2', '@nestjs/cache-manager', 'piscina']) expect(packages).toContain(name);
     for (const name of [
       'fastify',
       '@nestjs/platform-fastify',
@@ -115,10 +119,12 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     }
   });
 
-  it('api loads everything HTTP but no processor', async () => {
+  it('api loads everything HTTP but no processor, no pool of threads and no isolated handler', async () => {
     const { packages, files } = await loadedBy('api');
 
     for (const name of ['fastify', '@nestjs/swagger', '@bull-board/api', '@nestjs/terminus', 'typeorm']) expect(packages).toContain(name);
     expect(files).not.toContain('tasks/runtime/tasks.processor.js');
+    expect(files).not.toContain('tasks/seed/fib.task.js');
+    expect(packages).not.toContain('piscina');
   });
 });

@@ -41,4 +41,6 @@ registerHooks({
   },
 });
 
-require('../fixtures/testing-tasks/include-testing-tasks.ts').includeTestingTasks();
+// A thread of isolated tasks (which inherits this preload) needs the hooks to load a task's file,
+// not the application.
+if (require('node:worker_threads').isMainThread) require('../fixtures/testing-tasks/include-testing-tasks.ts').includeTestingTasks();

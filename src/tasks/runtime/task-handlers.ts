@@ -16,6 +16,8 @@ export interface DiscoveredProvider {
 export function pairHandlers(tasks: readonly RegisteredTask[], providers: readonly DiscoveredProvider[]): ReadonlyMap<string, TaskHandler> {
   const handlers = new Map<string, TaskHandler>();
   for (const task of tasks) {
+    // An isolated task's thread loads its class from its file (see isolated/isolated-handler.ts).
+    if (task.isolated) continue;
     if (!task.target) {
       throw new TaskDeclarationError(
         `Task "${task.name}" is declared but no class marked @Task with its declaration is loaded in the worker: ` +

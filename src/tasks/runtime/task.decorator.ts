@@ -57,6 +57,20 @@ export interface TaskOptions {
    */
   readonly timeoutMs?: number;
   /**
+   * Runs the handler in a pool of worker threads (WORKER_ISOLATED_THREADS) rather than on the
+   * worker's event loop: CPU-bound work then delays no lock renewal and no other task, and the
+   * time limit terminates the thread, so the work really stops. The thread loads
+   * {@link handlerFile} and constructs the class with no arguments: no injected dependencies, no
+   * state shared with the worker. @defaultValue false
+   */
+  readonly isolated?: boolean;
+  /**
+   * The absolute path of the file whose `@Task` class handles an isolated task, which each thread
+   * loads: `__filename` beside `@Task`, `require.resolve('./fib.task')` in a declareTask file.
+   * Required with `isolated: true`, refused without it.
+   */
+  readonly handlerFile?: string;
+  /**
    * Registered only when `NODE_ENV=test`: tasks that exist to drive the e2e suite (retries,
    * failures, a worker killed mid-job) and must not be callable in production. @defaultValue false
    */

@@ -33,8 +33,15 @@ describe('buildRegistry', () => {
       backoffJitter: true,
       autoretryFor: null,
       timeoutMs: 60_000,
+      isolated: false,
       target: Runnable,
     });
+  });
+
+  it('keeps an isolated task and the file its thread loads', () => {
+    const sut = buildRegistry([declare({ isolated: true, handlerFile: '/app/dist/tasks/seed/fib.task.js' })], false);
+
+    expect(sut.get('add')).toMatchObject({ isolated: true, handlerFile: '/app/dist/tasks/seed/fib.task.js' });
   });
 
   it('keeps what a declaration sets', () => {
@@ -149,6 +156,22 @@ describe('buildRegistry', () => {
     ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],
     ['a fractional time limit', declare({ timeoutMs: 1.5 }), 'timeoutMs must be an integer of at least 1'],
     ['no params', declare({ params: undefined }), 'params must be an array (use [] for none)'],
+    [
+      'isolated without a handlerFile',
+      declare({ isolated: true }),
+      'an isolated task needs handlerFile, the absolute path of the file of its @Task class (__filename there)',
+    ],
+    [
+      'isolated with a relative handlerFile',
+      declare({ isolated: true, handlerFile: './fib.task' }),
+      'an isolated task needs handlerFile, the absolute path of the file of its @Task class (__filename there)',
+    ],
+    [
+      'a handlerFile on a task that is not isolated',
+      declare({ handlerFile: '/app/fib.task.js' }),
+      'handlerFile is only for isolated tasks: add isolated: true or remove it',
+    ],
+    ['isolated that is no boolean', declare({ isolated: 'yes' as never }), 'isolated must be true or false'],
     [
       'a parameter twice',
       declare({

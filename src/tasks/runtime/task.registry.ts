@@ -1,10 +1,11 @@
+import { isAbsolute } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/env-reader';
 import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
 import { MAX_RATE_LIMIT, parseRate } from './rate-limit/rate';
-import { declaredTasks, type TaskClass, type TaskDeclaration, type TaskParam } from './task.decorator';
+import { declaredTasks, type TaskClass, type TaskDeclaration, type TaskOptions, type TaskParam } from './task.decorator';
 
 /** A declared task with its defaults applied. */
 export interface RegisteredTask {
@@ -24,6 +25,9 @@ export interface RegisteredTask {
   /** null: every error is retried. */
   readonly autoretryFor: readonly string[] | null;
   readonly timeoutMs: number;
+  /** Whether it runs in the pool of threads; then `handlerFile` is the file its thread loads. */
+  readonly isolated: boolean;
+  readonly handlerFile?: string;
   /** The handler class, when loaded (always in the worker, which runs the provider instance of it). */
   readonly target?: TaskClass;
 }
@@ -36,6 +40,7 @@ export const TASK_DEFAULTS = {
   backoffJitter: true,
   autoretryFor: null,
   timeoutMs: 60_000,
+  isolated: false,
 } as const;
 
 /** Bull's priority numbers as tasks use them: 1 is taken first. */
@@ -82,6 +87,7 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   if (!isCount(options.backoffMaxMs, 0)) problems.push('backoffMaxMs must be an integer of at least 0');
   if (options.backoffJitter !== undefined && typeof options.backoffJitter !== 'boolean')
     problems.push('backoffJitter must be true or false');
+  problems.push(...isolationProblemsOf(options));
   const retried = options.autoretryFor as unknown;
   if (retried !== undefined && !(Array.isArray(retried) && retried.every((name) => typeof name === 'string' && name !== ''))) {
     problems.push('autoretryFor must be a list of error names or codes');
@@ -99,6 +105,15 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
     problems.push('a required parameter follows an optional one: put optional parameters last');
   }
   return problems;
+}
+
+function isolationProblemsOf({ isolated, handlerFile }: TaskOptions): string[] {
+  if (isolated !== undefined && typeof isolated !== 'boolean') return ['isolated must be true or false'];
+  if (!isolated) return handlerFile === undefined ? [] : ['handlerFile is only for isolated tasks: add isolated: true or remove it'];
+  if (typeof handlerFile !== 'string' || !isAbsolute(handlerFile)) {
+    return ['an isolated task needs handlerFile, the absolute path of the file of its @Task class (__filename there)'];
+  }
+  return [];
 }
 
 /**
@@ -197,6 +212,8 @@ export function buildRegistry(
       backoffJitter: options.backoffJitter ?? TASK_DEFAULTS.backoffJitter,
       autoretryFor: options.autoretryFor ?? TASK_DEFAULTS.autoretryFor,
       timeoutMs: options.timeoutMs ?? TASK_DEFAULTS.timeoutMs,
+      isolated: options.isolated ?? TASK_DEFAULTS.isolated,
+      handlerFile: options.handlerFile,
       target,
     });
   }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { WorkerHeartbeat } from './heartbeat/worker-heartbeat';
+import { IsolatedTasks } from './isolated/isolated-tasks';
 import { ALL_QUEUES, type QueueName } from './queues';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { TaskQueuesModule } from './task-queues.module';
@@ -15,7 +16,7 @@ export class TasksWorkerModule {
     return {
       module: TasksWorkerModule,
       imports: [DiscoveryModule, TaskQueuesModule],
-      providers: [TasksProcessor, WorkerHeartbeat, RateLimitGate, { provide: WORKER_QUEUES, useValue: queues }],
+      providers: [TasksProcessor, WorkerHeartbeat, RateLimitGate, IsolatedTasks, { provide: WORKER_QUEUES, useValue: queues }],
     };
   }
 }

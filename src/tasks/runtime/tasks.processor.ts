@@ -16,6 +16,7 @@ import { Task, type TaskContext, type TaskHandler } from './task.decorator';
 import { pairHandlers } from './task-handlers';
 import { TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
+import { IsolatedTasks } from './isolated/isolated-tasks';
 import { WORKER_QUEUES, workerSlots } from './worker-queues';
 
 /** Bull's name for a processor that takes jobs of every name. */
@@ -55,6 +56,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly metrics: MetricsService,
     private readonly lifecycle: TaskLifecycle,
     private readonly rateLimits: RateLimitGate,
+    private readonly isolated: IsolatedTasks,
     @Inject(WORKER_QUEUES) private readonly consumed: readonly QueueName[],
   ) {}
 
@@ -110,7 +112,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   /** Runs one job. A job this worker cannot run at all fails at once: a retry would not help. */
   private async execute(job: Job<TaskData>): Promise<unknown> {
     const handler = this.handlers.get(job.name);
-    if (!handler) {
+    if (!handler && !this.isolated.has(job.name)) {
       void job.discard(); // typed as a promise, but it only marks the job to fail without retries
       throw new Error(`Task "${job.name}" is not registered in this worker`);
     }
@@ -141,7 +143,10 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     this.running++;
     const startedAt = Date.now();
     try {
-      const result = await handler.run(args, context);
+      const result = handler
+        ? await handler.run(args, context)
+        : // Past the time limit (when Bull fails the job) the thread is terminated: the work stops too.
+          await this.isolated.run(task, args, { ...context, hardStop: AbortSignal.timeout(task.timeoutMs) });
       this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
       // Reported before Bull marks the job done, so a worker killed in between reports it again on
       // the next run (see TaskLifecycle). A run past the timeout was already failed by Bull.
