@@ -14,7 +14,13 @@ const DRAIN_TIMEOUT_MS = 300_000;
 const BEAT_ENTRY = { 'update-banner-list': { enabled: false }, 'bench-every-second': { task: 'add', every: '1s', args: [1, 2] } };
 
 type Role = 'api' | 'worker' | 'beat';
-const NAMES = { api: 'api', worker: 'worker', beat: 'beat', bareWorker: 'the bare Bull worker', floor: 'the floor' } as const;
+const NAMES = {
+  api: 'api',
+  worker: 'worker',
+  beat: 'beat',
+  bareWorker: 'the bare Bull worker',
+  floor: 'the floor (idle throughout)',
+} as const;
 type Footprint = Record<Role | 'bareWorker' | 'floor', { idleMb: number; afterLoadMb: number; afterLoadHeap: HeapProbe }>;
 
 /** Idle RSS limits, and the after-load limits of the api and the beat, in MB; the worker's is relative. */
