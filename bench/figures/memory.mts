@@ -33,7 +33,8 @@ const WORKER_TO_BARE = 1.15;
  * the api after the cached load and `--tasks` enqueues over HTTP, the worker (concurrency 16) after
  * running those tasks, a second beat after at least `--beat-seconds` of a 1 s entry (the idle one
  * runs the default schedule). A bare Bull worker with the
- * same flags runs the same number of tasks, as the worker's reference. The floor under every role
+ * same flags runs the same number of tasks, as the worker's reference (in plain JavaScript, see
+ * bare-bull-worker.cjs). The floor under every role
  * idles beside them: Node, an empty Nest context and a Bull processor, none of our code.
  *
  * Every process also preloads {@link HEAP_PROBE}, which changes nothing until asked: once the
@@ -66,7 +67,7 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
           startMain('beat', env, nodeArgs, flags),
         ]);
         const beatStartedAt = Date.now();
-        const bareWorker = startChild('bare-bull.mts', bareEnv, ['worker', String(CONCURRENCY)], flags, HEAP_PROBE);
+        const bareWorker = startChild('bare-bull-worker.cjs', bareEnv, [String(CONCURRENCY)], flags, HEAP_PROBE);
         const bareProducer = startChild('bare-bull.mts', bareEnv, ['producer'], flags);
         const floor = startChild('nest-bull-floor.cjs', environment.env({ QUEUE_PREFIX: `${prefix}-floor` }), [], flags, HEAP_PROBE);
         children.push(api.child, worker.child, idleBeat.child, beat.child, bareWorker, bareProducer, floor);
