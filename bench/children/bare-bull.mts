@@ -1,7 +1,8 @@
 /**
  * The baseline: plain Bull, no Nest, with the application's queue settings and job options
  * (src/tasks/runtime/task-queues.module.ts, tasks.repository.ts, the task defaults). `worker <concurrency>`
- * runs add tasks; `producer` enqueues them on request.
+ * runs add tasks; `producer` enqueues them on request. The memory figure runs the worker from
+ * bare-bull-worker.cjs instead, the same in plain JavaScript: keep the two in step.
  */
 import { randomUUID } from 'node:crypto';
 import Queue from 'bull';

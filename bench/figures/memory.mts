@@ -3,7 +3,7 @@ import type { BenchContext } from '../lib/context.mts';
 import { drained } from '../lib/broker.mts';
 import { enqueueOverHttp } from '../lib/enqueue-load.mts';
 import { childReady, request } from '../lib/ipc.mts';
-import { type Child, IMAGE_NODE_FLAGS, type NodeFlags, startChild, startMain } from '../lib/processes.mts';
+import { type Child, HEAP_PROBE, type HeapProbe, IMAGE_NODE_FLAGS, type NodeFlags, startChild, startMain } from '../lib/processes.mts';
 import type { FigureResult, Row } from '../lib/report.mts';
 import { round } from '../lib/stats.mts';
 import { load } from './http.mts';
@@ -14,7 +14,14 @@ const DRAIN_TIMEOUT_MS = 300_000;
 const BEAT_ENTRY = { 'update-banner-list': { enabled: false }, 'bench-every-second': { task: 'add', every: '1s', args: [1, 2] } };
 
 type Role = 'api' | 'worker' | 'beat';
-type Footprint = Record<Role | 'bareWorker', { idleMb: number; afterLoadMb: number }>;
+const NAMES = {
+  api: 'api',
+  worker: 'worker',
+  beat: 'beat',
+  bareWorker: 'the bare Bull worker',
+  floor: 'the floor (idle throughout)',
+} as const;
+type Footprint = Record<Role | 'bareWorker' | 'floor', { idleMb: number; afterLoadMb: number; afterLoadHeap: HeapProbe }>;
 
 /** Idle RSS limits, and the after-load limits of the api and the beat, in MB; the worker's is relative. */
 const LIMITS = { api: { idle: 130, after: 150 }, worker: { idle: 110 }, beat: { idle: 90, after: 100 } } as const;
@@ -26,7 +33,14 @@ const WORKER_TO_BARE = 1.15;
  * the api after the cached load and `--tasks` enqueues over HTTP, the worker (concurrency 16) after
  * running those tasks, a second beat after at least `--beat-seconds` of a 1 s entry (the idle one
  * runs the default schedule). A bare Bull worker with the
- * same flags runs the same number of tasks, as the worker's reference.
+ * same flags runs the same number of tasks, as the worker's reference (in plain JavaScript, see
+ * bare-bull-worker.cjs). The floor under every role
+ * idles beside them: Node, an empty Nest context and a Bull processor, none of our code.
+ *
+ * Every process also preloads {@link HEAP_PROBE}, which changes nothing until asked: once the
+ * resident memory after the load is read, it forces a full garbage collection and reports the
+ * live JavaScript heap beside V8's heap as it had grown, so that the table tells what a process
+ * holds from what V8 keeps (garbage not yet collected, a young generation grown under load).
  */
 export async function memoryFigure({ environment, options, progress }: BenchContext): Promise<FigureResult> {
   const broker = environment.brokerClient();
@@ -45,18 +59,20 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
       const children: Child[] = [];
       try {
         // The idle beat runs the default schedule; the loaded one also a 1 s entry from its start.
+        const nodeArgs = [...HEAP_PROBE, ...options.nodeArgs];
         const [api, worker, idleBeat, beat] = await Promise.all([
-          startMain('api', env, options.nodeArgs, flags),
-          startMain('worker', env, options.nodeArgs, flags),
-          startMain('beat', { ...env, BEAT_SCHEDULE: '' }, options.nodeArgs, flags),
-          startMain('beat', env, options.nodeArgs, flags),
+          startMain('api', env, nodeArgs, flags),
+          startMain('worker', env, nodeArgs, flags),
+          startMain('beat', { ...env, BEAT_SCHEDULE: '' }, nodeArgs, flags),
+          startMain('beat', env, nodeArgs, flags),
         ]);
         const beatStartedAt = Date.now();
-        const bareWorker = startChild('bare-bull.mts', bareEnv, ['worker', String(CONCURRENCY)], flags);
+        const bareWorker = startChild('bare-bull-worker.cjs', bareEnv, [String(CONCURRENCY)], flags, HEAP_PROBE);
         const bareProducer = startChild('bare-bull.mts', bareEnv, ['producer'], flags);
-        children.push(api.child, worker.child, idleBeat.child, beat.child, bareWorker, bareProducer);
-        await Promise.all([childReady(bareWorker), childReady(bareProducer)]);
-        const processes = { api: api.child, worker: worker.child, beat: beat.child, bareWorker };
+        const floor = startChild('nest-bull-floor.cjs', environment.env({ QUEUE_PREFIX: `${prefix}-floor` }), [], flags, HEAP_PROBE);
+        children.push(api.child, worker.child, idleBeat.child, beat.child, bareWorker, bareProducer, floor);
+        await Promise.all([childReady(bareWorker), childReady(bareProducer), childReady(floor)]);
+        const processes = { api: api.child, worker: worker.child, beat: beat.child, bareWorker, floor };
 
         progress.step(`memory (${flags} Node flags): idle for ${IDLE_MS / 1000} s`);
         await sleep(IDLE_MS);
@@ -69,9 +85,14 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
         await request(bareProducer, { count: options.tasks });
         await Promise.all([drained(broker, prefix, DRAIN_TIMEOUT_MS), drained(broker, `${prefix}-bare`, DRAIN_TIMEOUT_MS)]);
         await sleep(Math.max(0, beatStartedAt + options.beatSeconds * 1000 - Date.now()));
-        footprints[flags] = Object.fromEntries(
-          Object.entries(processes).map(([name, child]) => [name, { idleMb: idle[name], afterLoadMb: child.rssMb() }]),
-        ) as Footprint;
+        const afterLoad = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.rssMb()]));
+        const entries = await Promise.all(
+          Object.entries(processes).map(async ([name, child]) => [
+            name,
+            { idleMb: idle[name], afterLoadMb: afterLoad[name], afterLoadHeap: await child.heapProbe() },
+          ]),
+        );
+        footprints[flags] = Object.fromEntries(entries) as Footprint;
       } finally {
         await Promise.all(children.map((child) => child.stop()));
       }
@@ -81,6 +102,11 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
   }
 
   const mb = (value: number) => `${round(value, 1)} MB`;
+  const heap = (role: keyof Footprint) => {
+    const { liveHeap, heapTotalBefore, youngGenerationBefore } = footprints.default[role].afterLoadHeap;
+    const inMb = (bytes: number) => mb(bytes / 2 ** 20);
+    return `${inMb(liveHeap)} live, of a V8 heap of ${inMb(heapTotalBefore)} (young generation ${inMb(youngGenerationBefore)}) beside ${mb(footprints.default[role].afterLoadMb)} of RSS`;
+  };
   const pair = (role: keyof Footprint, moment: 'idleMb' | 'afterLoadMb') =>
     `${mb(footprints.default[role][moment])} (image flags: ${mb(footprints.image[role][moment])})`;
   const { api, worker, beat, bareWorker } = footprints.default;
@@ -122,6 +148,16 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
       target: `≤ ${LIMITS.beat.after} MB`,
       met: beat.afterLoadMb <= LIMITS.beat.after,
     },
+    {
+      figure: 'memory: the floor (Node, an empty Nest context, a Bull processor; no code of ours) idle 15 s after ready',
+      value: pair('floor', 'idleMb'),
+      target: '',
+    },
+    ...(['api', 'worker', 'bareWorker', 'beat', 'floor'] as const).map((role) => ({
+      figure: `memory: ${NAMES[role]} after the load, JavaScript heap after a forced full GC (default flags)`,
+      value: heap(role),
+      target: '',
+    })),
   ];
   return {
     rows,

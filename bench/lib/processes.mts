@@ -33,7 +33,7 @@ export class Child {
   readonly logPath: string;
 
   constructor(command: string, args: readonly string[], env: Readonly<Record<string, string>>, ipc = false) {
-    this.logPath = join(LOG_DIRECTORY, `${++logCount}-${basename(args.find((arg) => !arg.startsWith('-')) ?? command)}.log`);
+    this.logPath = join(LOG_DIRECTORY, `${++logCount}-${basename(args.findLast((arg) => /\.(c?js|mts)$/.test(arg)) ?? command)}.log`);
     const log = openSync(this.logPath, 'w');
     this.process = spawn(command, args, {
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -63,6 +63,16 @@ export class Child {
     return this.process.pid ?? -1;
   }
 
+  /**
+   * Has the child's {@link HEAP_PROBE} force a full garbage collection and resolves with its report;
+   * read the resident memory first, as the collection changes it.
+   */
+  async heapProbe(): Promise<HeapProbe> {
+    this.process.kill('SIGUSR2');
+    const line = await this.waitForLine(/^\{"heapProbe":/);
+    return (JSON.parse(line) as { heapProbe: HeapProbe }).heapProbe;
+  }
+
   /** Resident memory in MB, from /proc (VmRSS). */
   rssMb(): number {
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
@@ -89,6 +99,24 @@ export class Child {
     clearTimeout(timer);
   }
 }
+
+/** What bench/children/heap-probe.cjs reports, in bytes. */
+export interface HeapProbe {
+  /** V8's heap as it stood: what the process had grown it to, garbage included. */
+  readonly heapTotalBefore: number;
+  /** The young generation's part of it. */
+  readonly youngGenerationBefore: number;
+  /** The JavaScript heap still in use after a full garbage collection: what the process holds. */
+  readonly liveHeap: number;
+  /** Memory of C++ objects bound to JavaScript ones (buffers…), after the collection. */
+  readonly external: number;
+}
+
+/**
+ * `--require` of the preload that reports the live heap on demand ({@link Child.heapProbe}); it
+ * changes no V8 setting before it is asked.
+ */
+export const HEAP_PROBE: readonly string[] = ['--require', fileURLToPath(new URL('../children/heap-probe.cjs', import.meta.url))];
 
 /** The Node flags of the image's `ENTRYPOINT ["node", …flags, "dist/main"]`: the bench runs the service as deployed. */
 function deployedNodeFlags(): string[] {
@@ -135,9 +163,10 @@ export function startChild(
   env: Readonly<Record<string, string>>,
   args: readonly string[] = [],
   flags: NodeFlags = 'image',
+  nodeArgs: readonly string[] = [],
 ): Child {
   const path = fileURLToPath(new URL(`../children/${script}`, import.meta.url));
-  return new Child(process.execPath, [...nodeFlags(flags), path, ...args], env, true);
+  return new Child(process.execPath, [...nodeFlags(flags), ...nodeArgs, path, ...args], env, true);
 }
 
 /** Kills every child still running: on the way out after a failure or Ctrl-C. */
