@@ -29,27 +29,35 @@ export interface TaskOptions {
    * REVOKED with the error "expired" (Celery's `expires`). @defaultValue none: it never expires
    */
   readonly expires?: number;
-  /** Runs in all, the first included. @defaultValue 3 */
-  readonly attempts?: number;
-  /** First retry delay; each next one doubles. @defaultValue 1000 */
-  readonly backoffMs?: number;
-  /** The longest retry delay (Celery's `retry_backoff_max`). @defaultValue 600000 (10 minutes) */
-  readonly backoffMaxMs?: number;
+  /**
+   * Retries after the first run (Celery's `max_retries`): 2 means 3 runs in all. Celery's default
+   * is 3; ours retries every error by default (see `autoretryFor`), so a bug costs 3 runs, not 4.
+   * @defaultValue 2
+   */
+  readonly maxRetries?: number;
+  /**
+   * Seconds before the first retry; each next one doubles (Celery's `retry_backoff`, an integer
+   * as there). 0 retries at once. @defaultValue 1
+   */
+  readonly retryBackoff?: number;
+  /** The longest retry delay in seconds (Celery's `retry_backoff_max`). @defaultValue 600 (10 minutes) */
+  readonly retryBackoffMax?: number;
   /**
    * Full jitter: each retry waits a random time from 0 to its delay, so that the tasks failed by
    * one outage do not all retry at the same instant (Celery's `retry_jitter`). @defaultValue true
    */
-  readonly backoffJitter?: boolean;
+  readonly retryJitter?: boolean;
   /**
    * The errors that are retried, by `name` (`TypeError`) or AppError code (`DATABASE_UNAVAILABLE`)
    * (Celery's `autoretry_for`); any other fails at once. @defaultValue every error
    */
   readonly autoretryFor?: readonly string[];
   /**
-   * A run that takes longer fails (and is retried while attempts are left). The handler is not
-   * interrupted: it should not hold resources beyond this. @defaultValue 60000
+   * Seconds a run may take (Celery's `time_limit`; fractions allowed): a run that takes longer
+   * fails (and is retried while retries are left). The handler is not interrupted: it should not
+   * hold resources beyond this. @defaultValue 60
    */
-  readonly timeoutMs?: number;
+  readonly timeLimit?: number;
   /**
    * Registered only when `NODE_ENV=test`: tasks that exist to drive the e2e suite (retries,
    * failures, a worker killed mid-job) and must not be callable in production. @defaultValue false

@@ -27,20 +27,20 @@ describe('buildRegistry', () => {
       name: 'add',
       params: [],
       queue: 'default',
-      attempts: 3,
-      backoffMs: 1_000,
-      backoffMaxMs: 600_000,
-      backoffJitter: true,
+      maxRetries: 2,
+      retryBackoff: 1,
+      retryBackoffMax: 600,
+      retryJitter: true,
       autoretryFor: null,
-      timeoutMs: 60_000,
+      timeLimit: 60,
       target: Runnable,
     });
   });
 
   it('keeps what a declaration sets', () => {
-    const sut = buildRegistry([declare({ attempts: 1, backoffMs: 0, timeoutMs: 5, priority: 2 })], false);
+    const sut = buildRegistry([declare({ maxRetries: 0, retryBackoff: 0, timeLimit: 0.5, priority: 2 })], false);
 
-    expect(sut.get('add')).toMatchObject({ attempts: 1, backoffMs: 0, timeoutMs: 5, priority: 2 });
+    expect(sut.get('add')).toMatchObject({ maxRetries: 0, retryBackoff: 0, timeLimit: 0.5, priority: 2 });
   });
 
   it('moves a task to the queue TASK_ROUTES names, leaving the others on theirs', () => {
@@ -61,10 +61,10 @@ describe('buildRegistry', () => {
   });
 
   it('lays TASK_ANNOTATIONS over the declared options, and TASK_ROUTES over both', () => {
-    const annotations = { add: { priority: 2, expires: 30, attempts: 1, queue: 'banner' }, low: { queue: 'banner' } };
+    const annotations = { add: { priority: 2, expires: 30, maxRetries: 0, queue: 'banner' }, low: { queue: 'banner' } };
     const sut = buildRegistry([declare({ priority: 9 }), declare({ name: 'low' })], false, { annotations, routes: { low: 'default' } });
 
-    expect(sut.get('add')).toMatchObject({ priority: 2, expires: 30, attempts: 1, queue: 'banner', backoffMs: 1_000 });
+    expect(sut.get('add')).toMatchObject({ priority: 2, expires: 30, maxRetries: 0, queue: 'banner', retryBackoff: 1 });
     expect(sut.get('low')).toMatchObject({ queue: 'default' });
   });
 
@@ -74,7 +74,7 @@ describe('buildRegistry', () => {
     [
       'an unknown option',
       { add: { rateLimit: '10/s' } },
-      'TASK_ANNOTATIONS must be options among queue, priority, expires, attempts, backoffMs, backoffMaxMs, backoffJitter, autoretryFor, timeoutMs (got "add.rateLimit")',
+      'TASK_ANNOTATIONS must be options among queue, priority, expires, maxRetries, retryBackoff, retryBackoffMax, retryJitter, autoretryFor, timeLimit (got "add.rateLimit")',
     ],
     [
       'a bad value',
@@ -117,18 +117,29 @@ describe('buildRegistry', () => {
       'queue "fast" is unknown: use one of default, banner (src/tasks/runtime/queues.ts)',
     ],
     ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
-    ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
+    ['negative retries', declare({ maxRetries: -1 }), 'maxRetries must be an integer of at least 0'],
+    ['fractional retries', declare({ maxRetries: 1.5 }), 'maxRetries must be an integer of at least 0'],
     ['priority 0', declare({ priority: 0 }), 'priority must be an integer from 1 to 10'],
-    ['a negative backoff cap', declare({ backoffMaxMs: -1 }), 'backoffMaxMs must be an integer of at least 0'],
-    ['a jitter that is no boolean', declare({ backoffJitter: 'yes' as never }), 'backoffJitter must be true or false'],
+    ['a negative backoff cap', declare({ retryBackoffMax: -1 }), 'retryBackoffMax must be an integer number of seconds, 0 or more'],
+    ['a jitter that is no boolean', declare({ retryJitter: 'yes' as never }), 'retryJitter must be true or false'],
     [
       'autoretryFor that is no list',
       declare({ autoretryFor: 'TypeError' as never }),
       'autoretryFor must be a list of error names or codes',
     ],
     ['priority 11', declare({ priority: 11 }), 'priority must be an integer from 1 to 10'],
-    ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],
-    ['a fractional time limit', declare({ timeoutMs: 1.5 }), 'timeoutMs must be an integer of at least 1'],
+    ['a negative backoff', declare({ retryBackoff: -1 }), 'retryBackoff must be an integer number of seconds, 0 or more'],
+    [
+      'a fractional backoff (an integer, as in Celery)',
+      declare({ retryBackoff: 0.5 }),
+      'retryBackoff must be an integer number of seconds',
+    ],
+    ['a time limit of 0', declare({ timeLimit: 0 }), 'timeLimit must be a number of seconds above 0, at most 2147483'],
+    [
+      'a time limit past what a timer holds',
+      declare({ timeLimit: 2_147_484 }),
+      'timeLimit must be a number of seconds above 0, at most 2147483',
+    ],
     ['no params', declare({ params: undefined }), 'params must be an array (use [] for none)'],
     [
       'a parameter twice',

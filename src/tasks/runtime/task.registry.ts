@@ -14,25 +14,29 @@ export interface RegisteredTask {
   readonly priority?: number;
   /** Seconds after enqueuing past which it never starts, or undefined for never. */
   readonly expires?: number;
-  readonly attempts: number;
-  readonly backoffMs: number;
-  readonly backoffMaxMs: number;
-  readonly backoffJitter: boolean;
+  /** Retries after the first run. */
+  readonly maxRetries: number;
+  /** Seconds. */
+  readonly retryBackoff: number;
+  /** Seconds. */
+  readonly retryBackoffMax: number;
+  readonly retryJitter: boolean;
   /** null: every error is retried. */
   readonly autoretryFor: readonly string[] | null;
-  readonly timeoutMs: number;
+  /** Seconds. */
+  readonly timeLimit: number;
   /** The handler class, when loaded (always in the worker, which runs the provider instance of it). */
   readonly target?: TaskClass;
 }
 
 export const TASK_DEFAULTS = {
   queue: QUEUES.default,
-  attempts: 3,
-  backoffMs: 1_000,
-  backoffMaxMs: 600_000,
-  backoffJitter: true,
+  maxRetries: 2,
+  retryBackoff: 1,
+  retryBackoffMax: 600,
+  retryJitter: true,
   autoretryFor: null,
-  timeoutMs: 60_000,
+  timeLimit: 60,
 } as const;
 
 /** Bull's priority numbers as tasks use them: 1 is taken first. */
@@ -40,6 +44,17 @@ export const PRIORITY = { highest: 1, lowest: 10 } as const;
 
 export function isPriority(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= PRIORITY.highest && (value as number) <= PRIORITY.lowest;
+}
+
+/**
+ * The longest time limit, in seconds: Node's timers hold at most 2^31 − 1 ms (about 24.8 days) and
+ * fire at once beyond it.
+ */
+export const MAX_TIME_LIMIT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** A time limit in seconds: above 0 (fractions allowed, as Celery's) and within what a timer holds. */
+export function isTimeLimit(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_TIME_LIMIT_SECONDS;
 }
 
 const PARAM_TYPES: ReadonlySet<string> = new Set(['number', 'integer', 'string', 'boolean', 'object', 'array', 'any']);
@@ -70,12 +85,13 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   if (options.expires !== undefined && !(Number.isFinite(options.expires) && options.expires > 0)) {
     problems.push('expires must be a number of seconds above 0');
   }
-  if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
-  if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
-  if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
-  if (!isCount(options.backoffMaxMs, 0)) problems.push('backoffMaxMs must be an integer of at least 0');
-  if (options.backoffJitter !== undefined && typeof options.backoffJitter !== 'boolean')
-    problems.push('backoffJitter must be true or false');
+  if (!isCount(options.maxRetries, 0)) problems.push('maxRetries must be an integer of at least 0');
+  if (!isCount(options.retryBackoff, 0)) problems.push('retryBackoff must be an integer number of seconds, 0 or more');
+  if (!isCount(options.retryBackoffMax, 0)) problems.push('retryBackoffMax must be an integer number of seconds, 0 or more');
+  if (options.retryJitter !== undefined && typeof options.retryJitter !== 'boolean') problems.push('retryJitter must be true or false');
+  if (options.timeLimit !== undefined && !isTimeLimit(options.timeLimit)) {
+    problems.push(`timeLimit must be a number of seconds above 0, at most ${MAX_TIME_LIMIT_SECONDS}`);
+  }
   const retried = options.autoretryFor as unknown;
   if (retried !== undefined && !(Array.isArray(retried) && retried.every((name) => typeof name === 'string' && name !== ''))) {
     problems.push('autoretryFor must be a list of error names or codes');
@@ -115,12 +131,12 @@ const ANNOTATABLE: ReadonlySet<string> = new Set([
   'queue',
   'priority',
   'expires',
-  'attempts',
-  'backoffMs',
-  'backoffMaxMs',
-  'backoffJitter',
+  'maxRetries',
+  'retryBackoff',
+  'retryBackoffMax',
+  'retryJitter',
   'autoretryFor',
-  'timeoutMs',
+  'timeLimit',
 ]);
 
 /**
@@ -183,12 +199,12 @@ export function buildRegistry(
       queue: options.queue ?? TASK_DEFAULTS.queue,
       priority: options.priority,
       expires: options.expires,
-      attempts: options.attempts ?? TASK_DEFAULTS.attempts,
-      backoffMs: options.backoffMs ?? TASK_DEFAULTS.backoffMs,
-      backoffMaxMs: options.backoffMaxMs ?? TASK_DEFAULTS.backoffMaxMs,
-      backoffJitter: options.backoffJitter ?? TASK_DEFAULTS.backoffJitter,
+      maxRetries: options.maxRetries ?? TASK_DEFAULTS.maxRetries,
+      retryBackoff: options.retryBackoff ?? TASK_DEFAULTS.retryBackoff,
+      retryBackoffMax: options.retryBackoffMax ?? TASK_DEFAULTS.retryBackoffMax,
+      retryJitter: options.retryJitter ?? TASK_DEFAULTS.retryJitter,
       autoretryFor: options.autoretryFor ?? TASK_DEFAULTS.autoretryFor,
-      timeoutMs: options.timeoutMs ?? TASK_DEFAULTS.timeoutMs,
+      timeLimit: options.timeLimit ?? TASK_DEFAULTS.timeLimit,
       target,
     });
   }

@@ -139,7 +139,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
       // Reported before Bull marks the job done, so a worker killed in between reports it again on
       // the next run (see TaskLifecycle). A run past the timeout was already failed by Bull.
-      if (Date.now() - startedAt <= task.timeoutMs) {
+      if (Date.now() - startedAt <= task.timeLimit * 1000) {
         await this.lifecycle.finished({ id: String(job.id), name: job.name, data: job.data, state: 'SUCCESS', result: result ?? null });
       }
       return result;

@@ -123,9 +123,9 @@ export class TasksRepository {
       delay: delayMs,
       // Bull keeps jobs without a priority out of its priority set: they stay first in, first out.
       ...(placement.priority === undefined ? {} : { priority: placement.priority }),
-      attempts: task.attempts,
+      attempts: task.maxRetries + 1,
       backoff: { type: RETRY_BACKOFF, options: retryPolicyOf(task) },
-      timeout: task.timeoutMs,
+      timeout: Math.round(task.timeLimit * 1000),
       removeOnComplete: keep,
       removeOnFail: keep,
     };
@@ -227,7 +227,12 @@ export class TasksRepository {
 }
 
 function retryPolicyOf(task: RegisteredTask): RetryPolicy {
-  return { delayMs: task.backoffMs, maxMs: task.backoffMaxMs, jitter: task.backoffJitter, autoretryFor: task.autoretryFor };
+  return {
+    delayMs: task.retryBackoff * 1000,
+    maxMs: task.retryBackoffMax * 1000,
+    jitter: task.retryJitter,
+    autoretryFor: task.autoretryFor,
+  };
 }
 
 /** A hash from HGETALL's flat reply of fields and values. */
