@@ -17,6 +17,9 @@ export type TaskRunState = 'SUCCESS' | 'RETRY' | 'FAILURE';
  */
 export type BeatTickOutcome = 'enqueued' | 'skipped';
 
+/** A task's time limit: `soft` aborts the handler's signal, `hard` stops the run. */
+export type TimeLimitKind = 'soft' | 'hard';
+
 /** A queue whose jobs are counted on each scrape; Bull's `Queue` is one. */
 export interface CountedQueue {
   readonly name: string;
@@ -69,6 +72,20 @@ export class MetricsService {
     help: 'How long task runs took in a worker, by task name and state',
     labelNames: ['task', 'state'] as const,
     buckets: TASK_DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly taskTimeLimits = new Counter({
+    name: 'tasks_time_limit_exceeded_total',
+    help: 'Task runs that reached a time limit, by task name and limit (soft: the signal aborted; hard: the run was stopped)',
+    labelNames: ['task', 'limit'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly taskTerminations = new Counter({
+    name: 'tasks_terminated_total',
+    help: 'Running tasks stopped by a revoke with terminate, by task name',
+    labelNames: ['task'] as const,
     registers: [this.registry],
   });
 
@@ -141,6 +158,16 @@ export class MetricsService {
   taskFinished(name: string, state: TaskRunState, durationMs: number): void {
     this.tasks.inc({ task: name, state });
     this.taskDuration.observe({ task: name, state }, durationMs / 1000);
+  }
+
+  /** A run of a task that reached its soft or hard time limit. */
+  taskTimeLimitExceeded(name: string, limit: TimeLimitKind): void {
+    this.taskTimeLimits.inc({ task: name, limit });
+  }
+
+  /** A running task stopped by a revoke with terminate. */
+  taskTerminated(name: string): void {
+    this.taskTerminations.inc({ task: name });
   }
 
   /** A tick of a beat schedule entry. */

@@ -53,9 +53,16 @@ export interface TaskOptions {
    */
   readonly autoretryFor?: readonly string[];
   /**
-   * Seconds a run may take (Celery's `time_limit`; fractions allowed): a run that takes longer
-   * fails (and is retried while retries are left). The handler is not interrupted: it should not
-   * hold resources beyond this. @defaultValue 60
+   * Seconds after which the handler's `context.signal` aborts with SoftTimeLimitExceeded (Celery's
+   * `soft_time_limit`; fractions allowed): a handler that honours it ends with that error, and may
+   * catch it to clean up. Below `timeLimit`. @defaultValue none
+   */
+  readonly softTimeLimit?: number;
+  /**
+   * Seconds a run may take (Celery's `time_limit`; fractions allowed): then it fails with
+   * TimeLimitExceeded (retried while retries are left, when `autoretryFor` allows it), its slot is
+   * freed and its signal aborts. A handler in the main thread is stopped only by that signal; its
+   * next run waits until it has ended. @defaultValue 60
    */
   readonly timeLimit?: number;
   /**
@@ -70,6 +77,12 @@ export interface TaskContext {
   readonly id: string;
   /** 1 on the first run, 2 on the first retry… */
   readonly attempt: number;
+  /**
+   * Aborts at the soft time limit (reason SoftTimeLimitExceeded), at the hard one
+   * (TimeLimitExceeded) or when the task is revoked with terminate (Terminated), whichever comes
+   * first: pass it to what the handler awaits, or check it between steps.
+   */
+  readonly signal: AbortSignal;
   /** Reports progress (0–100); it shows in the task's status. */
   progress(percent: number): Promise<void>;
   /**

@@ -74,7 +74,7 @@ describe('buildRegistry', () => {
     [
       'an unknown option',
       { add: { rateLimit: '10/s' } },
-      'TASK_ANNOTATIONS must be options among queue, priority, expires, maxRetries, retryBackoff, retryBackoffMax, retryJitter, autoretryFor, timeLimit (got "add.rateLimit")',
+      'TASK_ANNOTATIONS must be options among queue, priority, expires, maxRetries, retryBackoff, retryBackoffMax, retryJitter, autoretryFor, softTimeLimit, timeLimit (got "add.rateLimit")',
     ],
     [
       'a bad value',
@@ -82,11 +82,25 @@ describe('buildRegistry', () => {
       'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10) (got "add.priority: 0")',
     ],
     ['an unknown queue', { add: { queue: 'slow' } }, 'TASK_ANNOTATIONS must be valid options (queue "slow" is unknown'],
+    [
+      'a soft time limit past the hard one',
+      { add: { softTimeLimit: 90 } },
+      'TASK_ANNOTATIONS must be valid options (softTimeLimit (90 s) must be below timeLimit (60 s), or it never comes first) (got "add.softTimeLimit: 90")',
+    ],
   ])('refuses an annotation with %s, naming the task and the option', (_, annotations, message) => {
     const sut = () => buildRegistry([declare({})], false, { annotations });
 
     expect(sut).toThrow(ConfigError);
     expect(sut).toThrow(message);
+  });
+
+  it('takes a soft time limit below the hard one, from a declaration or from both annotated together', () => {
+    const sut = buildRegistry([declare({ softTimeLimit: 0.25, timeLimit: 0.5 }), declare({ name: 'low' })], false, {
+      annotations: { low: { softTimeLimit: 90, timeLimit: 120 } },
+    });
+
+    expect(sut.get('add')).toMatchObject({ softTimeLimit: 0.25, timeLimit: 0.5 });
+    expect(sut.get('low')).toMatchObject({ softTimeLimit: 90, timeLimit: 120 });
   });
 
   it('registers test-only tasks only when asked', () => {
@@ -133,6 +147,12 @@ describe('buildRegistry', () => {
       'a fractional backoff (an integer, as in Celery)',
       declare({ retryBackoff: 0.5 }),
       'retryBackoff must be an integer number of seconds',
+    ],
+    ['a soft time limit of 0', declare({ softTimeLimit: 0 }), 'softTimeLimit must be a number of seconds above 0'],
+    [
+      'a soft time limit at the hard one',
+      declare({ softTimeLimit: 5, timeLimit: 5 }),
+      'softTimeLimit (5 s) must be below timeLimit (5 s), or it never comes first',
     ],
     ['a time limit of 0', declare({ timeLimit: 0 }), 'timeLimit must be a number of seconds above 0, at most 2147483'],
     [

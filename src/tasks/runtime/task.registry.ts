@@ -3,6 +3,7 @@ import { AppError } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/env-reader';
 import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
+import { isTimeLimit, MAX_TIME_LIMIT_SECONDS, softLimitProblem } from './time-limits';
 import { declaredTasks, type TaskClass, type TaskDeclaration, type TaskParam } from './task.decorator';
 
 /** A declared task with its defaults applied. */
@@ -23,6 +24,8 @@ export interface RegisteredTask {
   readonly retryJitter: boolean;
   /** null: every error is retried. */
   readonly autoretryFor: readonly string[] | null;
+  /** Seconds, or undefined for none. */
+  readonly softTimeLimit?: number;
   /** Seconds. */
   readonly timeLimit: number;
   /** The handler class, when loaded (always in the worker, which runs the provider instance of it). */
@@ -44,17 +47,6 @@ export const PRIORITY = { highest: 1, lowest: 10 } as const;
 
 export function isPriority(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= PRIORITY.highest && (value as number) <= PRIORITY.lowest;
-}
-
-/**
- * The longest time limit, in seconds: Node's timers hold at most 2^31 − 1 ms (about 24.8 days) and
- * fire at once beyond it.
- */
-export const MAX_TIME_LIMIT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-
-/** A time limit in seconds: above 0 (fractions allowed, as Celery's) and within what a timer holds. */
-export function isTimeLimit(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_TIME_LIMIT_SECONDS;
 }
 
 const PARAM_TYPES: ReadonlySet<string> = new Set(['number', 'integer', 'string', 'boolean', 'object', 'array', 'any']);
@@ -91,6 +83,9 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   if (options.retryJitter !== undefined && typeof options.retryJitter !== 'boolean') problems.push('retryJitter must be true or false');
   if (options.timeLimit !== undefined && !isTimeLimit(options.timeLimit)) {
     problems.push(`timeLimit must be a number of seconds above 0, at most ${MAX_TIME_LIMIT_SECONDS}`);
+  }
+  if (options.softTimeLimit !== undefined && !isTimeLimit(options.softTimeLimit)) {
+    problems.push(`softTimeLimit must be a number of seconds above 0, at most ${MAX_TIME_LIMIT_SECONDS}`);
   }
   const retried = options.autoretryFor as unknown;
   if (retried !== undefined && !(Array.isArray(retried) && retried.every((name) => typeof name === 'string' && name !== ''))) {
@@ -136,6 +131,7 @@ const ANNOTATABLE: ReadonlySet<string> = new Set([
   'retryBackoffMax',
   'retryJitter',
   'autoretryFor',
+  'softTimeLimit',
   'timeLimit',
 ]);
 
@@ -156,7 +152,10 @@ function applyAnnotations(tasks: Map<string, RegisteredTask>, annotations: Reado
       const problems = problemsOf({ options: { name, params: task.params, [option]: value } });
       if (problems.length > 0) throw refuse(`valid options (${problems.join('; ')})`, `${name}.${option}: ${JSON.stringify(value)}`);
     }
-    tasks.set(name, { ...task, ...(overrides as Partial<RegisteredTask>) });
+    const annotated: RegisteredTask = { ...task, ...(overrides as Partial<RegisteredTask>) };
+    const softProblem = softLimitProblem(annotated.softTimeLimit, annotated.timeLimit);
+    if (softProblem) throw refuse(`valid options (${softProblem})`, `${name}.softTimeLimit: ${String(annotated.softTimeLimit)}`);
+    tasks.set(name, annotated);
   }
 }
 
@@ -184,6 +183,8 @@ export function buildRegistry(
     const { options, target } = declaration;
     if (options.testOnly && !includeTestOnly) continue;
     const problems = problemsOf(declaration);
+    const softProblem = softLimitProblem(options.softTimeLimit, options.timeLimit ?? TASK_DEFAULTS.timeLimit);
+    if (softProblem) problems.push(softProblem);
     if (problems.length > 0) {
       throw new TaskDeclarationError(`${labelOf(declaration)}: ${problems.join('; ')}`);
     }
@@ -204,6 +205,7 @@ export function buildRegistry(
       retryBackoffMax: options.retryBackoffMax ?? TASK_DEFAULTS.retryBackoffMax,
       retryJitter: options.retryJitter ?? TASK_DEFAULTS.retryJitter,
       autoretryFor: options.autoretryFor ?? TASK_DEFAULTS.autoretryFor,
+      softTimeLimit: options.softTimeLimit,
       timeLimit: options.timeLimit ?? TASK_DEFAULTS.timeLimit,
       target,
     });

@@ -3,6 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { WorkerHeartbeat } from './heartbeat/worker-heartbeat';
 import { ALL_QUEUES, type QueueName } from './queues';
 import { TaskQueuesModule } from './task-queues.module';
+import { TaskTerminations } from './task-cancel';
+import { TaskOverruns } from './task-overruns';
 import { TasksProcessor } from './tasks.processor';
 import { WORKER_QUEUES } from './worker-queues';
 
@@ -14,7 +16,7 @@ export class TasksWorkerModule {
     return {
       module: TasksWorkerModule,
       imports: [DiscoveryModule, TaskQueuesModule],
-      providers: [TasksProcessor, WorkerHeartbeat, { provide: WORKER_QUEUES, useValue: queues }],
+      providers: [TasksProcessor, TaskOverruns, TaskTerminations, WorkerHeartbeat, { provide: WORKER_QUEUES, useValue: queues }],
     };
   }
 }

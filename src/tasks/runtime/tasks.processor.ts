@@ -8,11 +8,14 @@ import { Batch } from './batch';
 import { bindArguments } from './task-arguments';
 import { EXPIRED, hasExpired } from './task-expiry';
 import { TaskRetry } from './retry-backoff';
+import { TaskTerminations } from './task-cancel';
+import { TaskOverruns } from './task-overruns';
+import { type RunLimits, Terminated, TaskRun, TimeLimitExceeded, SoftTimeLimitExceeded } from './time-limits';
 import { TaskLifecycle } from './task-lifecycle';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
 import { pairHandlers } from './task-handlers';
-import { TaskRegistry } from './task.registry';
+import { type RegisteredTask, TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
 import { WORKER_QUEUES, workerSlots } from './worker-queues';
 
@@ -25,6 +28,13 @@ const ANY_JOB_NAME = '*';
  * tenth of a second later changes nothing.
  */
 const EXPIRY_BATCH_MS = 100;
+
+/** A run's limits in ms: the call's, stored with the job, else (a job enqueued before they were stored) the task's. */
+function limitsOf(data: TaskData, task: RegisteredTask): RunLimits {
+  const softTimeLimit = data.timeLimit === undefined ? task.softTimeLimit : data.softTimeLimit;
+  const timeLimit = data.timeLimit ?? task.timeLimit;
+  return { softMs: softTimeLimit === undefined ? undefined : softTimeLimit * 1000, hardMs: timeLimit * 1000 };
+}
 
 /** How long the job's last run took (Bull stamps the start and, for a final outcome, the end). */
 function runTimeMs(job: Job): number {
@@ -52,6 +62,8 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly lifecycle: TaskLifecycle,
+    private readonly overruns: TaskOverruns,
+    private readonly terminations: TaskTerminations,
     @Inject(WORKER_QUEUES) private readonly consumed: readonly QueueName[],
   ) {}
 
@@ -123,29 +135,60 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       await this.repository.markRevoked(job);
       throw new Error(EXPIRED);
     }
-    const context: TaskContext = {
-      id: String(job.id),
-      attempt: job.attemptsMade + 1,
-      progress: (percent) => job.progress(percent),
-      retry: (request) => {
-        throw new TaskRetry(request);
-      },
-    };
-    this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
+    const id = String(job.id);
+    const run = new TaskRun(limitsOf(job.data, task));
+    this.terminations.begin(id, run);
+    this.countLimits(job.name, run);
     this.running++;
-    const startedAt = Date.now();
     try {
-      const result = await handler.run(args, context);
+      // A retry never overlaps the run before it, still going past its time limit.
+      if (job.attemptsMade > 0) await this.overruns.waitFor(job.queue, id, run.signal);
+      run.signal.throwIfAborted(); // terminated before it began
+      const context: TaskContext = {
+        id,
+        attempt: job.attemptsMade + 1,
+        signal: run.signal,
+        progress: (percent) => job.progress(percent),
+        retry: (request) => {
+          throw new TaskRetry(request);
+        },
+      };
+      this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
+      run.start();
+      // The one call that runs the handler: whatever runs it elsewhere takes run.signal and stops on run.hardStop.
+      const result = await run.race(Promise.resolve().then(() => handler.run(args, context)));
+      if (run.terminated) throw run.signal.reason; // a result that came after the terminate is not kept
       this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
       // Reported before Bull marks the job done, so a worker killed in between reports it again on
-      // the next run (see TaskLifecycle). A run past the timeout was already failed by Bull.
-      if (Date.now() - startedAt <= task.timeLimit * 1000) {
-        await this.lifecycle.finished({ id: String(job.id), name: job.name, data: job.data, state: 'SUCCESS', result: result ?? null });
-      }
+      // the next run (see TaskLifecycle).
+      await this.lifecycle.finished({ id, name: job.name, data: job.data, state: 'SUCCESS', result: result ?? null });
       return result;
+    } catch (error) {
+      if (!run.terminated) throw error;
+      // Celery's revoke(terminate=True): the task ends REVOKED, whatever the handler did, and is not retried.
+      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
+      await this.repository.markRevoked(job);
+      await this.terminations.settled(job.queue, id);
+      this.metrics.taskTerminated(job.name);
+      throw new Terminated();
     } finally {
+      run.end();
+      this.terminations.end(id);
+      // Marked before Bull fails the job, so that no retry can start before the mark exists.
+      const overrun = run.overrun;
+      if (overrun) await this.overruns.track(job.queue, id, overrun);
       this.running--;
     }
+  }
+
+  /** Counts the limits a run reaches (a terminate is counted when its run ends). */
+  private countLimits(name: string, run: TaskRun): void {
+    const count = (signal: AbortSignal, limit: 'soft' | 'hard', reason: new (ms: number) => Error) =>
+      signal.addEventListener('abort', () => signal.reason instanceof reason && this.metrics.taskTimeLimitExceeded(name, limit), {
+        once: true,
+      });
+    count(run.signal, 'soft', SoftTimeLimitExceeded);
+    count(run.hardStop, 'hard', TimeLimitExceeded);
   }
 
   /** A final failure is known once Bull has stored it, whichever way the job failed (error, timeout, stalls). */
