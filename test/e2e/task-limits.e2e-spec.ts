@@ -33,6 +33,19 @@ describe('task time limits and terminate (e2e, real Redis and worker processes)'
   const producer = (annotations: object) =>
     startTaskClient({ ...environment.env, TASK_ANNOTATIONS: JSON.stringify(annotations), LOG_LEVEL: 'error' });
   const final = (id: string) => client.waitForState(id, ['SUCCESS', 'FAILURE', 'REVOKED']);
+  /**
+   * Resolves once the heartbeat of the worker running the task lists its lock's token: killed
+   * earlier, in its first moments, a worker is unknown to the others (docs/crash-recovery.md).
+   */
+  const heartbeatListed = async (id: string) => {
+    const queueKey = `${environment.env.QUEUE_PREFIX}:default`;
+    const token = (await client.redis.get(`${queueKey}:${id}:lock`)) ?? '';
+    await pollUntil(
+      () => client.redis.sismember(`${queueKey}:heartbeats`, token),
+      (listed) => listed === 1,
+      "the worker's heartbeat to be listed",
+    );
+  };
 
   beforeAll(async () => {
     environment = createTestEnvironment();
@@ -109,7 +122,7 @@ describe('task time limits and terminate (e2e, real Redis and worker processes)'
     });
 
     it('never starts the retry of a timed-out run, on any worker, before that run has ended', async () => {
-      await Promise.all([startWorker(), startWorker()]);
+      const workers = await Promise.all([startWorker(), startWorker()]);
       const list = randomUUID();
       const keys = overrunKeys(environment.env.QUEUE_PREFIX, list);
 
@@ -131,6 +144,34 @@ describe('task time limits and terminate (e2e, real Redis and worker processes)'
       );
       expect(starts).toHaveLength(2);
       expect(starts[1]).toBeGreaterThanOrEqual(ends[0]);
+      const logged = workers.flatMap((worker) => worker.lines).filter((line) => line.includes(`"taskId":"${id}"`));
+      expect(logged.some((line) => line.includes('An earlier run of this task is still running past its time limit'))).toBe(true);
+      expect(logged.some((line) => line.includes('A run stopped at its time limit has ended'))).toBe(true);
+    });
+
+    it("lets the retry run within the mark's 10 s TTL when the worker of the timed-out run dies", async () => {
+      const first = await startWorker({ WORKER_CONCURRENCY: '1' });
+      const list = randomUUID();
+      const keys = overrunKeys(environment.env.QUEUE_PREFIX, list);
+      const { id } = await client.tasks.delay(OVERRUN_TASK, LONG_MS, list);
+      // The retry waits on the same worker, behind the mark of the handler that is still running.
+      await first.waitForLine(/An earlier run of this task is still running past its time limit/);
+      await heartbeatListed(id);
+
+      first.signal('SIGKILL');
+      const killedAt = Date.now();
+      await first.exitCode();
+      await startWorker();
+
+      const starts = await pollUntil(
+        () => client.redis.lrange(keys.started, 0, -1),
+        (times) => times.length === 2,
+        'the retry to start on the other worker',
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      // The mark lapses at most 10 s after its last renewal; the heartbeat returns the job within that.
+      expect(Number(starts[1]) - killedAt).toBeLessThan(10_000 + 1_000);
+      await expect(final(id)).resolves.toMatchObject({ state: 'FAILURE', error: expect.stringMatching(/^TimeLimitExceeded: /) });
     });
   });
 
@@ -174,9 +215,13 @@ describe('task time limits and terminate (e2e, real Redis and worker processes)'
       const { id } = await client.tasks.applyAsync(OVERRUN_TASK, { args: [4_000, list], timeLimit: 60 });
       await client.waitForState(id, ['STARTED']);
 
+      const askedAt = Date.now();
       const sut = await revoke(id, '?terminate=true');
 
       expect(sut).toMatchObject({ status: 200, body: { id, state: 'REVOKED', error: 'terminated' } });
+      // Stopped after its 2 s grace, while the handler still ran.
+      expect(Date.now() - askedAt).toBeGreaterThanOrEqual(2_000);
+      expect(await client.redis.llen(keys.ended)).toBe(0);
       await pollUntil(
         () => client.redis.llen(keys.ended),
         (ended) => ended === 1,
@@ -186,6 +231,28 @@ describe('task time limits and terminate (e2e, real Redis and worker processes)'
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await client.redis.llen(keys.started)).toBe(1);
       await expect(client.tasks.result(id)).resolves.toMatchObject({ state: 'REVOKED' });
+    });
+
+    it('ends REVOKED on the worker that takes the task back when the one running it died before the terminate', async () => {
+      const first = await startWorker();
+      const { id } = await client.tasks.delay(WAIT_TASK, LONG_MS);
+      await client.waitForState(id, ['STARTED']);
+      await heartbeatListed(id);
+      first.signal('SIGKILL');
+      await first.exitCode();
+
+      // Nobody hears the request: the answer shows the task as it is.
+      await expect(revoke(id, '?terminate=true')).resolves.toMatchObject({ status: 200, body: { id, state: 'STARTED' } });
+      await startWorker();
+
+      // Taken back once the dead worker's heartbeat expires (docs/crash-recovery.md), on a shared machine.
+      const ended = await pollUntil(
+        () => client.tasks.result(id),
+        (status) => status.state !== 'STARTED',
+        'the task to be taken back and terminated',
+        { timeoutMs: 40_000, intervalMs: 100 },
+      );
+      expect(ended).toMatchObject({ state: 'REVOKED', error: 'terminated' });
     });
 
     it('revokes a task that is still waiting, as a plain revoke does', async () => {

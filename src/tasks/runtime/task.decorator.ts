@@ -2,6 +2,9 @@ import { DiscoveryService } from '@nestjs/core';
 import type { QueueName } from './queues';
 import type { RetryRequest } from './retry-backoff';
 
+// The reasons of `context.signal`, for handlers (which import this file only) to recognise.
+export { SoftTimeLimitExceeded, Terminated, TimeLimitExceeded } from './time-limits';
+
 /** One positional parameter of a task; a caller may also pass it by name in `kwargs`. */
 export interface TaskParam {
   readonly name: string;
