@@ -10,7 +10,7 @@ import { EXPIRED, hasExpired } from './task-expiry';
 import { TaskRetry } from './retry-backoff';
 import { TaskTerminations } from './task-cancel';
 import { TaskOverruns } from './task-overruns';
-import { type RunLimits, Terminated, TaskRun, TimeLimitExceeded, SoftTimeLimitExceeded } from './time-limits';
+import { type RunLimits, Terminated, TaskRun } from './time-limits';
 import { TaskLifecycle } from './task-lifecycle';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
@@ -136,18 +136,20 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       throw new Error(EXPIRED);
     }
     const id = String(job.id);
-    const run = new TaskRun(limitsOf(job.data, task));
+    const run = new TaskRun(limitsOf(job.data, task), (limit) => this.metrics.taskTimeLimitExceeded(job.name, limit));
     this.terminations.begin(id, run);
-    this.countLimits(job.name, run);
     this.running++;
     try {
       // A retry never overlaps the run before it, still going past its time limit.
       if (job.attemptsMade > 0) await this.overruns.waitFor(job.queue, id, run.signal);
-      run.signal.throwIfAborted(); // terminated before it began
+      if (run.terminated) throw new Terminated(); // before it began
       const context: TaskContext = {
         id,
         attempt: job.attemptsMade + 1,
-        signal: run.signal,
+        // Made when the handler first reads it (see TaskRun).
+        get signal() {
+          return run.signal;
+        },
         progress: (percent) => job.progress(percent),
         retry: (request) => {
           throw new TaskRetry(request);
@@ -157,7 +159,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       run.start();
       // The one call that runs the handler: whatever runs it elsewhere takes run.signal and stops on run.hardStop.
       const result = await run.race(Promise.resolve().then(() => handler.run(args, context)));
-      if (run.terminated) throw run.signal.reason; // a result that came after the terminate is not kept
+      if (run.terminated) throw new Terminated(); // a result that came after the terminate is not kept
       this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
       // Reported before Bull marks the job done, so a worker killed in between reports it again on
       // the next run (see TaskLifecycle).
@@ -179,16 +181,6 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       if (overrun) await this.overruns.track(job.queue, id, overrun);
       this.running--;
     }
-  }
-
-  /** Counts the limits a run reaches (a terminate is counted when its run ends). */
-  private countLimits(name: string, run: TaskRun): void {
-    const count = (signal: AbortSignal, limit: 'soft' | 'hard', reason: new (ms: number) => Error) =>
-      signal.addEventListener('abort', () => signal.reason instanceof reason && this.metrics.taskTimeLimitExceeded(name, limit), {
-        once: true,
-      });
-    count(run.signal, 'soft', SoftTimeLimitExceeded);
-    count(run.hardStop, 'hard', TimeLimitExceeded);
   }
 
   /** A final failure is known once Bull has stored it, whichever way the job failed (error, timeout, stalls). */

@@ -13,7 +13,8 @@ describe('TaskRun', () => {
   afterEach(() => jest.useRealTimers());
 
   it('aborts the signal at the soft limit and lets the work go on', async () => {
-    const sut = new TaskRun({ softMs: 100, hardMs: 1_000 });
+    const reached: string[] = [];
+    const sut = new TaskRun({ softMs: 100, hardMs: 1_000 }, (limit) => reached.push(limit));
     const work = deferred<string>();
     sut.start();
     const outcome = sut.race(work.promise);
@@ -22,18 +23,21 @@ describe('TaskRun', () => {
     expect(sut.signal.reason).toBeInstanceOf(SoftTimeLimitExceeded);
     expect((sut.signal.reason as Error).message).toBe('SoftTimeLimitExceeded: the run passed its soft time limit of 0.1 s');
     expect(sut.hardStop.aborted).toBe(false);
+    expect(reached).toEqual(['soft']);
     work.resolve('done');
     await expect(outcome).resolves.toBe('done');
     expect(sut.overrun).toBeUndefined();
   });
 
   it('stops the run at the hard limit with TimeLimitExceeded, and knows the work still runs until it ends', async () => {
-    const sut = new TaskRun({ hardMs: 500 });
+    const reached: string[] = [];
+    const sut = new TaskRun({ hardMs: 500 }, (limit) => reached.push(limit));
     const work = deferred<string>();
     sut.start();
     const outcome = sut.race(work.promise);
 
     jest.advanceTimersByTime(500);
+    expect(reached).toEqual(['hard']);
     await expect(outcome).rejects.toThrow('TimeLimitExceeded: the run passed its time limit of 0.5 s');
     expect(sut.signal.reason).toBeInstanceOf(TimeLimitExceeded);
     expect(sut.hardStop.reason).toBeInstanceOf(TimeLimitExceeded);
@@ -45,7 +49,7 @@ describe('TaskRun', () => {
   });
 
   it('on terminate, aborts the signal at once and stops the run after the grace', async () => {
-    const sut = new TaskRun({ hardMs: 60_000 }, 2_000);
+    const sut = new TaskRun({ hardMs: 60_000 }, undefined, 2_000);
     sut.start();
     const outcome = sut.race(new Promise<never>(() => undefined));
 

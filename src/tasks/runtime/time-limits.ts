@@ -1,4 +1,5 @@
 import { AppError } from '../../common/app-error';
+import type { TimeLimitKind } from '../../metrics/metrics.service';
 
 /**
  * The longest time limit, in seconds: Node's timers hold at most 2^31 − 1 ms (about 24.8 days) and
@@ -97,26 +98,37 @@ export interface RunLimits {
  *   the handler away from the main thread must stop it on this signal.
  *
  * A handler in the main thread cannot be stopped from outside: past the hard stop it may go on
- * running, and {@link overrun} says until when.
+ * running, and {@link overrun} says until when. Both signals are made when first asked for: most
+ * runs end well within their limits, and an AbortController per run is most of what this costs.
  */
 export class TaskRun {
-  private readonly cooperative = new AbortController();
-  private readonly hard = new AbortController();
+  private cooperative?: AbortController;
+  private hard?: AbortController;
   private readonly timers: NodeJS.Timeout[] = [];
   private work?: Promise<void>;
   private settled = false;
   private terminateRequested = false;
+  /** Why the run was stopped, once it was. */
+  private stopReason?: Error;
+  private rejectRace?: (reason: Error) => void;
 
+  /** @param onLimit told when the run reaches a time limit (not on a terminate). */
   constructor(
     private readonly limits: RunLimits,
+    private readonly onLimit: (limit: TimeLimitKind) => void = () => undefined,
     private readonly graceMs = TERMINATE_GRACE_MS,
   ) {}
 
   get signal(): AbortSignal {
+    this.cooperative ??= new AbortController();
     return this.cooperative.signal;
   }
 
   get hardStop(): AbortSignal {
+    if (!this.hard) {
+      this.hard = new AbortController();
+      if (this.stopReason) this.hard.abort(this.stopReason);
+    }
     return this.hard.signal;
   }
 
@@ -128,16 +140,28 @@ export class TaskRun {
   /** Starts the clocks of the limits: call it as the handler starts. */
   start(): void {
     const { softMs, hardMs } = this.limits;
-    if (softMs !== undefined) this.timers.push(setTimeout(() => this.cooperative.abort(new SoftTimeLimitExceeded(softMs)), softMs));
-    this.timers.push(setTimeout(() => this.stop(new TimeLimitExceeded(hardMs)), hardMs));
+    if (softMs !== undefined) {
+      this.timers.push(
+        setTimeout(() => {
+          this.abortSignal(new SoftTimeLimitExceeded(softMs));
+          this.onLimit('soft');
+        }, softMs),
+      );
+    }
+    this.timers.push(
+      setTimeout(() => {
+        this.stop(new TimeLimitExceeded(hardMs));
+        this.onLimit('hard');
+      }, hardMs),
+    );
   }
 
   /** Aborts the signal now and stops the run after the grace (Celery's `revoke(terminate=True)`). */
   terminate(): void {
-    if (this.terminateRequested || this.hard.signal.aborted) return;
+    if (this.terminateRequested || this.stopReason) return;
     this.terminateRequested = true;
     const reason = new Terminated();
-    this.cooperative.abort(reason);
+    this.abortSignal(reason);
     this.timers.push(setTimeout(() => this.stop(reason), this.graceMs));
   }
 
@@ -147,11 +171,10 @@ export class TaskRun {
       () => void (this.settled = true),
       () => void (this.settled = true),
     );
-    if (this.hard.signal.aborted) return Promise.reject(this.hard.signal.reason as Error);
+    if (this.stopReason) return Promise.reject(this.stopReason);
     return new Promise<T>((resolve, reject) => {
-      const onStop = () => reject(this.hard.signal.reason as Error);
-      this.hard.signal.addEventListener('abort', onStop, { once: true });
-      work.then(resolve, reject).finally(() => this.hard.signal.removeEventListener('abort', onStop));
+      this.rejectRace = reject;
+      work.then(resolve, reject);
     });
   }
 
@@ -165,8 +188,15 @@ export class TaskRun {
     for (const timer of this.timers.splice(0)) clearTimeout(timer);
   }
 
+  private abortSignal(reason: Error): void {
+    if (!this.signal.aborted) this.cooperative?.abort(reason);
+  }
+
   private stop(reason: Error): void {
-    if (!this.cooperative.signal.aborted) this.cooperative.abort(reason);
-    this.hard.abort(reason);
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    this.abortSignal(reason);
+    this.hard?.abort(reason);
+    this.rejectRace?.(reason);
   }
 }
