@@ -66,6 +66,14 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['enqueue', 'add', '--expires', '2030-05-01T10:00:00Z'])).toMatchObject({ expires: '2030-05-01T10:00:00Z' });
   });
 
+  it('reads --soft-time-limit and --time-limit in seconds, fractions allowed', () => {
+    expect(parseCommandLine(['enqueue', 'add', '1', '2', '--soft-time-limit', '0.5', '--time-limit=2'])).toMatchObject({
+      args: [1, 2],
+      softTimeLimit: 0.5,
+      timeLimit: 2,
+    });
+  });
+
   it('keeps negative numbers as arguments', () => {
     expect(parseCommandLine(['enqueue', 'low', '-5', '3'])).toMatchObject({ args: [-5, 3] });
   });
@@ -94,6 +102,8 @@ describe('parseCommandLine', () => {
     [['enqueue', 'add', '--eta', 'a', '--eta', 'b'], '--eta is given twice'],
     [['enqueue', 'add', '--priority', '0'], '--priority must be an integer from 1 (highest) to 10 (got "0")'],
     [['enqueue', 'add', '--priority', '2.5'], '--priority must be an integer from 1 (highest) to 10 (got "2.5")'],
+    [['enqueue', 'add', '--time-limit', '0'], '--time-limit must be a number of seconds above 0 (got "0")'],
+    [['enqueue', 'add', '--soft-time-limit', 'soon'], '--soft-time-limit must be a number of seconds above 0 (got "soon")'],
     [['result'], 'result takes exactly one task id. Usage: node dist/main result <id>'],
     [['result', 'a', 'b'], 'result takes exactly one task id'],
     [['result', '--json'], 'result takes exactly one task id'],

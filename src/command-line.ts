@@ -17,7 +17,7 @@ export interface ServeCommand {
 export type Command = ServeCommand | EnqueueCommand | ResultCommand | WorkflowCommand;
 
 const ENQUEUE_USAGE =
-  'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601] [--id UUID] [--queue QUEUE] [--priority 1-10] [--expires SECONDS | ISO-8601]';
+  'Usage: node dist/main enqueue <task> [args…] [--countdown SECONDS | --eta ISO-8601] [--id UUID] [--queue QUEUE] [--priority 1-10] [--expires SECONDS | ISO-8601] [--soft-time-limit SECONDS] [--time-limit SECONDS]';
 const RESULT_USAGE = 'Usage: node dist/main result <id>';
 const WORKFLOW_USAGE = `Usage: node dist/main workflow '{"chain":[{"name":"add","args":[2,2]},{"name":"add","args":[4]}]}'`;
 
@@ -38,7 +38,27 @@ export function parseTaskArgument(raw: string): unknown {
   }
 }
 
-const ENQUEUE_OPTIONS: ReadonlySet<string> = new Set(['--countdown', '--eta', '--id', '--queue', '--priority', '--expires']);
+const ENQUEUE_OPTIONS: ReadonlySet<string> = new Set([
+  '--countdown',
+  '--eta',
+  '--id',
+  '--queue',
+  '--priority',
+  '--expires',
+  '--soft-time-limit',
+  '--time-limit',
+]);
+
+/** A number of seconds above 0 (fractions allowed), as the time limits take it; TasksService checks the bounds. */
+function secondsOption(options: ReadonlyMap<string, string>, flag: string): number | undefined {
+  const text = options.get(flag);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${flag} must be a number of seconds above 0 (got "${text}")`);
+  }
+  return value;
+}
 
 function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   const positionals: string[] = [];
@@ -78,7 +98,14 @@ function parseEnqueue(tokens: readonly string[]): EnqueueCommand {
   const expiresText = options.get('--expires');
   // Seconds when it is a number, else a date-time: TasksService checks either.
   const expires = expiresText === undefined || Number.isNaN(Number(expiresText)) ? expiresText : Number(expiresText);
-  const optional = { id: options.get('--id'), queue: options.get('--queue'), priority, expires };
+  const optional = {
+    id: options.get('--id'),
+    queue: options.get('--queue'),
+    priority,
+    expires,
+    softTimeLimit: secondsOption(options, '--soft-time-limit'),
+    timeLimit: secondsOption(options, '--time-limit'),
+  };
   const given = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
   return { kind: 'enqueue', task, args: args.map(parseTaskArgument), countdown, eta: options.get('--eta'), ...given };
 }

@@ -17,6 +17,9 @@ export type TaskRunState = 'SUCCESS' | 'RETRY' | 'FAILURE';
  */
 export type BeatTickOutcome = 'enqueued' | 'skipped';
 
+/** A task's time limit: `soft` aborts the handler's signal, `hard` stops the run. */
+export type TimeLimitKind = 'soft' | 'hard';
+
 /** A queue whose jobs are counted on each scrape; Bull's `Queue` is one. */
 export interface CountedQueue {
   readonly name: string;
@@ -86,6 +89,20 @@ export class MetricsService {
   private readonly taskRateLimits = new Counter({
     name: 'task_rate_limited_total',
     help: 'Runs a worker put off because their task had reached its rateLimit, by task name; each waits in delayed for its turn',
+    labelNames: ['task'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly taskTimeLimits = new Counter({
+    name: 'tasks_time_limit_exceeded_total',
+    help: 'Task runs that reached a time limit, by task name and limit (soft: the signal aborted; hard: the run was stopped)',
+    labelNames: ['task', 'limit'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly taskTerminations = new Counter({
+    name: 'tasks_terminated_total',
+    help: 'Running tasks stopped by a revoke with terminate, by task name',
     labelNames: ['task'] as const,
     registers: [this.registry],
   });
@@ -176,6 +193,16 @@ export class MetricsService {
   /** A run that waits for its task's rate limit instead of starting. */
   taskRateLimited(name: string): void {
     this.taskRateLimits.inc({ task: name });
+  }
+
+  /** A run of a task that reached its soft or hard time limit. */
+  taskTimeLimitExceeded(name: string, limit: TimeLimitKind): void {
+    this.taskTimeLimits.inc({ task: name, limit });
+  }
+
+  /** A running task stopped by a revoke with terminate. */
+  taskTerminated(name: string): void {
+    this.taskTerminations.inc({ task: name });
   }
 
   /** A tick of a beat schedule entry. */

@@ -62,6 +62,21 @@ describe('runTaskCommand', () => {
     expect(sut).toEqual({ code: CLI_EXIT.ok, out: [ID], err: [] });
   });
 
+  it('passes the placement, the expiry and the time limits it was given, and only those', async () => {
+    const applyAsync = jest.fn().mockResolvedValue({ id: ID, name: 'add', state: 'PENDING', eta: null });
+
+    await run({ kind: 'enqueue', task: 'add', args: [1, 2], priority: 2, softTimeLimit: 0.5, timeLimit: 1 }, { applyAsync });
+
+    expect(applyAsync).toHaveBeenCalledWith('add', {
+      args: [1, 2],
+      countdown: undefined,
+      eta: undefined,
+      priority: 2,
+      softTimeLimit: 0.5,
+      timeLimit: 1,
+    });
+  });
+
   it('enqueues under the id given, once: a kept task is left as it is, and said so on stderr', async () => {
     const applyOnce = jest
       .fn()

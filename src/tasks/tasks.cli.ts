@@ -3,7 +3,10 @@ import type { TaskState, TaskStatusView } from './runtime/task-state';
 import type { WorkflowStatus } from './task-workflows';
 import type { TasksService } from './tasks.service';
 
-/** `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO] [--id UUID] [--queue Q] [--priority N]`: the seed's add_task.py. */
+/**
+ * `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO] [--id UUID] [--queue Q] [--priority N]
+ * [--expires S | ISO] [--soft-time-limit S] [--time-limit S]`: the seed's add_task.py.
+ */
 export interface EnqueueCommand {
   readonly kind: 'enqueue';
   readonly task: string;
@@ -18,6 +21,10 @@ export interface EnqueueCommand {
   readonly priority?: number;
   /** Seconds from now, or an ISO-8601 date-time with its offset, past which it never starts. */
   readonly expires?: number | string;
+  /** Seconds before the handler's signal aborts, over the task's own. */
+  readonly softTimeLimit?: number;
+  /** Seconds a run may take, over the task's own. */
+  readonly timeLimit?: number;
 }
 
 /** `node dist/main result <id>`: the seed's get_task_result.py. */
@@ -84,8 +91,8 @@ async function statusOf(tasks: TasksService, id: string): Promise<TaskStatusView
 export async function runTaskCommand(command: EnqueueCommand | ResultCommand, tasks: TasksService, output: CliOutput): Promise<number> {
   try {
     if (command.kind === 'enqueue') {
-      const { task, args, countdown, eta, id, queue, priority, expires } = command;
-      const given = { queue, priority, expires };
+      const { task, args, countdown, eta, id, queue, priority, expires, softTimeLimit, timeLimit } = command;
+      const given = { queue, priority, expires, softTimeLimit, timeLimit };
       const placement = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
       if (id === undefined) {
         output.out((await tasks.applyAsync(task, { args, countdown, eta, ...placement })).id);

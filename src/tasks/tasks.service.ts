@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/app-error';
@@ -7,6 +8,7 @@ import { ALL_QUEUES, isQueueName, type QueueName, TaskQueues } from './runtime/q
 import { bindArguments, checkArgumentsSize, type TaskKwargs } from './runtime/task-arguments';
 import { resolveExpiry } from './runtime/task-expiry';
 import { resolveTiming, type TaskTiming } from './runtime/task-timing';
+import { resolveTimeLimits, TERMINATE_GRACE_MS } from './runtime/time-limits';
 import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
 import { type TaskLineage, toTaskStatus } from './runtime/task-status';
 import { isPriority, PRIORITY, type RegisteredTask, TaskRegistry } from './runtime/task.registry';
@@ -32,6 +34,16 @@ export interface ApplyOptions extends TaskTiming {
    * it ends REVOKED with the error "expired" (Celery's `expires`). @defaultValue the task's, else never
    */
   readonly expires?: number | string;
+  /**
+   * Seconds after which the handler's signal aborts with SoftTimeLimitExceeded (Celery's
+   * `soft_time_limit`), over the task's own; below the time limit. @defaultValue the task's, else none
+   */
+  readonly softTimeLimit?: number;
+  /**
+   * Seconds a run may take before it fails with TimeLimitExceeded (Celery's `time_limit`), over
+   * the task's own. @defaultValue the task's (60 unless declared)
+   */
+  readonly timeLimit?: number;
   /** Set by the workflows module on the tasks of a workflow. @defaultValue none */
   readonly lineage?: TaskLineage;
 }
@@ -61,6 +73,10 @@ export interface TaskListFilter {
   /** @defaultValue 20 */
   readonly limit?: number;
 }
+
+/** How often a terminate looks whether the run has stopped, and how long past the grace it waits. */
+const TERMINATE_POLL_MS = 50;
+const TERMINATE_ANSWER_MARGIN_MS = 1_000;
 
 /** Our ids are UUIDs; anything else cannot name a task (and must never reach a Redis key). */
 const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -117,6 +133,7 @@ export class TasksService {
       eta,
       ...(options.lineage ? { lineage: options.lineage } : {}),
       ...(expiry ? { expires: expiry.toISOString() } : {}),
+      ...resolveTimeLimits(task, options),
     };
     await this.repository.add(task, id, data, placement, timing.delayMs, now);
     return { id, name, state: 'PENDING', eta };
@@ -157,19 +174,35 @@ export class TasksService {
 
   /**
    * Revokes a task that has not started yet (PENDING, or waiting for a RETRY): it will never run.
-   * @throws AppError TASK_NOT_FOUND, or TASK_NOT_REVOCABLE when it is running or finished.
+   * With `terminate` (Celery's `revoke(terminate=True)`), a running task is stopped too: the worker
+   * that runs it aborts its signal and, past a short grace, its run; it ends REVOKED, never retried.
+   * The answer waits for that end (a little longer than the grace; a task whose worker died ends
+   * REVOKED when another takes it back, and shows STARTED meanwhile).
+   * @throws AppError TASK_NOT_FOUND, or TASK_NOT_REVOCABLE when it is running (without terminate) or finished.
    */
-  async revoke(id: string): Promise<TaskStatusView> {
-    const outcome = TASK_ID.test(id) ? await this.repository.revoke(id) : 'missing';
+  async revoke(id: string, { terminate = false }: { readonly terminate?: boolean } = {}): Promise<TaskStatusView> {
+    const outcome = TASK_ID.test(id) ? await this.repository.revoke(id, terminate) : 'missing';
     switch (outcome) {
       case 'missing':
         throw notFound(id);
+      case 'terminating':
+        return this.untilStopped(id);
       case 'active':
-        throw new AppError('TASK_NOT_REVOCABLE', `Task ${id} is running and cannot be revoked`, 'conflict');
+        throw new AppError('TASK_NOT_REVOCABLE', `Task ${id} is running: revoke it with terminate to stop it`, 'conflict');
       case 'finished':
         throw new AppError('TASK_NOT_REVOCABLE', `Task ${id} has already finished`, 'conflict');
       case 'revoked':
         return this.result(id);
+    }
+  }
+
+  /** The task's status once its run stopped after a terminate, or when that takes too long, as it is then. */
+  private async untilStopped(id: string): Promise<TaskStatusView> {
+    const deadline = Date.now() + TERMINATE_GRACE_MS + TERMINATE_ANSWER_MARGIN_MS;
+    for (;;) {
+      const status = await this.result(id);
+      if (status.state !== 'STARTED' || Date.now() >= deadline) return status;
+      await sleep(TERMINATE_POLL_MS);
     }
   }
 

@@ -4,6 +4,8 @@ import { MetricsServer } from '../../src/metrics/metrics.server';
 import { TasksService } from '../../src/tasks/tasks.service';
 import { FAIL_TASK } from '../fixtures/testing-tasks/fail.task';
 import { GATE_TASK, gateKeys } from '../fixtures/testing-tasks/gate.task';
+import { OVERRUN_TASK } from '../fixtures/testing-tasks/overrun.task';
+import { WAIT_TASK } from '../fixtures/testing-tasks/wait.task';
 import { jsonBody } from '../support/json-body';
 import { pollUntil } from '../support/poll';
 import { TestRedisServer } from '../support/redis-server';
@@ -174,6 +176,35 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       );
       expect(sample(text, `tasks_total{task="${FAIL_TASK}",state="RETRY"}`)).toBe(1);
       expect(sample(text, `task_duration_seconds_count{task="${FAIL_TASK}",state="FAILURE"}`)).toBe(1);
+    });
+
+    it('counts the runs that reach a soft or a hard time limit, and the tasks terminated, per task', async () => {
+      const tasks = sut.app.get(TasksService);
+      const series = (text: string, name: string) => sample(text, name) ?? 0;
+      const soft = `tasks_time_limit_exceeded_total{task="${WAIT_TASK}",limit="soft"}`;
+      const hard = `tasks_time_limit_exceeded_total{task="${OVERRUN_TASK}",limit="hard"}`;
+      const terminated = `tasks_terminated_total{task="${WAIT_TASK}"}`;
+
+      // Two runs each (one retry): both stopped by their limit.
+      const softened = await tasks.applyAsync(WAIT_TASK, { args: [10_000], softTimeLimit: 0.2 });
+      const overrun = await tasks.applyAsync(OVERRUN_TASK, { args: [400, `metrics-${environment.id}`], timeLimit: 0.2 });
+      const running = await tasks.delay(WAIT_TASK, 10_000);
+      await pollUntil(
+        () => tasks.result(running.id),
+        (status) => status.state === 'STARTED',
+        'the task to terminate to start',
+      );
+      await tasks.revoke(running.id, { terminate: true });
+      for (const { id } of [softened, overrun]) {
+        await pollUntil(
+          () => tasks.result(id),
+          (status) => status.state === 'FAILURE',
+          `task ${id} to fail at its limits`,
+        );
+      }
+
+      const text = await (await fetch(url)).text();
+      expect([series(text, soft), series(text, hard), series(text, terminated)]).toEqual([2, 2, 1]);
     });
 
     it('serves liveness and readiness there: the broker and MySQL, named to the admin token only', async () => {

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +12,14 @@ interface Schema {
   type?: string;
   items?: Schema;
   properties?: Record<string, Schema>;
+  description?: string;
+  maximum?: number;
 }
 
 interface Operation {
   tags?: string[];
   security?: Record<string, string[]>[];
-  parameters: { name: string; in: string }[];
+  parameters: { name: string; in: string; description?: string }[];
   responses: Record<string, { content?: Record<string, { schema: Schema }>; headers?: Record<string, unknown> }>;
 }
 
@@ -47,7 +50,7 @@ const ROUTES: [operation: string, tag: string, statuses: string[]][] = [
   ['POST /api/admin/tasks', 'tasks', ['200', '202', '400', '404', '413', '422', ...ADMIN]],
   ['GET /api/admin/tasks', 'tasks', ['200', '400', ...ADMIN]],
   ['GET /api/admin/tasks/{id}', 'tasks', ['200', '404', ...ADMIN]],
-  ['DELETE /api/admin/tasks/{id}', 'tasks', ['200', '404', '409', ...ADMIN]],
+  ['DELETE /api/admin/tasks/{id}', 'tasks', ['200', '400', '404', '409', ...ADMIN]],
   ['GET /api/admin/schedules', 'schedules', ['200', ...ADMIN]],
   ['POST /api/admin/workflows', 'workflows', ['200', '202', '400', '422', ...ADMIN]],
   ['GET /api/admin/workflows/{id}', 'workflows', ['200', '404', ...ADMIN]],
@@ -199,8 +202,18 @@ describe('the OpenAPI document of node dist/main (e2e, real MariaDB and Redis)',
     expect(names('GET /api/admin/banners')).toEqual(['query:page', 'query:limit']);
     expect(names('PATCH /api/admin/banners/{id}')).toEqual(['path:id']);
     expect(names('GET /api/admin/tasks')).toEqual(['query:state', 'query:name', 'query:limit']);
-    expect(names('DELETE /api/admin/tasks/{id}')).toEqual(['path:id']);
+    expect(names('DELETE /api/admin/tasks/{id}')).toEqual(['path:id', 'query:terminate']);
     expect(names('POST /api/admin/tasks')).toEqual(['header:Idempotency-Key']);
     expect(names('POST /api/admin/workflows')).toEqual(['header:Idempotency-Key']);
+  });
+
+  it('documents the time limits of an enqueue and the terminate of a revoke', () => {
+    const { properties = {} } = resolve({ $ref: '#/components/schemas/EnqueueTaskDto' });
+    const terminate = operation('DELETE /api/admin/tasks/{id}').parameters.find((parameter) => parameter.name === 'terminate');
+
+    for (const option of ['softTimeLimit', 'timeLimit']) {
+      expect(properties[option]).toMatchObject({ type: 'number', maximum: 2_147_483, description: expect.stringContaining('Seconds') });
+    }
+    expect(terminate?.description).toContain("Celery's `revoke(terminate=True)`");
   });
 });

@@ -20,7 +20,7 @@ describe('rateLimit across workers (e2e, real Redis broker)', () => {
 
   beforeAll(async () => {
     environment = createTestEnvironment();
-    env = { ...environment.env, TASK_ANNOTATIONS: JSON.stringify({ add: { rateLimit: '10/s', attempts: 1 } }) };
+    env = { ...environment.env, TASK_ANNOTATIONS: JSON.stringify({ add: { rateLimit: '10/s', maxRetries: 0 } }) };
     client = await startTaskClient({ ...env, LOG_LEVEL: 'error' });
     for (let index = 0; index < 2; index++) {
       const metricsPort = await freePort();

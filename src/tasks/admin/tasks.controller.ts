@@ -7,6 +7,7 @@ import { Enqueues } from '../../security/enqueues.decorator';
 import { EnqueueTaskDto } from './dto/enqueue-task.dto';
 import { EnqueuedTask } from './dto/enqueued-task.response';
 import { ListTasksQuery } from './dto/list-tasks.query';
+import { RevokeTaskQuery } from './dto/revoke-task.query';
 import { TaskStatus } from './dto/task-status.response';
 import { TasksService } from '../tasks.service';
 import { TaskRequests } from './task-requests.service';
@@ -77,11 +78,18 @@ export class TasksController {
     return this.tasks.result(id);
   }
 
-  /** Revokes a task that has not started (PENDING or RETRY): it will never run. */
+  /**
+   * Revokes a task that has not started (PENDING or RETRY): it will never run. With
+   * `terminate=true`, a running task is stopped too, and the answer comes once it has stopped.
+   */
   @Delete(':id')
   @ApiOkResponse({ type: TaskStatus, description: 'The task, now REVOKED' })
-  @ApiErrors({ 404: NOT_FOUND, 409: 'TASK_NOT_REVOCABLE: the task is running or has finished' })
-  revoke(@Param('id') id: string) {
-    return this.tasks.revoke(id);
+  @ApiErrors({
+    400: 'VALIDATION_FAILED: terminate is neither true nor false',
+    404: NOT_FOUND,
+    409: 'TASK_NOT_REVOCABLE: the task is running (and terminate is not true) or has finished',
+  })
+  revoke(@Param('id') id: string, @Query() { terminate }: RevokeTaskQuery) {
+    return this.tasks.revoke(id, { terminate: terminate === 'true' });
   }
 }

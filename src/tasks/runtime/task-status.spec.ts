@@ -114,4 +114,10 @@ describe('toTaskStatus', () => {
 
     expect(sut).toMatchObject({ state: 'REVOKED', error: 'expired', retries: 0, result: null });
   });
+
+  it('reports a task terminated while it ran as REVOKED with the error "terminated", its stopped run no retry', () => {
+    const sut = toTaskStatus({ ...STORED, bullState: 'failed', revoked: true, failedReason: 'terminated', attemptsMade: 2 });
+
+    expect(sut).toMatchObject({ state: 'REVOKED', error: 'terminated', retries: 1, result: null });
+  });
 });

@@ -1,6 +1,7 @@
 import type { TaskKwargs } from './task-arguments';
 import type { TaskState, TaskStatusView } from './task-state';
 import { EXPIRED } from './task-expiry';
+import { TERMINATED } from './time-limits';
 
 /** The list or set of a Bull queue that holds a job's id. */
 export type BullJobState = 'waiting' | 'paused' | 'delayed' | 'active' | 'completed' | 'failed';
@@ -15,6 +16,10 @@ export interface TaskData {
   readonly lineage?: TaskLineage;
   /** When it expires unless started (ISO-8601, UTC); absent: never. */
   readonly expires?: string;
+  /** Seconds before the handler's signal aborts (the call's, else the task's); absent: never. */
+  readonly softTimeLimit?: number;
+  /** Seconds a run may take (the call's, else the task's); absent on jobs enqueued before: the task's. */
+  readonly timeLimit?: number;
 }
 
 /** Where a task of a workflow comes from: what its status shows, and what the workflow reads on its completion. */
@@ -90,8 +95,8 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : ne
 
 export function toTaskStatus(task: StoredTask): TaskStatusView {
   const state = toTaskState(task.bullState, task.attemptsMade, task.revoked);
-  // A worker revokes an expired task by failing its run: that run is no retry, and says why.
-  const expired = state === 'REVOKED' && task.failedReason === EXPIRED;
+  // A worker revokes an expired or terminated task by failing its run: that run is no retry, and says why.
+  const stoppedByWorker = state === 'REVOKED' && (task.failedReason === EXPIRED || task.failedReason === TERMINATED);
   return {
     id: task.id,
     name: task.name,
@@ -102,8 +107,8 @@ export function toTaskStatus(task: StoredTask): TaskStatusView {
     priority: task.priority,
     expires: task.data.expires ?? null,
     result: state === 'SUCCESS' ? task.returnValue : null,
-    error: state === 'RETRY' || state === 'FAILURE' || expired ? task.failedReason : null,
-    retries: state === 'FAILURE' || expired ? Math.max(0, task.attemptsMade - 1) : task.attemptsMade,
+    error: state === 'RETRY' || state === 'FAILURE' || stoppedByWorker ? task.failedReason : null,
+    retries: state === 'FAILURE' || stoppedByWorker ? Math.max(0, task.attemptsMade - 1) : task.attemptsMade,
     progress: task.progress,
     eta: task.data.eta,
     retryAt: state === 'RETRY' ? isoOrNull(task.dueAt) : null,

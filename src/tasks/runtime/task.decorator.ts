@@ -2,6 +2,9 @@ import { DiscoveryService } from '@nestjs/core';
 import type { QueueName } from './queues';
 import type { RetryRequest } from './retry-backoff';
 
+// The reasons of `context.signal`, for handlers (which import this file only) to recognise.
+export { SoftTimeLimitExceeded, Terminated, TimeLimitExceeded } from './time-limits';
+
 /** One positional parameter of a task; a caller may also pass it by name in `kwargs`. */
 export interface TaskParam {
   readonly name: string;
@@ -35,27 +38,42 @@ export interface TaskOptions {
    * holding a worker's slot or using an attempt. @defaultValue none: no limit, and no cost
    */
   readonly rateLimit?: string;
-  /** Runs in all, the first included. @defaultValue 3 */
-  readonly attempts?: number;
-  /** First retry delay; each next one doubles. @defaultValue 1000 */
-  readonly backoffMs?: number;
-  /** The longest retry delay (Celery's `retry_backoff_max`). @defaultValue 600000 (10 minutes) */
-  readonly backoffMaxMs?: number;
+  /**
+   * Retries after the first run (Celery's `max_retries`): 2 means 3 runs in all. Celery's default
+   * is 3; ours retries every error by default (see `autoretryFor`), so a bug costs 3 runs, not 4.
+   * @defaultValue 2
+   */
+  readonly maxRetries?: number;
+  /**
+   * Seconds before the first retry; each next one doubles (Celery's `retry_backoff`, an integer
+   * as there). 0 retries at once. @defaultValue 1
+   */
+  readonly retryBackoff?: number;
+  /** The longest retry delay in seconds (Celery's `retry_backoff_max`). @defaultValue 600 (10 minutes) */
+  readonly retryBackoffMax?: number;
   /**
    * Full jitter: each retry waits a random time from 0 to its delay, so that the tasks failed by
    * one outage do not all retry at the same instant (Celery's `retry_jitter`). @defaultValue true
    */
-  readonly backoffJitter?: boolean;
+  readonly retryJitter?: boolean;
   /**
    * The errors that are retried, by `name` (`TypeError`) or AppError code (`DATABASE_UNAVAILABLE`)
    * (Celery's `autoretry_for`); any other fails at once. @defaultValue every error
    */
   readonly autoretryFor?: readonly string[];
   /**
-   * A run that takes longer fails (and is retried while attempts are left). The handler is not
-   * interrupted: it should not hold resources beyond this. @defaultValue 60000
+   * Seconds after which the handler's `context.signal` aborts with SoftTimeLimitExceeded (Celery's
+   * `soft_time_limit`; fractions allowed): a handler that honours it ends with that error, and may
+   * catch it to clean up. Below `timeLimit`. @defaultValue none
    */
-  readonly timeoutMs?: number;
+  readonly softTimeLimit?: number;
+  /**
+   * Seconds a run may take (Celery's `time_limit`; fractions allowed): then it fails with
+   * TimeLimitExceeded (retried while retries are left, when `autoretryFor` allows it), its slot is
+   * freed and its signal aborts. A handler in the main thread is stopped only by that signal; its
+   * next run waits until it has ended. @defaultValue 60
+   */
+  readonly timeLimit?: number;
   /**
    * Runs the handler in a pool of worker threads (WORKER_ISOLATED_THREADS) rather than on the
    * worker's event loop: CPU-bound work then delays no lock renewal and no other task, and the
@@ -82,6 +100,12 @@ export interface TaskContext {
   readonly id: string;
   /** 1 on the first run, 2 on the first retry… */
   readonly attempt: number;
+  /**
+   * Aborts at the soft time limit (reason SoftTimeLimitExceeded), at the hard one
+   * (TimeLimitExceeded) or when the task is revoked with terminate (Terminated), whichever comes
+   * first: pass it to what the handler awaits, or check it between steps.
+   */
+  readonly signal: AbortSignal;
   /** Reports progress (0–100); it shows in the task's status. */
   progress(percent: number): Promise<void>;
   /**

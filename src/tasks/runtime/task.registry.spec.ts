@@ -27,12 +27,12 @@ describe('buildRegistry', () => {
       name: 'add',
       params: [],
       queue: 'default',
-      attempts: 3,
-      backoffMs: 1_000,
-      backoffMaxMs: 600_000,
-      backoffJitter: true,
+      maxRetries: 2,
+      retryBackoff: 1,
+      retryBackoffMax: 600,
+      retryJitter: true,
       autoretryFor: null,
-      timeoutMs: 60_000,
+      timeLimit: 60,
       isolated: false,
       target: Runnable,
     });
@@ -45,9 +45,9 @@ describe('buildRegistry', () => {
   });
 
   it('keeps what a declaration sets', () => {
-    const sut = buildRegistry([declare({ attempts: 1, backoffMs: 0, timeoutMs: 5, priority: 2 })], false);
+    const sut = buildRegistry([declare({ maxRetries: 0, retryBackoff: 0, timeLimit: 0.5, priority: 2 })], false);
 
-    expect(sut.get('add')).toMatchObject({ attempts: 1, backoffMs: 0, timeoutMs: 5, priority: 2 });
+    expect(sut.get('add')).toMatchObject({ maxRetries: 0, retryBackoff: 0, timeLimit: 0.5, priority: 2 });
   });
 
   it('moves a task to the queue TASK_ROUTES names, leaving the others on theirs', () => {
@@ -68,10 +68,10 @@ describe('buildRegistry', () => {
   });
 
   it('lays TASK_ANNOTATIONS over the declared options, and TASK_ROUTES over both', () => {
-    const annotations = { add: { priority: 2, expires: 30, attempts: 1, queue: 'banner' }, low: { queue: 'banner' } };
+    const annotations = { add: { priority: 2, expires: 30, maxRetries: 0, queue: 'banner' }, low: { queue: 'banner' } };
     const sut = buildRegistry([declare({ priority: 9 }), declare({ name: 'low' })], false, { annotations, routes: { low: 'default' } });
 
-    expect(sut.get('add')).toMatchObject({ priority: 2, expires: 30, attempts: 1, queue: 'banner', backoffMs: 1_000 });
+    expect(sut.get('add')).toMatchObject({ priority: 2, expires: 30, maxRetries: 0, queue: 'banner', retryBackoff: 1 });
     expect(sut.get('low')).toMatchObject({ queue: 'default' });
   });
 
@@ -90,7 +90,7 @@ describe('buildRegistry', () => {
     [
       'an option of a call only',
       { add: { countdown: 10 } },
-      'TASK_ANNOTATIONS must be options among queue, priority, expires, rateLimit, attempts, backoffMs, backoffMaxMs, backoffJitter, autoretryFor, timeoutMs (got "add.countdown")',
+      'TASK_ANNOTATIONS must be options among queue, priority, expires, rateLimit, maxRetries, retryBackoff, retryBackoffMax, retryJitter, autoretryFor, softTimeLimit, timeLimit (got "add.countdown")',
     ],
     [
       'a bad rate limit',
@@ -103,11 +103,25 @@ describe('buildRegistry', () => {
       'TASK_ANNOTATIONS must be valid options (priority must be an integer from 1 to 10) (got "add.priority: 0")',
     ],
     ['an unknown queue', { add: { queue: 'slow' } }, 'TASK_ANNOTATIONS must be valid options (queue "slow" is unknown'],
+    [
+      'a soft time limit past the hard one',
+      { add: { softTimeLimit: 90 } },
+      'TASK_ANNOTATIONS must be valid options (softTimeLimit (90 s) must be below timeLimit (60 s), or it never comes first) (got "add.softTimeLimit: 90")',
+    ],
   ])('refuses an annotation with %s, naming the task and the option', (_, annotations, message) => {
     const sut = () => buildRegistry([declare({})], false, { annotations });
 
     expect(sut).toThrow(ConfigError);
     expect(sut).toThrow(message);
+  });
+
+  it('takes a soft time limit below the hard one, from a declaration or from both annotated together', () => {
+    const sut = buildRegistry([declare({ softTimeLimit: 0.25, timeLimit: 0.5 }), declare({ name: 'low' })], false, {
+      annotations: { low: { softTimeLimit: 90, timeLimit: 120 } },
+    });
+
+    expect(sut.get('add')).toMatchObject({ softTimeLimit: 0.25, timeLimit: 0.5 });
+    expect(sut.get('low')).toMatchObject({ softTimeLimit: 90, timeLimit: 120 });
   });
 
   it('registers test-only tasks only when asked', () => {
@@ -138,10 +152,11 @@ describe('buildRegistry', () => {
       'queue "fast" is unknown: use one of default, banner (src/tasks/runtime/queues.ts)',
     ],
     ['an empty name', declare({ name: ' ' }), 'name must be a non-empty string'],
-    ['zero attempts', declare({ attempts: 0 }), 'attempts must be an integer of at least 1'],
+    ['negative retries', declare({ maxRetries: -1 }), 'maxRetries must be an integer of at least 0'],
+    ['fractional retries', declare({ maxRetries: 1.5 }), 'maxRetries must be an integer of at least 0'],
     ['priority 0', declare({ priority: 0 }), 'priority must be an integer from 1 to 10'],
-    ['a negative backoff cap', declare({ backoffMaxMs: -1 }), 'backoffMaxMs must be an integer of at least 0'],
-    ['a jitter that is no boolean', declare({ backoffJitter: 'yes' as never }), 'backoffJitter must be true or false'],
+    ['a negative backoff cap', declare({ retryBackoffMax: -1 }), 'retryBackoffMax must be an integer number of seconds, 0 or more'],
+    ['a jitter that is no boolean', declare({ retryJitter: 'yes' as never }), 'retryJitter must be true or false'],
     [
       'autoretryFor that is no list',
       declare({ autoretryFor: 'TypeError' as never }),
@@ -153,8 +168,24 @@ describe('buildRegistry', () => {
       'rateLimit must be a count from 1 to 1000000 per s, m or h, such as "10/s", "100/m" or "1000/h"',
     ],
     ['priority 11', declare({ priority: 11 }), 'priority must be an integer from 1 to 10'],
-    ['a negative backoff', declare({ backoffMs: -1 }), 'backoffMs must be an integer of at least 0'],
-    ['a fractional time limit', declare({ timeoutMs: 1.5 }), 'timeoutMs must be an integer of at least 1'],
+    ['a negative backoff', declare({ retryBackoff: -1 }), 'retryBackoff must be an integer number of seconds, 0 or more'],
+    [
+      'a fractional backoff (an integer, as in Celery)',
+      declare({ retryBackoff: 0.5 }),
+      'retryBackoff must be an integer number of seconds',
+    ],
+    ['a soft time limit of 0', declare({ softTimeLimit: 0 }), 'softTimeLimit must be a number of seconds above 0'],
+    [
+      'a soft time limit at the hard one',
+      declare({ softTimeLimit: 5, timeLimit: 5 }),
+      'softTimeLimit (5 s) must be below timeLimit (5 s), or it never comes first',
+    ],
+    ['a time limit of 0', declare({ timeLimit: 0 }), 'timeLimit must be a number of seconds above 0, at most 2147483'],
+    [
+      'a time limit past what a timer holds',
+      declare({ timeLimit: 2_147_484 }),
+      'timeLimit must be a number of seconds above 0, at most 2147483',
+    ],
     ['no params', declare({ params: undefined }), 'params must be an array (use [] for none)'],
     [
       'isolated without a handlerFile',

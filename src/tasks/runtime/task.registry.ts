@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/env-reader';
 import { ALL_QUEUES, isQueueName, type QueueName, QUEUES } from './queues';
 import { MAX_RATE_LIMIT, parseRate } from './rate-limit/rate';
+import { isTimeLimit, MAX_TIME_LIMIT_SECONDS, softLimitProblem } from './time-limits';
 import { declaredTasks, type TaskClass, type TaskDeclaration, type TaskOptions, type TaskParam } from './task.decorator';
 
 /** A declared task with its defaults applied. */
@@ -18,13 +19,19 @@ export interface RegisteredTask {
   readonly expires?: number;
   /** At most so many starts per second, minute or hour across all workers (`10/s`), or undefined for no limit. */
   readonly rateLimit?: string;
-  readonly attempts: number;
-  readonly backoffMs: number;
-  readonly backoffMaxMs: number;
-  readonly backoffJitter: boolean;
+  /** Retries after the first run. */
+  readonly maxRetries: number;
+  /** Seconds. */
+  readonly retryBackoff: number;
+  /** Seconds. */
+  readonly retryBackoffMax: number;
+  readonly retryJitter: boolean;
   /** null: every error is retried. */
   readonly autoretryFor: readonly string[] | null;
-  readonly timeoutMs: number;
+  /** Seconds, or undefined for none. */
+  readonly softTimeLimit?: number;
+  /** Seconds. */
+  readonly timeLimit: number;
   /** Whether it runs in the pool of threads; then `handlerFile` is the file its thread loads. */
   readonly isolated: boolean;
   readonly handlerFile?: string;
@@ -34,12 +41,12 @@ export interface RegisteredTask {
 
 export const TASK_DEFAULTS = {
   queue: QUEUES.default,
-  attempts: 3,
-  backoffMs: 1_000,
-  backoffMaxMs: 600_000,
-  backoffJitter: true,
+  maxRetries: 2,
+  retryBackoff: 1,
+  retryBackoffMax: 600,
+  retryJitter: true,
   autoretryFor: null,
-  timeoutMs: 60_000,
+  timeLimit: 60,
   isolated: false,
 } as const;
 
@@ -81,12 +88,16 @@ function problemsOf({ options, target }: TaskDeclaration): string[] {
   if (options.rateLimit !== undefined && !parseRate(options.rateLimit)) {
     problems.push(`rateLimit must be a count from 1 to ${MAX_RATE_LIMIT} per s, m or h, such as "10/s", "100/m" or "1000/h"`);
   }
-  if (!isCount(options.attempts, 1)) problems.push('attempts must be an integer of at least 1');
-  if (!isCount(options.backoffMs, 0)) problems.push('backoffMs must be an integer of at least 0');
-  if (!isCount(options.timeoutMs, 1)) problems.push('timeoutMs must be an integer of at least 1');
-  if (!isCount(options.backoffMaxMs, 0)) problems.push('backoffMaxMs must be an integer of at least 0');
-  if (options.backoffJitter !== undefined && typeof options.backoffJitter !== 'boolean')
-    problems.push('backoffJitter must be true or false');
+  if (!isCount(options.maxRetries, 0)) problems.push('maxRetries must be an integer of at least 0');
+  if (!isCount(options.retryBackoff, 0)) problems.push('retryBackoff must be an integer number of seconds, 0 or more');
+  if (!isCount(options.retryBackoffMax, 0)) problems.push('retryBackoffMax must be an integer number of seconds, 0 or more');
+  if (options.retryJitter !== undefined && typeof options.retryJitter !== 'boolean') problems.push('retryJitter must be true or false');
+  if (options.timeLimit !== undefined && !isTimeLimit(options.timeLimit)) {
+    problems.push(`timeLimit must be a number of seconds above 0, at most ${MAX_TIME_LIMIT_SECONDS}`);
+  }
+  if (options.softTimeLimit !== undefined && !isTimeLimit(options.softTimeLimit)) {
+    problems.push(`softTimeLimit must be a number of seconds above 0, at most ${MAX_TIME_LIMIT_SECONDS}`);
+  }
   problems.push(...isolationProblemsOf(options));
   const retried = options.autoretryFor as unknown;
   if (retried !== undefined && !(Array.isArray(retried) && retried.every((name) => typeof name === 'string' && name !== ''))) {
@@ -137,12 +148,13 @@ const ANNOTATABLE: ReadonlySet<string> = new Set([
   'priority',
   'expires',
   'rateLimit',
-  'attempts',
-  'backoffMs',
-  'backoffMaxMs',
-  'backoffJitter',
+  'maxRetries',
+  'retryBackoff',
+  'retryBackoffMax',
+  'retryJitter',
   'autoretryFor',
-  'timeoutMs',
+  'softTimeLimit',
+  'timeLimit',
 ]);
 
 /**
@@ -162,7 +174,10 @@ function applyAnnotations(tasks: Map<string, RegisteredTask>, annotations: Reado
       const problems = problemsOf({ options: { name, params: task.params, [option]: value } });
       if (problems.length > 0) throw refuse(`valid options (${problems.join('; ')})`, `${name}.${option}: ${JSON.stringify(value)}`);
     }
-    tasks.set(name, { ...task, ...(overrides as Partial<RegisteredTask>) });
+    const annotated: RegisteredTask = { ...task, ...(overrides as Partial<RegisteredTask>) };
+    const softProblem = softLimitProblem(annotated.softTimeLimit, annotated.timeLimit);
+    if (softProblem) throw refuse(`valid options (${softProblem})`, `${name}.softTimeLimit: ${String(annotated.softTimeLimit)}`);
+    tasks.set(name, annotated);
   }
 }
 
@@ -190,6 +205,8 @@ export function buildRegistry(
     const { options, target } = declaration;
     if (options.testOnly && !includeTestOnly) continue;
     const problems = problemsOf(declaration);
+    const softProblem = softLimitProblem(options.softTimeLimit, options.timeLimit ?? TASK_DEFAULTS.timeLimit);
+    if (softProblem) problems.push(softProblem);
     if (problems.length > 0) {
       throw new TaskDeclarationError(`${labelOf(declaration)}: ${problems.join('; ')}`);
     }
@@ -206,12 +223,13 @@ export function buildRegistry(
       priority: options.priority,
       expires: options.expires,
       rateLimit: options.rateLimit,
-      attempts: options.attempts ?? TASK_DEFAULTS.attempts,
-      backoffMs: options.backoffMs ?? TASK_DEFAULTS.backoffMs,
-      backoffMaxMs: options.backoffMaxMs ?? TASK_DEFAULTS.backoffMaxMs,
-      backoffJitter: options.backoffJitter ?? TASK_DEFAULTS.backoffJitter,
+      maxRetries: options.maxRetries ?? TASK_DEFAULTS.maxRetries,
+      retryBackoff: options.retryBackoff ?? TASK_DEFAULTS.retryBackoff,
+      retryBackoffMax: options.retryBackoffMax ?? TASK_DEFAULTS.retryBackoffMax,
+      retryJitter: options.retryJitter ?? TASK_DEFAULTS.retryJitter,
       autoretryFor: options.autoretryFor ?? TASK_DEFAULTS.autoretryFor,
-      timeoutMs: options.timeoutMs ?? TASK_DEFAULTS.timeoutMs,
+      softTimeLimit: options.softTimeLimit,
+      timeLimit: options.timeLimit ?? TASK_DEFAULTS.timeLimit,
       isolated: options.isolated ?? TASK_DEFAULTS.isolated,
       handlerFile: options.handlerFile,
       target,

@@ -5,6 +5,8 @@ import { IsolatedTasks } from './isolated/isolated-tasks';
 import { ALL_QUEUES, type QueueName } from './queues';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { TaskQueuesModule } from './task-queues.module';
+import { TaskTerminations } from './task-cancel';
+import { TaskOverruns } from './task-overruns';
 import { TasksProcessor } from './tasks.processor';
 import { WORKER_QUEUES } from './worker-queues';
 
@@ -16,7 +18,15 @@ export class TasksWorkerModule {
     return {
       module: TasksWorkerModule,
       imports: [DiscoveryModule, TaskQueuesModule],
-      providers: [TasksProcessor, WorkerHeartbeat, RateLimitGate, IsolatedTasks, { provide: WORKER_QUEUES, useValue: queues }],
+      providers: [
+        TasksProcessor,
+        TaskOverruns,
+        TaskTerminations,
+        WorkerHeartbeat,
+        RateLimitGate,
+        IsolatedTasks,
+        { provide: WORKER_QUEUES, useValue: queues },
+      ],
     };
   }
 }

@@ -10,11 +10,14 @@ import { RateLimited } from './rate-limit/rate-limited';
 import { bindArguments } from './task-arguments';
 import { EXPIRED, hasExpired } from './task-expiry';
 import { TaskRetry } from './retry-backoff';
+import { TaskTerminations } from './task-cancel';
+import { TaskOverruns } from './task-overruns';
+import { type RunLimits, Terminated, TaskRun } from './time-limits';
 import { TaskLifecycle } from './task-lifecycle';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
 import { pairHandlers } from './task-handlers';
-import { TaskRegistry } from './task.registry';
+import { type RegisteredTask, TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
 import { IsolatedTasks } from './isolated/isolated-tasks';
 import { WORKER_QUEUES, workerSlots } from './worker-queues';
@@ -28,6 +31,13 @@ const ANY_JOB_NAME = '*';
  * tenth of a second later changes nothing.
  */
 const EXPIRY_BATCH_MS = 100;
+
+/** A run's limits in ms: the call's, stored with the job, else (a job enqueued before they were stored) the task's. */
+function limitsOf(data: TaskData, task: RegisteredTask): RunLimits {
+  const softTimeLimit = data.timeLimit === undefined ? task.softTimeLimit : data.softTimeLimit;
+  const timeLimit = data.timeLimit ?? task.timeLimit;
+  return { softMs: softTimeLimit === undefined ? undefined : softTimeLimit * 1000, hardMs: timeLimit * 1000 };
+}
 
 /** How long the job's last run took (Bull stamps the start and, for a final outcome, the end). */
 function runTimeMs(job: Job): number {
@@ -57,6 +67,8 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly lifecycle: TaskLifecycle,
     private readonly rateLimits: RateLimitGate,
     private readonly isolated: IsolatedTasks,
+    private readonly overruns: TaskOverruns,
+    private readonly terminations: TaskTerminations,
     @Inject(WORKER_QUEUES) private readonly consumed: readonly QueueName[],
   ) {}
 
@@ -131,30 +143,62 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       throw new Error(EXPIRED);
     }
     if (task.rateLimit !== undefined) await this.rateLimits.admit(job, task.rateLimit);
-    const context: TaskContext = {
-      id: String(job.id),
-      attempt: job.attemptsMade + 1,
-      progress: (percent) => job.progress(percent),
-      retry: (request) => {
-        throw new TaskRetry(request);
-      },
-    };
-    this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
+    const id = String(job.id);
+    const run = new TaskRun(limitsOf(job.data, task), (limit) => this.metrics.taskTimeLimitExceeded(job.name, limit));
+    this.terminations.begin(id, run);
     this.running++;
-    const startedAt = Date.now();
     try {
-      const result = handler
-        ? await handler.run(args, context)
-        : // Past the time limit (when Bull fails the job) the thread is terminated: the work stops too.
-          await this.isolated.run(task, args, { ...context, hardStop: AbortSignal.timeout(task.timeoutMs) });
+      // A retry never overlaps the run before it, still going past its time limit.
+      if (job.attemptsMade > 0) await this.overruns.waitFor(job.queue, id, run.signal);
+      if (run.terminated) throw new Terminated(); // before it began
+      const context: TaskContext = {
+        id,
+        attempt: job.attemptsMade + 1,
+        // Made when the handler first reads it (see TaskRun).
+        get signal() {
+          return run.signal;
+        },
+        progress: (percent) => job.progress(percent),
+        retry: (request) => {
+          throw new TaskRetry(request);
+        },
+      };
+      this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
+      run.start();
+      // The one call that runs the handler: whatever runs it elsewhere takes run.signal and stops on run.hardStop.
+      const result = await run.race(
+        Promise.resolve().then(() =>
+          handler
+            ? handler.run(args, context)
+            : this.isolated.run(task, args, {
+                id,
+                attempt: context.attempt,
+                progress: (percent) => job.progress(percent),
+                signal: run.signal,
+                hardStop: run.hardStop,
+              }),
+        ),
+      );
+      if (run.terminated) throw new Terminated(); // a result that came after the terminate is not kept
       this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
       // Reported before Bull marks the job done, so a worker killed in between reports it again on
-      // the next run (see TaskLifecycle). A run past the timeout was already failed by Bull.
-      if (Date.now() - startedAt <= task.timeoutMs) {
-        await this.lifecycle.finished({ id: String(job.id), name: job.name, data: job.data, state: 'SUCCESS', result: result ?? null });
-      }
+      // the next run (see TaskLifecycle).
+      await this.lifecycle.finished({ id, name: job.name, data: job.data, state: 'SUCCESS', result: result ?? null });
       return result;
+    } catch (error) {
+      if (!run.terminated) throw error;
+      // Celery's revoke(terminate=True): the task ends REVOKED, whatever the handler did, and is not retried.
+      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
+      await this.repository.markRevoked(job);
+      await this.terminations.settled(job.queue, id);
+      this.metrics.taskTerminated(job.name);
+      throw new Terminated();
     } finally {
+      run.end();
+      this.terminations.end(id);
+      // Marked before Bull fails the job, so that no retry can start before the mark exists.
+      const overrun = run.overrun;
+      if (overrun) await this.overruns.track(job.queue, id, overrun);
       this.running--;
     }
   }

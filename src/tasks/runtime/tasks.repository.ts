@@ -6,6 +6,7 @@ import { type QueueName, TaskQueues } from './queues';
 import { RETRY_BACKOFF, type RetryPolicy } from './retry-backoff';
 import { TASK_STATES, type TaskState } from './task-state';
 import { type BullJobState, bullStatesOf, type StoredTask, type TaskData, toTaskState } from './task-status';
+import { terminateChannel, terminatingKey } from './task-cancel';
 import type { RegisteredTask } from './task.registry';
 
 /**
@@ -57,7 +58,11 @@ return { fields, 0 }
  * in worker memory (unlike Celery's revoke list, lost on restart: celery/celery#4886), so a
  * revoked job never runs, whether or not a worker was up at the time.
  *
- * KEYS: job hash, wait, paused, delayed, priority, failed, completed. ARGV: id, now, ttl ms, reason.
+ * With `terminate` (ARGV[5] = '1'), a running job is added to the `terminating` set and announced on
+ * the queue's terminate channel, for whichever worker runs it (see TaskTerminations).
+ *
+ * KEYS: job hash, wait, paused, delayed, priority, failed, completed, terminating.
+ * ARGV: id, now, ttl ms, reason, terminate (1 or 0), terminate channel.
  */
 const REVOKE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
@@ -65,7 +70,10 @@ local removed = redis.call('LREM', KEYS[2], 0, ARGV[1]) + redis.call('LREM', KEY
   + redis.call('ZREM', KEYS[4], ARGV[1])
 if removed == 0 then
   if redis.call('ZSCORE', KEYS[7], ARGV[1]) or redis.call('ZSCORE', KEYS[6], ARGV[1]) then return 'finished' end
-  return 'active'
+  if ARGV[5] ~= '1' then return 'active' end
+  redis.call('ZADD', KEYS[8], ARGV[2], ARGV[1])
+  redis.call('PUBLISH', ARGV[6], ARGV[1])
+  return 'terminating'
 end
 redis.call('ZREM', KEYS[5], ARGV[1])
 redis.call('ZADD', KEYS[6], ARGV[2], ARGV[1])
@@ -75,7 +83,7 @@ redis.call('PUBLISH', KEYS[6], cjson.encode({ jobId = ARGV[1], val = ARGV[4] }))
 return 'revoked'
 `;
 
-export type RevokeOutcome = 'revoked' | 'missing' | 'active' | 'finished';
+export type RevokeOutcome = 'revoked' | 'missing' | 'active' | 'terminating' | 'finished';
 
 /** A job hash as HGETALL returns it. */
 type JobHash = Record<string, string>;
@@ -123,9 +131,8 @@ export class TasksRepository {
       delay: delayMs,
       // Bull keeps jobs without a priority out of its priority set: they stay first in, first out.
       ...(placement.priority === undefined ? {} : { priority: placement.priority }),
-      attempts: task.attempts,
+      attempts: task.maxRetries + 1,
       backoff: { type: RETRY_BACKOFF, options: retryPolicyOf(task) },
-      timeout: task.timeoutMs,
       removeOnComplete: keep,
       removeOnFail: keep,
     };
@@ -185,11 +192,29 @@ export class TasksRepository {
     return tasks.filter((task): task is StoredTask => task !== null);
   }
 
-  async revoke(id: string): Promise<RevokeOutcome> {
+  /**
+   * Revokes a task that has not started; with `terminate`, asks the worker that runs a running one
+   * to stop it ('terminating').
+   */
+  async revoke(id: string, terminate = false): Promise<RevokeOutcome> {
     for (const queue of this.queues.allFailFast()) {
-      const keys = ['wait', 'paused', 'delayed', 'priority', 'failed', 'completed'].map((key) => queue.toKey(key));
+      const keys = [
+        ...['wait', 'paused', 'delayed', 'priority', 'failed', 'completed'].map((key) => queue.toKey(key)),
+        terminatingKey(queue),
+      ];
       const revoke = () =>
-        queue.client.eval(REVOKE_SCRIPT, keys.length + 1, queue.toKey(id), ...keys, id, Date.now(), this.resultTtlMs, REVOKED_REASON);
+        queue.client.eval(
+          REVOKE_SCRIPT,
+          keys.length + 1,
+          queue.toKey(id),
+          ...keys,
+          id,
+          Date.now(),
+          this.resultTtlMs,
+          REVOKED_REASON,
+          terminate ? 1 : 0,
+          terminateChannel(queue),
+        );
       const outcome = (await callBroker(queue.client, this.timeoutMs, `revoke task ${id}`, revoke)) as RevokeOutcome;
       if (outcome !== 'missing') return outcome;
     }
@@ -227,7 +252,12 @@ export class TasksRepository {
 }
 
 function retryPolicyOf(task: RegisteredTask): RetryPolicy {
-  return { delayMs: task.backoffMs, maxMs: task.backoffMaxMs, jitter: task.backoffJitter, autoretryFor: task.autoretryFor };
+  return {
+    delayMs: task.retryBackoff * 1000,
+    maxMs: task.retryBackoffMax * 1000,
+    jitter: task.retryJitter,
+    autoretryFor: task.autoretryFor,
+  };
 }
 
 /** A hash from HGETALL's flat reply of fields and values. */

@@ -253,6 +253,10 @@ export function hostileCorpus({ token, bannerId, taskId }: CorpusTarget): Hostil
     [ENQUEUE, 'a fractional priority', { ...VALID_TASK, priority: 1.5 }],
     [ENQUEUE, 'an expiry without offset', { ...VALID_TASK, expires: '2030-05-01T10:00:00' }],
     [ENQUEUE, 'an expiry of an object', { ...VALID_TASK, expires: { seconds: 5 } }],
+    [ENQUEUE, 'a time limit of 0', { ...VALID_TASK, timeLimit: 0 }],
+    [ENQUEUE, 'a time limit past what a timer holds', { ...VALID_TASK, timeLimit: 1e10 }],
+    [ENQUEUE, 'a time limit in a string', { ...VALID_TASK, timeLimit: '60' }],
+    [ENQUEUE, 'a soft time limit past the hard one', { ...VALID_TASK, softTimeLimit: 90, timeLimit: 60 }],
   ];
   for (const [route, label, body] of fieldCases) jsonTo('missing and extra fields', route, label, JSON.stringify(body));
 

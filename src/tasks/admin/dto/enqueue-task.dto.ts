@@ -3,6 +3,7 @@ import { Allow, IsArray, IsInt, IsNotEmpty, IsNumber, IsObject, IsString, Max, M
 import { ApiJsonArray } from '../../../common/api-json.decorator';
 import { Omittable } from '../../../common/omittable.decorator';
 import { PlainText } from '../../../common/plain-text.decorator';
+import { MAX_TIME_LIMIT_SECONDS } from '../../runtime/time-limits';
 
 /** `POST /api/admin/tasks`: Celery's `apply_async` over HTTP. */
 export class EnqueueTaskDto {
@@ -72,4 +73,24 @@ export class EnqueueTaskDto {
   })
   @Allow()
   readonly expires?: number | string;
+
+  /**
+   * Seconds (fractions allowed) after which the handler's signal aborts with SoftTimeLimitExceeded
+   * (Celery's `soft_time_limit`); below the time limit (checked by TasksService). @defaultValue the task's, else none
+   * @example 30
+   */
+  @ApiProperty({ required: false, type: 'number', minimum: 0, exclusiveMinimum: true, maximum: MAX_TIME_LIMIT_SECONDS })
+  @Omittable()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  readonly softTimeLimit?: number;
+
+  /**
+   * Seconds (fractions allowed) a run may take before it fails with TimeLimitExceeded (Celery's
+   * `time_limit`; checked by TasksService). @defaultValue the task's (60 unless declared)
+   * @example 60
+   */
+  @ApiProperty({ required: false, type: 'number', minimum: 0, exclusiveMinimum: true, maximum: MAX_TIME_LIMIT_SECONDS })
+  @Omittable()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  readonly timeLimit?: number;
 }

@@ -11,9 +11,6 @@ import {
   type WorkerMessage,
 } from './isolated-protocol';
 
-/** What an isolated handler sees: the task's context, and the soft abort forwarded from the worker. */
-export type IsolatedTaskContext = TaskContext & { readonly signal: AbortSignal };
-
 /** One instance per task and thread, built on its first run there. */
 const handlers = new Map<string, TaskHandler>();
 
@@ -45,9 +42,10 @@ export default async function runIsolated(run: IsolatedRun): Promise<IsolatedOut
     else pending?.resolve();
   });
   port.postMessage({ kind: 'started', threadId } satisfies ThreadMessage);
-  const context: IsolatedTaskContext = {
+  const context: TaskContext = {
     id: run.id,
     attempt: run.attempt,
+    // The soft stop, forwarded from the worker (the hard one terminates this thread).
     signal: abort.signal,
     // Resolves once the job holds the value, as it does in the worker's own thread.
     progress: (percent) =>
