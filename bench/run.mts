@@ -30,7 +30,7 @@ import { describeMachine, type FigureResult, markdownTable, type Row, writeResul
 import { round } from './lib/stats.mts';
 
 const FIGURES = {
-  http: { run: httpFigure, plannedSeconds: (o: BenchOptions) => 15 + 9 + o.reps * 3 * o.durationSeconds },
+  http: { run: httpFigure, plannedSeconds: (o: BenchOptions) => 15 + 12 + o.reps * 4 * o.durationSeconds },
   stampede: { run: stampedeFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 2 },
   tasks: { run: tasksFigure, plannedSeconds: (o: BenchOptions) => 20 + (o.reps + 1) * 4 * (o.tasks / 1500) },
   'rate-limit': { run: rateLimitFigure, plannedSeconds: (o: BenchOptions) => 20 + (o.reps + 1) * 4 * (o.tasks / 1500) },

@@ -4,7 +4,7 @@ import type { BenchContext } from '../lib/context.mts';
 import { childReady, request } from '../lib/ipc.mts';
 import { type Child, startChild, startMain } from '../lib/processes.mts';
 import type { FigureResult } from '../lib/report.mts';
-import { alternate, formatRatio, median, pairedRatio } from '../lib/stats.mts';
+import { formatRatio, median, pairedRatio } from '../lib/stats.mts';
 import type { CeilingResponse } from '../children/ceiling-server.mts';
 
 const PATH = '/api/home/banners';
@@ -66,14 +66,17 @@ export async function httpFigure({ environment, options, progress }: BenchContex
   const deadRedis = 'redis://127.0.0.1:1/0';
   const uncached = await startMain('api', environment.env({ REDIS_URL: deadRedis }), options.nodeArgs);
   const ceiling = startChild('ceiling-server.mts', {});
+  const fastifyFloor = startChild('fastify-floor.mts', {});
   try {
-    await childReady(ceiling);
+    await Promise.all([childReady(ceiling), childReady(fastifyFloor)]);
     await fetchRaw(cached.url!);
     const response = await fetchRaw(cached.url!);
     if (response.headers['x-cache'] !== 'HIT') throw new Error(`The cached api answered X-Cache: ${response.headers['x-cache']}`);
     const { url: ceilingUrl } = await request<{ url: string }>(ceiling, response);
+    const { url: fastifyUrl } = await request<{ url: string }>(fastifyFloor, response);
     const targets = {
       ceiling: { server: ceiling, url: ceilingUrl },
+      fastify: { server: fastifyFloor, url: fastifyUrl },
       cached: { server: cached.child, url: cached.url! },
       uncached: { server: uncached.child, url: uncached.url! },
     } as const;
@@ -83,9 +86,11 @@ export async function httpFigure({ environment, options, progress }: BenchContex
       progress.step(`http: warming up ${name}`);
       await load(server, url, options.connections, WARM_UP_SECONDS);
     }
-    const reps: Record<Target, Load[]> = { ceiling: [], cached: [], uncached: [] };
+    const reps: Record<Target, Load[]> = { ceiling: [], fastify: [], cached: [], uncached: [] };
     for (let rep = 1; rep <= options.reps; rep++) {
-      for (const name of [...alternate<Target>(rep, 'cached', 'ceiling'), 'uncached'] as const) {
+      // The ceiling runs next to the cached api and next to bare Fastify, each taking turns at going first.
+      const [first, , last] = rep % 2 === 1 ? (['cached', 'ceiling', 'fastify'] as const) : (['fastify', 'ceiling', 'cached'] as const);
+      for (const name of [first, 'ceiling', last, 'uncached'] as const) {
         progress.step(`http: ${name}, rep ${rep}/${options.reps}, ${options.durationSeconds} s`);
         reps[name].push(await load(targets[name].server, targets[name].url, options.connections, options.durationSeconds));
       }
@@ -95,6 +100,7 @@ export async function httpFigure({ environment, options, progress }: BenchContex
     const field = (name: Target, key: keyof Load) => reps[name].map((run) => run[key]);
     const ratio = pairedRatio(field('cached', 'requestsPerSecond'), field('ceiling', 'requestsPerSecond'));
     const cpuRatio = pairedRatio(field('ceiling', 'cpuUs'), field('cached', 'cpuUs'));
+    const fastifyRatio = pairedRatio(field('fastify', 'requestsPerSecond'), field('ceiling', 'requestsPerSecond'));
     const errors = Object.values(reps)
       .flat()
       .reduce((sum, run) => sum + run.errors, 0);
@@ -114,6 +120,11 @@ export async function httpFigure({ environment, options, progress }: BenchContex
         { figure: 'cached ÷ ceiling, req/s, per pair', value: formatRatio(ratio), target: '≥ 70 %', met: ratio.median >= 0.7 },
         { figure: 'ceiling ÷ cached, CPU per request, per pair (less noisy)', value: formatRatio(cpuRatio), target: '(reported)' },
         {
+          figure: 'bare Fastify (no plugin, no hook), same bytes ÷ ceiling, req/s, per pair',
+          value: `${formatRatio(fastifyRatio)}; ${latency('fastify')}`,
+          target: '(reference)',
+        },
+        {
           figure: 'uncached (cache Redis down, `BYPASS`)',
           value: `${Math.round(m('uncached', 'requestsPerSecond'))} req/s, ${latency('uncached')}`,
           target: '(reported)',
@@ -127,9 +138,10 @@ export async function httpFigure({ environment, options, progress }: BenchContex
         reps,
         cachedToCeiling: ratio,
         cpuCeilingToCached: cpuRatio,
+        fastifyToCeiling: fastifyRatio,
       },
     };
   } finally {
-    await Promise.all([cached.child.stop(), uncached.child.stop(), ceiling.stop()]);
+    await Promise.all([cached.child.stop(), uncached.child.stop(), ceiling.stop(), fastifyFloor.stop()]);
   }
 }
