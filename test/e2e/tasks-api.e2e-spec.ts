@@ -383,6 +383,30 @@ describe('task results (e2e, TASK_RESULT_TTL=2)', () => {
   });
 });
 
+describe('a bulk enqueue the broker refuses (e2e)', () => {
+  let environment: TestEnvironment;
+  let client: TaskClient;
+
+  beforeAll(async () => {
+    environment = createTestEnvironment();
+    client = await startTaskClient({ ...environment.env, LOG_LEVEL: 'error' });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await environment.dispose();
+  });
+
+  it('rejects as applyAsync does when Redis refuses a job inside the transaction', async () => {
+    // Bull pushes a job due now on the queue's wait list: a string there makes that push fail.
+    await client.redis.set(`${environment.env.QUEUE_PREFIX}:default:wait`, 'not a list');
+    const call = () => ({ name: 'add', options: { args: [1, 2], id: randomUUID() } });
+
+    await expect(client.tasks.applyAsync(call().name, call().options)).rejects.toThrow('WRONGTYPE');
+    await expect(client.tasks.applyAsyncBulk([call(), call()])).rejects.toThrow('The task broker refused to enqueue task');
+  });
+});
+
 describe('when the broker is down (e2e)', () => {
   let environment: TestEnvironment;
   let redis: TestRedisServer;

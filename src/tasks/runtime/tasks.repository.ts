@@ -137,7 +137,10 @@ export class TasksRepository {
   async addBulk(queueName: QueueName, jobs: readonly NewJob[]): Promise<void> {
     const queue = this.queues.failFast(queueName);
     const bulk = jobs.map((job) => ({ name: job.task.name, data: job.data, opts: this.jobOptions(job) }));
-    await callBroker(queue.client, this.timeoutMs, `enqueue ${jobs.length} tasks`, () => queue.addBulk(bulk));
+    const added = await callBroker(queue.client, this.timeoutMs, `enqueue ${jobs.length} tasks`, () => queue.addBulk(bulk));
+    // Bull leaves a job its transaction refused without an id, and drops the error that `add` throws.
+    const refused = added.findIndex((job) => job.id === null || job.id === undefined);
+    if (refused !== -1) throw new Error(`The task broker refused to enqueue task ${jobs[refused].id}`);
   }
 
   private jobOptions({ task, id, priority, delayMs, enqueuedAt }: NewJob): JobOptions & { timestamp: number } {
