@@ -124,7 +124,11 @@ export class TasksService {
   async applyAsyncBulk(calls: readonly { readonly name: string; readonly options: ApplyOptions }[]): Promise<EnqueuedTaskView[]> {
     const prepared = calls.map(({ name, options }) => this.prepare(name, options));
     const byQueue = new Map<QueueName, NewJob[]>();
-    for (const { job, queue } of prepared) byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
+    for (const { job, queue } of prepared) {
+      const jobs = byQueue.get(queue) ?? [];
+      jobs.push(job);
+      byQueue.set(queue, jobs);
+    }
     await Promise.all([...byQueue].map(([queue, jobs]) => this.repository.addBulk(queue, jobs)));
     return prepared.map(({ view }) => view);
   }
