@@ -12,7 +12,7 @@ import { resolveTimeLimits, TERMINATE_GRACE_MS } from './runtime/time-limits';
 import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
 import { type TaskLineage, toTaskStatus } from './runtime/task-status';
 import { isPriority, PRIORITY, type RegisteredTask, TaskRegistry } from './runtime/task.registry';
-import { TasksRepository } from './runtime/tasks.repository';
+import { type NewJob, TasksRepository } from './runtime/tasks.repository';
 import { type Canvas, type SubmittedWorkflow, TaskWorkflows, type WorkflowStatus } from './task-workflows';
 
 /** Celery's `apply_async` options. */
@@ -112,13 +112,36 @@ export class TasksService {
    * bad call is refused at once instead of failing later in a worker.
    */
   async applyAsync(name: string, options: ApplyOptions = {}): Promise<EnqueuedTaskView> {
+    const { job, queue, view } = this.prepare(name, options);
+    await this.repository.add(queue, job);
+    return view;
+  }
+
+  /**
+   * Enqueues several tasks as {@link applyAsync} would, in one round trip per queue: every call is
+   * checked first, so a bad one is refused before any is enqueued.
+   */
+  async applyAsyncBulk(calls: readonly { readonly name: string; readonly options: ApplyOptions }[]): Promise<EnqueuedTaskView[]> {
+    const prepared = calls.map(({ name, options }) => this.prepare(name, options));
+    const byQueue = new Map<QueueName, NewJob[]>();
+    for (const { job, queue } of prepared) {
+      const jobs = byQueue.get(queue) ?? [];
+      jobs.push(job);
+      byQueue.set(queue, jobs);
+    }
+    await Promise.all([...byQueue].map(([queue, jobs]) => this.repository.addBulk(queue, jobs)));
+    return prepared.map(({ view }) => view);
+  }
+
+  /** Checks a call and builds its job. */
+  private prepare(name: string, options: ApplyOptions): { job: NewJob; queue: QueueName; view: EnqueuedTaskView } {
     const { args = [], kwargs = {} } = options;
     const task = this.registry.get(name);
     bindArguments(name, task.params, args, kwargs);
     // A workflow step enqueued on its parent's completion carries that result: its own arguments
     // were checked when the workflow was submitted, and the result is bounded by the workflow's size.
     if (!options.lineage?.parentId) checkArgumentsSize(name, args, kwargs, this.config.queue.maxArgsBytes);
-    const placement = placementOf(task, options);
+    const { queue, priority } = placementOf(task, options);
     const now = Date.now();
     const timing = resolveTiming(options, now, this.config.queue.maxDelayMs);
     if (options.id !== undefined && !TASK_ID.test(options.id)) {
@@ -135,8 +158,11 @@ export class TasksService {
       ...(expiry ? { expires: expiry.toISOString() } : {}),
       ...resolveTimeLimits(task, options),
     };
-    await this.repository.add(task, id, data, placement, timing.delayMs, now);
-    return { id, name, state: 'PENDING', eta };
+    return {
+      job: { task, id, data, priority, delayMs: timing.delayMs, enqueuedAt: now },
+      queue,
+      view: { id, name, state: 'PENDING', eta },
+    };
   }
 
   /**

@@ -200,6 +200,51 @@ describe('/api/admin/tasks (e2e, real Redis broker)', () => {
       await expect(client.tasks.applyAsync('low', { args: [9, 1], id: 'tick-1' })).rejects.toMatchObject({ code: 'TASK_INVALID_ID' });
     });
 
+    it('enqueues tasks in bulk as one by one: the same jobs, each id once, none when a call is bad', async () => {
+      const [single, first, second] = [randomUUID(), randomUUID(), randomUUID()];
+      const options = { args: [9, 1], countdown: 60, priority: 2, expires: 120 };
+      const job = async (id: string) => {
+        const { queue } = await client.tasks.result(id);
+        const { name, data, opts } = await client.redis.hgetall(`${environment.env.QUEUE_PREFIX}:${queue}:${id}`);
+        const { timestamp, jobId, ...rest } = JSON.parse(opts) as Record<string, unknown>;
+        return { queue, name, data: JSON.parse(data) as Record<string, unknown>, opts: rest, jobId, timestamp };
+      };
+
+      await client.tasks.applyAsync('low', { ...options, id: single });
+      const sut = await client.tasks.applyAsyncBulk([
+        { name: 'low', options: { ...options, id: first } },
+        { name: 'add', options: { args: [1, 2], id: second } },
+      ]);
+      await client.tasks.applyAsyncBulk([{ name: 'low', options: { ...options, args: [5, 5], id: first } }]);
+
+      expect(sut.map(({ id, name, state }) => ({ id, name, state }))).toEqual([
+        { id: first, name: 'low', state: 'PENDING' },
+        { id: second, name: 'add', state: 'PENDING' },
+      ]);
+      const { data: singleData, opts: singleOpts, queue } = await job(single);
+      // The moments differ by the time between the calls.
+      const { expires, eta, ...data } = singleData;
+      await expect(job(first)).resolves.toEqual({
+        queue,
+        name: 'low',
+        data: { ...data, expires: expect.any(String), eta: expect.any(String) },
+        opts: singleOpts,
+        jobId: first,
+        timestamp: expect.any(Number),
+      });
+      expect([expires, eta]).toEqual([expect.any(String), expect.any(String)]);
+      await expect(client.tasks.result(second)).resolves.toMatchObject({ name: 'add', args: [1, 2], state: 'PENDING' });
+
+      const untouched = randomUUID();
+      await expect(
+        client.tasks.applyAsyncBulk([
+          { name: 'add', options: { args: [1, 2], id: untouched } },
+          { name: 'add', options: { args: ['one', 2] } },
+        ]),
+      ).rejects.toMatchObject({ code: 'TASK_INVALID_ARGS' });
+      await expect(client.tasks.result(untouched)).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
+    });
+
     it('lists the most recent tasks, newest first, by state and name', async () => {
       const first = await enqueue({ name: 'low', args: [3, 1] });
       const second = await enqueue({ name: 'add', args: [1, 1] });
@@ -335,6 +380,30 @@ describe('task results (e2e, TASK_RESULT_TTL=2)', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(finished.finishedAt!) + 2_000);
     const keys = await client.redis.keys(`${environment.env.QUEUE_PREFIX}:*:${id}*`);
     expect(keys).toEqual([]);
+  });
+});
+
+describe('a bulk enqueue the broker refuses (e2e)', () => {
+  let environment: TestEnvironment;
+  let client: TaskClient;
+
+  beforeAll(async () => {
+    environment = createTestEnvironment();
+    client = await startTaskClient({ ...environment.env, LOG_LEVEL: 'error' });
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await environment.dispose();
+  });
+
+  it('rejects as applyAsync does when Redis refuses a job inside the transaction', async () => {
+    // Bull pushes a job due now on the queue's wait list: a string there makes that push fail.
+    await client.redis.set(`${environment.env.QUEUE_PREFIX}:default:wait`, 'not a list');
+    const call = () => ({ name: 'add', options: { args: [1, 2], id: randomUUID() } });
+
+    await expect(client.tasks.applyAsync(call().name, call().options)).rejects.toThrow('WRONGTYPE');
+    await expect(client.tasks.applyAsyncBulk([call(), call()])).rejects.toThrow('The task broker refused to enqueue task');
   });
 });
 

@@ -238,6 +238,15 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       expect(sut.tasks.map((task) => task.state)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
     });
 
+    it('enqueues no member of a group when one cannot take its input', async () => {
+      const submitted = await submit({ chain: [add(1, 1), { group: [add(1), { name: 'xsum' }] }] });
+
+      const sut = await waitFor(submitted.id);
+
+      expect(sut).toMatchObject({ state: 'FAILURE', error: expect.stringContaining(`xsum (${submitted.tasks[2]}) cannot take its input`) });
+      expect(sut.tasks.map((task) => task.id)).toEqual([submitted.tasks[0]]);
+    });
+
     it('enqueues linkError with the failed task id when a task fails for good', async () => {
       const submitted = await submit({ name: 'testing.fail', args: ['boom'], options: { linkError: { name: 'test_task' } } });
 

@@ -83,6 +83,22 @@ redis.call('PUBLISH', KEYS[6], cjson.encode({ jobId = ARGV[1], val = ARGV[4] }))
 return 'revoked'
 `;
 
+/** A job to add: its task, id and data, and where it goes in its queue. */
+export interface NewJob {
+  readonly task: RegisteredTask;
+  readonly id: string;
+  readonly data: TaskData;
+  /** The call's priority (the task's own, or the caller's), or none. */
+  readonly priority?: number;
+  readonly delayMs: number;
+  /**
+   * The moment `delayMs` counts from. Bull holds the job until its timestamp plus the delay, and
+   * stamps it when the job is built, a little later than the caller's clock read: passing the
+   * caller's moment makes a job with an eta due exactly at the eta.
+   */
+  readonly enqueuedAt: number;
+}
+
 export type RevokeOutcome = 'revoked' | 'missing' | 'active' | 'terminating' | 'finished';
 
 /** A job hash as HGETALL returns it. */
@@ -108,35 +124,39 @@ export class TasksRepository {
     this.timeoutMs = config.queue.timeoutMs;
   }
 
+  async add(queueName: QueueName, job: NewJob): Promise<void> {
+    const queue = this.queues.failFast(queueName);
+    const options = this.jobOptions(job);
+    await callBroker(queue.client, this.timeoutMs, `enqueue task ${job.id}`, () => queue.add(job.task.name, job.data, options));
+  }
+
   /**
-   * @param placement the queue and the priority of this call (the task's own, or the caller's).
-   * @param enqueuedAt the moment `delayMs` counts from. Bull holds the job until its timestamp plus
-   * the delay, and stamps it when the job is built, a little later than the caller's clock read:
-   * passing the caller's moment makes a job with an eta due exactly at the eta.
+   * Adds jobs to one queue in one transaction (Bull's `addBulk`): one round trip for all of them,
+   * each job as {@link add} would add it, an id already kept left as it is.
    */
-  async add(
-    task: RegisteredTask,
-    id: string,
-    data: TaskData,
-    placement: { readonly queue: QueueName; readonly priority?: number },
-    delayMs: number,
-    enqueuedAt: number,
-  ): Promise<void> {
+  async addBulk(queueName: QueueName, jobs: readonly NewJob[]): Promise<void> {
+    const queue = this.queues.failFast(queueName);
+    const bulk = jobs.map((job) => ({ name: job.task.name, data: job.data, opts: this.jobOptions(job) }));
+    const added = await callBroker(queue.client, this.timeoutMs, `enqueue ${jobs.length} tasks`, () => queue.addBulk(bulk));
+    // Bull leaves a job its transaction refused without an id, and drops the error that `add` throws.
+    const refused = added.findIndex((job) => job.id === null || job.id === undefined);
+    if (refused !== -1) throw new Error(`The task broker refused to enqueue task ${jobs[refused].id}`);
+  }
+
+  private jobOptions({ task, id, priority, delayMs, enqueuedAt }: NewJob): JobOptions & { timestamp: number } {
     const keep = { age: Math.ceil(this.resultTtlMs / 1000), count: KEPT_RESULTS_PER_QUEUE };
-    const queue = this.queues.failFast(placement.queue);
     // Bull reads `timestamp` (lib/job.js), but its typings leave it out.
-    const options: JobOptions & { timestamp: number } = {
+    return {
       jobId: id,
       timestamp: enqueuedAt,
       delay: delayMs,
       // Bull keeps jobs without a priority out of its priority set: they stay first in, first out.
-      ...(placement.priority === undefined ? {} : { priority: placement.priority }),
+      ...(priority === undefined ? {} : { priority }),
       attempts: task.maxRetries + 1,
       backoff: { type: RETRY_BACKOFF, options: retryPolicyOf(task) },
       removeOnComplete: keep,
       removeOnFail: keep,
     };
-    await callBroker(queue.client, this.timeoutMs, `enqueue task ${id}`, () => queue.add(task.name, data, options));
   }
 
   /** The task with this id on any queue, read in one script so its state is consistent. */

@@ -1,6 +1,15 @@
 import { AppError } from '../../common/app-error';
 import type { Canvas } from '../task-workflows';
-import { compileCanvas, kindOf, MAX_WORKFLOW_DEPTH, MAX_WORKFLOW_TASKS, parseCanvas, type TaskNode, WorkflowPlan } from './canvas';
+import {
+  compileCanvas,
+  firstTasks,
+  kindOf,
+  MAX_WORKFLOW_DEPTH,
+  MAX_WORKFLOW_TASKS,
+  parseCanvas,
+  type TaskNode,
+  WorkflowPlan,
+} from './canvas';
 import { uuidV5 } from './uuid-v5';
 
 const WORKFLOW_ID = '6f1d2c3b-0a9e-4c8d-b7f6-5e4d3c2b1a09';
@@ -142,5 +151,21 @@ describe('compileCanvas and WorkflowPlan', () => {
     const restored = new WorkflowPlan(JSON.parse(JSON.stringify(sut.root)) as typeof sut.root);
 
     expect(restored.tasks()).toEqual(sut.tasks());
+  });
+});
+
+describe('firstTasks', () => {
+  const pathsOf = (canvas: Canvas) => firstTasks(compileCanvas(canvas, WORKFLOW_ID)).map((task) => task.path);
+
+  it('starts a task with itself and a chain with its first step', () => {
+    expect(pathsOf(add(1, 1))).toEqual(['r']);
+    expect(pathsOf({ chain: [{ chain: [add(1, 1), add(1)] }, add(2)] })).toEqual(['r.0.0']);
+  });
+
+  it('starts a group with every member, in order, and a chord with its header only', () => {
+    const header = [add(1, 1), { chain: [add(2, 2), add(3)] }, { group: [add(4, 4), add(5, 5)] }];
+
+    expect(pathsOf({ group: header })).toEqual(['r.0', 'r.1.0', 'r.2.0', 'r.2.1']);
+    expect(pathsOf({ chord: { header, body: { name: 'xsum' } } })).toEqual(['r.h.0', 'r.h.1.0', 'r.h.2.0', 'r.h.2.1']);
   });
 });

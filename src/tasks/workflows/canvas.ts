@@ -182,6 +182,20 @@ export function compileCanvas(canvas: Canvas, workflowId: string): PlanNode {
   return node(canvas, 'r', false);
 }
 
+/** The tasks that start a node, in canvas order: a chain's first step's, every member's of a group, a chord's header's. */
+export function firstTasks(node: PlanNode): TaskNode[] {
+  switch (node.kind) {
+    case 'task':
+      return [node];
+    case 'chain':
+      return firstTasks(node.steps[0]);
+    case 'group':
+      return node.members.flatMap(firstTasks);
+    case 'chord':
+      return firstTasks(node.header);
+  }
+}
+
 /** A compiled workflow, indexed for the questions its progress asks. */
 export class WorkflowPlan {
   private readonly tasksByPath = new Map<string, TaskNode>();

@@ -12,7 +12,7 @@ import { resolveTiming } from '../runtime/task-timing';
 import type { SubmittedWorkflow, TaskWorkflows, WorkflowState, WorkflowStatus } from '../task-workflows';
 import { TaskRegistry } from '../runtime/task.registry';
 import { TasksService } from '../tasks.service';
-import { compileCanvas, kindOf, parseCanvas, type PlanNode, type PlannedCall, WorkflowPlan } from './canvas';
+import { compileCanvas, firstTasks, kindOf, parseCanvas, type PlanNode, type PlannedCall, WorkflowPlan } from './canvas';
 import { eachLimited } from './each-limited';
 import { stateFromTasks } from './workflow-state';
 import { WorkflowStore } from './workflow.store';
@@ -28,11 +28,13 @@ const WORKFLOW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const CACHED_PLAN_TASKS = 20_000;
 
 /**
- * How many of a group's members are being enqueued at once. All at once, a chord of 1,000 prepared
- * every enqueue before the broker got the first (its first member started some 20 ms late, BENCHMARKS.md)
- * and then flooded the connection; a few dozen keep it busy, as a producer of plain tasks would.
+ * How a group's members are enqueued: in transactions of this many (one round trip each), two in
+ * flight so that the next is prepared while the broker runs one. All at once, a chord of 1,000
+ * prepared every enqueue before the broker got the first (its first member started some 20 ms
+ * late, BENCHMARKS.md).
  */
-const GROUP_ENQUEUES_IN_FLIGHT = 64;
+const ENQUEUE_BATCH = 64;
+const ENQUEUE_BATCHES_IN_FLIGHT = 2;
 
 /** The input a node is started with: its parent's result, or nothing for a workflow's first tasks. */
 type Input = { readonly value: unknown } | undefined;
@@ -162,11 +164,11 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     if (!plan || !task) return;
     const workflowId = lineage.workflowId;
     if (outcome.state === 'SUCCESS') {
-      if (task.link) await this.enqueue(workflowId, task.link, { value: outcome.result }, outcome.id);
+      if (task.link) await this.enqueue(workflowId, [{ call: task.link }], { value: outcome.result }, outcome.id);
       await this.completed(workflowId, plan, task.path, outcome.result, outcome.id);
       return;
     }
-    if (task.linkError) await this.enqueue(workflowId, task.linkError, { value: outcome.id }, outcome.id);
+    if (task.linkError) await this.enqueue(workflowId, [{ call: task.linkError }], { value: outcome.id }, outcome.id);
     await this.store.finish(workflowId, 'FAILURE', { error: `${outcome.name} (${outcome.id}) failed: ${outcome.error}` });
   }
 
@@ -195,40 +197,72 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
   }
 
   /** Enqueues the first tasks of a node, each with `input` unless immutable. */
-  private async start(workflowId: string, node: PlanNode, input: Input, parentId: string | null): Promise<void> {
-    switch (node.kind) {
-      case 'task':
-        return this.enqueue(workflowId, node, input, parentId, node.path);
-      case 'chain':
-        return this.start(workflowId, node.steps[0], input, parentId);
-      case 'group':
-        return eachLimited(node.members, GROUP_ENQUEUES_IN_FLIGHT, (member) => this.start(workflowId, member, input, parentId));
-      case 'chord':
-        return this.start(workflowId, node.header, input, parentId);
-    }
+  private start(workflowId: string, node: PlanNode, input: Input, parentId: string | null): Promise<void> {
+    return this.enqueue(
+      workflowId,
+      firstTasks(node).map((task) => ({ call: task, node: task.path })),
+      input,
+      parentId,
+    );
   }
 
   /**
-   * Enqueues one task under its derived id: a second enqueue of the same step changes nothing.
-   * Nothing follows a revoked workflow's task: the revoke marks the workflow before it revokes its
-   * tasks, and this reads the mark before enqueuing and again after, so a step enqueued while the
-   * revoke ran is revoked too. A step that cannot take the input it is given (a list where it
-   * wants a number) fails the workflow: running its parent again would not help.
+   * Enqueues tasks under their derived ids, {@link ENQUEUE_BATCH} in one round trip: a second
+   * enqueue of the same step changes nothing. Nothing follows a revoked workflow's task: the revoke
+   * marks the workflow before it revokes its tasks, and this reads the mark before enqueuing and
+   * again after each batch, so a step enqueued while the revoke ran is revoked too. A step that
+   * cannot take the input it is given (a list where it wants a number) fails the workflow, and none
+   * of the others is enqueued: running its parent again would not help.
+   * @param calls each call, with its task's path in the plan (none for a `link` or `linkError`).
    */
-  private async enqueue(workflowId: string, call: PlannedCall, input: Input, parentId: string | null, node?: string): Promise<void> {
+  private async enqueue(
+    workflowId: string,
+    calls: readonly { readonly call: PlannedCall; readonly node?: string }[],
+    input: Input,
+    parentId: string | null,
+  ): Promise<void> {
     const follows = parentId !== null;
     if (follows && (await this.store.state(workflowId)) === 'REVOKED') return;
-    const args = call.receivesInput && input ? [input.value, ...call.args] : call.args;
-    const lineage = { workflowId, parentId, ...(node !== undefined && { node }) };
-    const options = { id: call.id, args, kwargs: call.kwargs, countdown: call.countdown, eta: call.eta, lineage };
-    try {
-      await this.tasks.applyAsync(call.name, options);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'TASK_INVALID_ARGS') throw error;
-      await this.store.finish(workflowId, 'FAILURE', { error: `${call.name} (${call.id}) cannot take its input: ${error.message}` });
+    const steps = calls.map(({ call, node }) => ({
+      call,
+      node,
+      args: call.receivesInput && input ? [input.value, ...call.args] : call.args,
+    }));
+    // The calls were checked when the workflow was submitted: only an input may not fit.
+    const refused = input ? this.refusedInput(steps) : undefined;
+    if (refused) {
+      const { call, message } = refused;
+      await this.store.finish(workflowId, 'FAILURE', { error: `${call.name} (${call.id}) cannot take its input: ${message}` });
       return;
     }
-    if (follows && (await this.store.state(workflowId)) === 'REVOKED') await this.revokeQuietly(call.id);
+    const applies = steps.map(({ call, node, args }) => {
+      const lineage = { workflowId, parentId, ...(node !== undefined && { node }) };
+      return { name: call.name, options: { id: call.id, args, kwargs: call.kwargs, countdown: call.countdown, eta: call.eta, lineage } };
+    });
+    const batches = Array.from({ length: Math.ceil(applies.length / ENQUEUE_BATCH) }, (_, i) =>
+      applies.slice(i * ENQUEUE_BATCH, (i + 1) * ENQUEUE_BATCH),
+    );
+    await eachLimited(batches, ENQUEUE_BATCHES_IN_FLIGHT, async (batch) => {
+      await this.tasks.applyAsyncBulk(batch);
+      if (follows && (await this.store.state(workflowId)) === 'REVOKED') {
+        await Promise.all(batch.map(({ options }) => this.revokeQuietly(options.id)));
+      }
+    });
+  }
+
+  /** The first call whose arguments, its input first, its task refuses. */
+  private refusedInput(
+    steps: readonly { readonly call: PlannedCall; readonly args: readonly unknown[] }[],
+  ): { call: PlannedCall; message: string } | undefined {
+    for (const { call, args } of steps) {
+      try {
+        this.tasks.validate(call.name, args, call.kwargs);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'TASK_INVALID_ARGS') throw error;
+        return { call, message: error.message };
+      }
+    }
+    return undefined;
   }
 
   /**
