@@ -1,30 +1,21 @@
 import { AppError } from '../common/app-error';
 import type { TaskState, TaskStatusView } from './runtime/task-state';
 import type { WorkflowStatus } from './task-workflows';
-import type { TasksService } from './tasks.service';
+import type { ApplyOptions, TasksService } from './tasks.service';
 
 /**
  * `node dist/main enqueue <task> [args…] [--countdown S | --eta ISO] [--id UUID] [--queue Q] [--priority N]
  * [--expires S | ISO] [--soft-time-limit S] [--time-limit S]`: the seed's add_task.py.
  */
-export interface EnqueueCommand {
+export interface EnqueueCommand extends Pick<
+  ApplyOptions,
+  'countdown' | 'id' | 'queue' | 'priority' | 'expires' | 'softTimeLimit' | 'timeLimit'
+> {
   readonly kind: 'enqueue';
   readonly task: string;
   readonly args: unknown[];
-  readonly countdown?: number;
+  /** As typed: an ISO-8601 date-time with its offset. */
   readonly eta?: string;
-  /** The task's id, chosen by the caller: enqueuing it again changes nothing. */
-  readonly id?: string;
-  /** The queue, over the task's own. */
-  readonly queue?: string;
-  /** 1 (highest) to 10, over the task's own. */
-  readonly priority?: number;
-  /** Seconds from now, or an ISO-8601 date-time with its offset, past which it never starts. */
-  readonly expires?: number | string;
-  /** Seconds before the handler's signal aborts, over the task's own. */
-  readonly softTimeLimit?: number;
-  /** Seconds a run may take, over the task's own. */
-  readonly timeLimit?: number;
 }
 
 /** `node dist/main result <id>`: the seed's get_task_result.py. */
@@ -91,14 +82,13 @@ async function statusOf(tasks: TasksService, id: string): Promise<TaskStatusView
 export async function runTaskCommand(command: EnqueueCommand | ResultCommand, tasks: TasksService, output: CliOutput): Promise<number> {
   try {
     if (command.kind === 'enqueue') {
-      const { task, args, countdown, eta, id, queue, priority, expires, softTimeLimit, timeLimit } = command;
-      const given = { queue, priority, expires, softTimeLimit, timeLimit };
-      const placement = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
-      if (id === undefined) {
-        output.out((await tasks.applyAsync(task, { args, countdown, eta, ...placement })).id);
+      // The parser leaves out every option not given, so the rest is ApplyOptions as it stands.
+      const { kind: _kind, task, ...options } = command;
+      if (options.id === undefined) {
+        output.out((await tasks.applyAsync(task, options)).id);
         return CLI_EXIT.ok;
       }
-      const outcome = await tasks.applyOnce(task, { args, countdown, eta, id, ...placement });
+      const outcome = await tasks.applyOnce(task, options);
       output.out(outcome.task.id);
       if (!outcome.created) output.err(`A task with this id is already kept (${outcome.task.state}): nothing changed`);
       return CLI_EXIT.ok;
