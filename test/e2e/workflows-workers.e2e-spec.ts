@@ -3,8 +3,7 @@ import type { WorkflowState } from '../../src/tasks/task-workflows';
 import { recordKeys } from '../fixtures/testing-tasks/record.task';
 import { MainProcess } from '../support/main-process';
 import { pollUntil } from '../support/poll';
-import { startTaskClient, type TaskClient } from '../support/task-client';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { workerFleet } from '../support/worker-fleet';
 
 const FINAL: readonly string[] = ['SUCCESS', 'FAILURE', 'REVOKED'] satisfies WorkflowState[];
 
@@ -13,56 +12,31 @@ const FINAL: readonly string[] = ['SUCCESS', 'FAILURE', 'REVOKED'] satisfies Wor
  * workers killed by SIGKILL while a workflow runs, and the `workflow` and `result` commands.
  */
 describe('workflows over worker processes (e2e, real Redis broker)', () => {
-  let environment: TestEnvironment;
-  let client: TaskClient;
-  const started: MainProcess[] = [];
-
   /** A 2 s lock, as in tasks-workers.e2e-spec.ts: a killed worker's job runs again within about 4 s. */
-  const startWorkers = (count: number) =>
-    Promise.all(
-      Array.from({ length: count }, async () => {
-        const worker = new MainProcess(['--role=worker'], { ...environment.env, WORKER_LOCK_SECONDS: '2' });
-        started.push(worker);
-        await worker.ready();
-        return worker;
-      }),
-    );
+  const fleet = workerFleet({ WORKER_LOCK_SECONDS: '2' });
+  const startWorkers = (count: number) => Promise.all(Array.from({ length: count }, () => fleet.startWorker()));
   const cli = async (args: string[]) => {
-    const sut = new MainProcess(args, { ...environment.env, LOG_LEVEL: 'error' });
+    const sut = new MainProcess(args, { ...fleet.environment.env, LOG_LEVEL: 'error' });
     const code = await sut.exitCode();
     return { code, lines: sut.lines };
   };
   /** Resolves once the workflow has finished, and each of its tasks (reported before Bull marks it done). */
   const waitFor = (id: string) =>
     pollUntil(
-      () => client.tasks.workflow(id),
+      () => fleet.client.tasks.workflow(id),
       (workflow) => FINAL.includes(workflow.state) && workflow.tasks.every((task) => FINAL.includes(task.state)),
       `workflow ${id} to finish with its tasks`,
       { timeoutMs: 60_000, intervalMs: 200 },
     );
   /** The runs of `testing.record` tasks given this list name. */
   const record = (list = randomUUID()) => {
-    const keys = recordKeys(`e2e-queue-${environment.id}`, list);
+    const keys = recordKeys(`e2e-queue-${fleet.environment.id}`, list);
     return {
       list,
-      started: async () => (await client.redis.lrange(keys.started, 0, -1)).map(Number),
-      values: async () => (await client.redis.lrange(keys.values, 0, -1)).map((value) => JSON.parse(value) as unknown),
+      started: async () => (await fleet.client.redis.lrange(keys.started, 0, -1)).map(Number),
+      values: async () => (await fleet.client.redis.lrange(keys.values, 0, -1)).map((value) => JSON.parse(value) as unknown),
     };
   };
-
-  beforeAll(async () => {
-    environment = createTestEnvironment();
-    client = await startTaskClient({ ...environment.env, LOG_LEVEL: 'error' });
-  });
-
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((worker) => worker.stop()));
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await environment.dispose();
-  });
 
   it('runs the chain add(2, 2) | add(4) | low(1) → 7 from the command line, and result prints it', async () => {
     await startWorkers(1);
@@ -94,7 +68,7 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
     await startWorkers(2);
     const header = Array.from({ length: 100 }, (_, i) => ({ name: 'add', args: [i, i] }));
 
-    const { id, tasks } = await client.tasks.chord(header, { name: 'xsum' });
+    const { id, tasks } = await fleet.client.tasks.chord(header, { name: 'xsum' });
     const sut = await waitFor(id);
 
     expect(sut).toMatchObject({ kind: 'chord', state: 'SUCCESS', result: 9900 });
@@ -108,7 +82,7 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
     const body = record();
     const header = Array.from({ length: 200 }, (_, i) => ({ name: 'testing.record', args: [i, members.list, 50] }));
 
-    const { id } = await client.tasks.chord(header, { name: 'testing.record', args: [body.list] });
+    const { id } = await fleet.client.tasks.chord(header, { name: 'testing.record', args: [body.list] });
     await pollUntil(
       () => members.values(),
       (values) => values.length >= 40,
@@ -127,7 +101,7 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
   });
 
   it('runs every step of a chain of 20 exactly once, with the right result, when the worker running a step is SIGKILLed', async () => {
-    await startWorkers(2);
+    const workers = await startWorkers(2);
     const steps = record();
     // add(0, 1) then record, add(1), record, …: ten adds, each result recorded once by the step after.
     const chain = Array.from({ length: 20 }, (_, i) =>
@@ -138,14 +112,14 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
         : { name: 'testing.record', args: [steps.list, 400] },
     );
 
-    const { id } = await client.tasks.chain(...chain);
+    const { id } = await fleet.client.tasks.chain(...chain);
     // A record step is running (it started, has not recorded yet) once three have recorded.
     const [runs] = await pollUntil(
       async () => [await steps.started(), await steps.values()] as const,
       ([started, values]) => values.length >= 3 && started.length === values.length + 1,
       'a record step to be running',
     );
-    const victim = started.find((worker) => worker.child.pid === runs.at(-1))!;
+    const victim = workers.find((worker) => worker.child.pid === runs.at(-1))!;
     victim.child.kill('SIGKILL');
     await victim.exitCode();
     const sut = await waitFor(id);
