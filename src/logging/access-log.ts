@@ -40,6 +40,9 @@ function bodyBytes(reply: FastifyReply): number | undefined {
  */
 export function logAccess(fastify: FastifyInstance, logger: Logger, context: PinoLogger): void {
   const verbose = logger.isLevelEnabled('debug');
+  // Below debug the line holds no header, so the root logger's redaction would search it for
+  // nothing on every request.
+  const lines = verbose ? logger : logger.child({}, { redact: [] });
   fastify.addHook('onRequest', (request, _reply, done) => context.runInContext(done, { bindings: { reqId: request.id } }));
   fastify.addHook('onResponse', (request, reply, done) => {
     const line: AccessLogLine = {
@@ -53,7 +56,7 @@ export function logAccess(fastify: FastifyInstance, logger: Logger, context: Pin
       res: { statusCode: reply.statusCode, bytes: bodyBytes(reply) },
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
     };
-    logger[levelOf(reply.statusCode)](line, 'request completed');
+    lines[levelOf(reply.statusCode)](line, 'request completed');
     done();
   });
 }

@@ -39,6 +39,11 @@ function limitsOf(data: TaskData, task: RegisteredTask): RunLimits {
   return { softMs: softTimeLimit === undefined ? undefined : softTimeLimit * 1000, hardMs: timeLimit * 1000 };
 }
 
+/** Marks the job so that this run's failure is final (Bull's `discard`, typed as a promise, only sets a flag). */
+function withoutRetry(job: Job): void {
+  void job.discard();
+}
+
 /** How long the job's last run took (Bull stamps the start and, for a final outcome, the end). */
 function runTimeMs(job: Job): number {
   return (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now());
@@ -125,7 +130,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   private async execute(job: Job<TaskData>): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler && !this.isolated.has(job.name)) {
-      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
+      withoutRetry(job);
       throw new Error(`Task "${job.name}" is not registered in this worker`);
     }
     const task = this.registry.get(job.name);
@@ -133,12 +138,12 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     try {
       args = bindArguments(task.name, task.params, job.data.args, job.data.kwargs);
     } catch (error) {
-      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
+      withoutRetry(job);
       throw error;
     }
     // Celery's expires: a task not started in time never runs, and is not retried.
     if (hasExpired(job.data.expires, Date.now())) {
-      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
+      withoutRetry(job);
       await this.repository.markRevoked(job);
       throw new Error(EXPIRED);
     }
@@ -188,7 +193,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     } catch (error) {
       if (!run.terminated) throw error;
       // Celery's revoke(terminate=True): the task ends REVOKED, whatever the handler did, and is not retried.
-      void job.discard(); // typed as a promise, but it only marks the job to fail without retries
+      withoutRetry(job);
       await this.repository.markRevoked(job);
       await this.terminations.settled(job.queue, id);
       this.metrics.taskTerminated(job.name);

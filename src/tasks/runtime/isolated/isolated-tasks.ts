@@ -13,6 +13,8 @@ import type { IsolatedPool, IsolatedRunOptions } from './isolated-pool';
 export class IsolatedTasks implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IsolatedTasks.name);
   private pool?: IsolatedPool;
+  /** The names of the isolated tasks, once the pool exists. */
+  private names: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly registry: TaskRegistry,
@@ -27,6 +29,7 @@ export class IsolatedTasks implements OnModuleInit, OnApplicationShutdown {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazily: a worker without isolated tasks never loads piscina
     const { IsolatedPool: Pool } = require('./isolated-pool') as typeof import('./isolated-pool');
     this.pool = new Pool({ threads: this.config.worker.isolatedThreads });
+    this.names = new Set(isolated.map((task) => task.name));
     this.logger.log(
       { tasks: isolated.map((task) => task.name), threads: this.config.worker.isolatedThreads },
       'Isolated tasks run in threads',
@@ -35,7 +38,7 @@ export class IsolatedTasks implements OnModuleInit, OnApplicationShutdown {
 
   /** Whether this worker runs the task in its threads. */
   has(name: string): boolean {
-    return this.pool !== undefined && this.registry.all().some((task) => task.isolated && task.name === name);
+    return this.names.has(name);
   }
 
   async run(task: RegisteredTask, args: unknown[], options: IsolatedRunOptions): Promise<unknown> {
