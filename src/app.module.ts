@@ -5,6 +5,7 @@ import type { WorkerOptions } from './app/worker-role.module';
 import type { AppConfig } from './config/app-config';
 import type { LoadedConfig } from './config/config.module';
 import { LoggingModule } from './logging/logging.module';
+import { MemoryModule } from './memory/memory.module';
 import { MetricsModule, metricsOnPublicPort } from './metrics/metrics.module';
 import type { Role } from './roles';
 import { TasksModule } from './tasks/tasks.module';
@@ -41,7 +42,8 @@ function database(roles: ReadonlySet<Role>, config: AppConfig): Imports {
 
 /**
  * The root module for the roles this process plays: what every process needs (configuration,
- * logger, metrics, the task producer and its workflows, and every task's declaration), then each role's root module.
+ * logger, metrics, the task producer and its workflows, and every task's declaration), the heap
+ * trimmer of a long-running process, then each role's root module.
  * Modules that several roles import (banners, the queue monitor) are instantiated once.
  */
 @Module({})
@@ -59,6 +61,8 @@ export class AppModule {
         WorkflowsModule,
         ...database(roles, config),
         ...publicMetrics(roles, config),
+        // A role's process runs for days; the CLI's exits at once.
+        ...(roles.size > 0 ? [MemoryModule] : []),
         ...[...roles].map((role) => ROLE_MODULES[role](worker)),
       ],
     };

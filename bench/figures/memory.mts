@@ -9,6 +9,8 @@ import { round } from '../lib/stats.mts';
 import { load } from './http.mts';
 
 const IDLE_MS = 15_000;
+/** After the load, long enough for a process to give its heap back (MEMORY_TRIM_IDLE_SECONDS, 5 by default, and the pause). */
+const SETTLE_MS = 10_000;
 const CONCURRENCY = 16;
 const DRAIN_TIMEOUT_MS = 300_000;
 const BEAT_ENTRY = { 'update-banner-list': { enabled: false }, 'bench-every-second': { task: 'add', every: '1s', args: [1, 2] } };
@@ -21,7 +23,10 @@ const NAMES = {
   bareWorker: 'the bare Bull worker',
   floor: 'the floor (idle throughout)',
 } as const;
-type Footprint = Record<Role | 'bareWorker' | 'floor', { idleMb: number; afterLoadMb: number; afterLoadHeap: HeapProbe }>;
+type Footprint = Record<
+  Role | 'bareWorker' | 'floor',
+  { idleMb: number; afterLoadMb: number; settledMb: number; afterLoadHeap: HeapProbe }
+>;
 
 /** Idle RSS limits, and the after-load limits of the api and the beat, in MB; the worker's is relative. */
 const LIMITS = { api: { idle: 130, after: 150 }, worker: { idle: 110 }, beat: { idle: 90, after: 100 } } as const;
@@ -32,7 +37,8 @@ const WORKER_TO_BARE = 1.15;
  * run it) and then with the Docker image's: idle 15 s after "Ready", and after the bench's load —
  * the api after the cached load and `--tasks` enqueues over HTTP, the worker (concurrency 16) after
  * running those tasks, a second beat after at least `--beat-seconds` of a 1 s entry (the idle one
- * runs the default schedule). A bare Bull worker with the
+ * runs the default schedule), and again once each has been idle for {@link SETTLE_MS} (time for a
+ * process of ours to give its heap back). A bare Bull worker with the
  * same flags runs the same number of tasks, as the worker's reference (in plain JavaScript, see
  * bare-bull-worker.cjs). The floor under every role
  * idles beside them: Node, an empty Nest context and a Bull processor, none of our code.
@@ -86,10 +92,13 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
         await Promise.all([drained(broker, prefix, DRAIN_TIMEOUT_MS), drained(broker, `${prefix}-bare`, DRAIN_TIMEOUT_MS)]);
         await sleep(Math.max(0, beatStartedAt + options.beatSeconds * 1000 - Date.now()));
         const afterLoad = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.rssMb()]));
+        progress.step(`memory (${flags} Node flags): idle for ${SETTLE_MS / 1000} s after the load`);
+        await sleep(SETTLE_MS);
+        const settled = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.rssMb()]));
         const entries = await Promise.all(
           Object.entries(processes).map(async ([name, child]) => [
             name,
-            { idleMb: idle[name], afterLoadMb: afterLoad[name], afterLoadHeap: await child.heapProbe() },
+            { idleMb: idle[name], afterLoadMb: afterLoad[name], settledMb: settled[name], afterLoadHeap: await child.heapProbe() },
           ]),
         );
         footprints[flags] = Object.fromEntries(entries) as Footprint;
@@ -107,7 +116,7 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
     const inMb = (bytes: number) => mb(bytes / 2 ** 20);
     return `${inMb(liveHeap)} live, of a V8 heap of ${inMb(heapTotalBefore)} (young generation ${inMb(youngGenerationBefore)}) beside ${mb(footprints.default[role].afterLoadMb)} of RSS`;
   };
-  const pair = (role: keyof Footprint, moment: 'idleMb' | 'afterLoadMb') =>
+  const pair = (role: keyof Footprint, moment: 'idleMb' | 'afterLoadMb' | 'settledMb') =>
     `${mb(footprints.default[role][moment])} (image flags: ${mb(footprints.image[role][moment])})`;
   const { api, worker, beat, bareWorker } = footprints.default;
   const workerLimit = WORKER_TO_BARE * bareWorker.afterLoadMb;
@@ -148,6 +157,11 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
       target: `≤ ${LIMITS.beat.after} MB`,
       met: beat.afterLoadMb <= LIMITS.beat.after,
     },
+    ...(['api', 'worker', 'bareWorker', 'beat'] as const).map((role) => ({
+      figure: `memory: ${NAMES[role]} after the load, then ${SETTLE_MS / 1000} s idle`,
+      value: pair(role, 'settledMb'),
+      target: '',
+    })),
     {
       figure: 'memory: the floor (Node, an empty Nest context, a Bull processor; no code of ours) idle 15 s after ready',
       value: pair('floor', 'idleMb'),
@@ -161,6 +175,13 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
   ];
   return {
     rows,
-    data: { imageNodeFlags: IMAGE_NODE_FLAGS, idleMs: IDLE_MS, tasks: options.tasks, beatSeconds: options.beatSeconds, footprints },
+    data: {
+      imageNodeFlags: IMAGE_NODE_FLAGS,
+      idleMs: IDLE_MS,
+      settleMs: SETTLE_MS,
+      tasks: options.tasks,
+      beatSeconds: options.beatSeconds,
+      footprints,
+    },
   };
 }

@@ -37,6 +37,7 @@ describe('parseConfig', () => {
     expect(sut.queue.annotations).toEqual({});
     expect(sut.beat).toEqual({ timeZone: 'Asia/Shanghai', scheduleOverrides: {} });
     expect(sut.shutdownGraceMs).toBe(10_000);
+    expect(sut.memoryTrimIdleMs).toBe(5_000);
     expect(sut.admin.token).toBeUndefined();
     expect(sut.metrics.port).toBeUndefined();
   });
@@ -46,6 +47,7 @@ describe('parseConfig', () => {
       BANNER_CACHE_TTL: '60',
       TASK_RESULT_TTL: '5',
       SHUTDOWN_GRACE_SECONDS: '3',
+      MEMORY_TRIM_IDLE_SECONDS: '0',
       WORKER_LOCK_SECONDS: '2',
       WORKER_HEARTBEAT_TTL_SECONDS: '5',
     });
@@ -53,6 +55,7 @@ describe('parseConfig', () => {
     expect(sut.banner.cacheTtlMs).toBe(60_000);
     expect(sut.queue.resultTtlMs).toBe(5_000);
     expect(sut.shutdownGraceMs).toBe(3_000);
+    expect(sut.memoryTrimIdleMs).toBe(0);
     expect(sut.worker.lockMs).toBe(2_000);
     expect(sut.worker.heartbeatTtlMs).toBe(5_000);
   });

@@ -43,6 +43,8 @@ export abstract class AppConfig {
     readonly maxRequestsPerSocket: number;
   };
   abstract readonly shutdownGraceMs: number;
+  /** Quiet time after which a process gives its heap's unused memory back (see HeapTrimmer); 0: never. */
+  abstract readonly memoryTrimIdleMs: number;
   abstract readonly database: {
     readonly url: string;
     readonly name: string;
@@ -232,6 +234,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     http: httpServer(read, port),
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_SECONDS', 10, 1, 3_600) * 1000,
+    memoryTrimIdleMs: read.int('MEMORY_TRIM_IDLE_SECONDS', 5, 0, 3_600) * 1000,
     database: {
       url: databaseUrl.href,
       name: databaseName(databaseUrl),

@@ -1,0 +1,88 @@
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { performance } from 'node:perf_hooks';
+import { runInNewContext } from 'node:vm';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { IdleTrimPolicy } from './idle-trim-policy';
+
+/** How often the event loop and the heap are read. */
+const CHECK_MS = 1_000;
+/** A quiet event loop: busy at most this share of the time (a beat's tick, a worker's poll). */
+const BUSY_UTILIZATION = 0.05;
+/** Heap growth since the last trim that makes another worth its pause. */
+const GROWTH_BYTES = 8 * 1024 * 1024;
+
+/** V8's `gc` extension (src/extensions/gc-extension.cc): `last-resort` is the collection V8 runs on a low-memory notification. */
+type Collect = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+
+const MB = 1024 * 1024;
+const inMb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
+
+function youngGenerationBytes(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+}
+
+/**
+ * Gives the heap's unused memory back to the system once the process is idle (MEMORY_TRIM_IDLE_SECONDS).
+ *
+ * V8 sizes its heap for the busiest moment it has seen: start-up, or a burst of requests or tasks,
+ * grows the young generation to 32–128 MB and the old generation with garbage, and V8 keeps those
+ * pages resident long after (its memory reducer, in these processes, often never shrinks the young
+ * generation). A last-resort collection, which V8 otherwise runs only when the system is short of
+ * memory, releases them: 70 MB of an idle api's RSS, 300 MB after a load (docs/operations.md).
+ * Node exposes it only through `gc`, so the flag is set at the first trim.
+ */
+@Injectable()
+export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(HeapTrimmer.name);
+  private timer?: NodeJS.Timeout;
+  private collect?: Collect;
+
+  constructor(private readonly config: AppConfig) {}
+
+  onApplicationBootstrap(): void {
+    const idleMs = this.config.memoryTrimIdleMs;
+    if (idleMs === 0) return;
+    const policy = new IdleTrimPolicy({ idleMs, busyUtilization: BUSY_UTILIZATION, growthBytes: GROWTH_BYTES });
+    let last = performance.eventLoopUtilization();
+    this.timer = setInterval(() => {
+      const now = performance.eventLoopUtilization();
+      const { idle, active, utilization } = performance.eventLoopUtilization(now, last);
+      last = now;
+      if (!policy.shouldTrim({ elapsedMs: idle + active, utilization, heapBytes: getHeapStatistics().total_heap_size })) return;
+      policy.trimmed(this.trim());
+      // The trim itself kept the loop busy: it is no sign of work.
+      last = performance.eventLoopUtilization();
+    }, CHECK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Runs the collection and answers the heap's size after it. */
+  private trim(): number {
+    this.collect ??= this.collector();
+    const before = { rss: process.memoryUsage.rss(), heap: getHeapStatistics().total_heap_size, young: youngGenerationBytes() };
+    const startedAt = performance.now();
+    this.collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    const pauseMs = Math.round(performance.now() - startedAt);
+    const heap = getHeapStatistics().total_heap_size;
+    this.logger.debug(
+      {
+        pauseMs,
+        rssMb: [inMb(before.rss), inMb(process.memoryUsage.rss())],
+        heapMb: [inMb(before.heap), inMb(heap)],
+        youngGenerationMb: [inMb(before.young), inMb(youngGenerationBytes())],
+      },
+      'Gave the idle heap back',
+    );
+    return heap;
+  }
+
+  private collector(): Collect {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as Collect;
+  }
+}

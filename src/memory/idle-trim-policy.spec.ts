@@ -1,0 +1,42 @@
+import { IdleTrimPolicy } from './idle-trim-policy';
+
+const MB = 1024 * 1024;
+
+describe('IdleTrimPolicy', () => {
+  const settings = { idleMs: 3_000, busyUtilization: 0.05, growthBytes: 8 * MB };
+  const quiet = (heapBytes: number) => ({ elapsedMs: 1_000, utilization: 0.01, heapBytes });
+
+  it('trims once the event loop has been quiet for the idle time, not before', () => {
+    const sut = new IdleTrimPolicy(settings);
+
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(true);
+  });
+
+  it('starts counting again after a busy moment', () => {
+    const sut = new IdleTrimPolicy(settings);
+
+    sut.shouldTrim(quiet(100 * MB));
+    sut.shouldTrim(quiet(100 * MB));
+    expect(sut.shouldTrim({ elapsedMs: 1_000, utilization: 0.5, heapBytes: 100 * MB })).toBe(false);
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(true);
+  });
+
+  it('does not trim a process that stays idle again, until its heap grew by the growth', () => {
+    const sut = new IdleTrimPolicy(settings);
+    sut.shouldTrim({ elapsedMs: 3_000, utilization: 0, heapBytes: 100 * MB });
+    sut.trimmed(40 * MB);
+
+    expect(sut.shouldTrim({ elapsedMs: 60_000, utilization: 0, heapBytes: 47 * MB })).toBe(false);
+    expect(sut.shouldTrim({ elapsedMs: 1_000, utilization: 0, heapBytes: 48 * MB })).toBe(true);
+  });
+
+  it('counts a check as quiet up to the busy share, included', () => {
+    const sut = new IdleTrimPolicy(settings);
+
+    expect(sut.shouldTrim({ elapsedMs: 3_000, utilization: 0.05, heapBytes: 100 * MB })).toBe(true);
+  });
+});
