@@ -39,7 +39,7 @@ const FIGURES = {
   beat: { run: beatFigure, plannedSeconds: (o: BenchOptions) => o.reps * (o.beatSeconds + 8) },
   memory: {
     run: memoryFigure,
-    plannedSeconds: (o: BenchOptions) => 2 * (35 + Math.max(o.beatSeconds - 15, o.durationSeconds + 2 * (o.tasks / 1500))),
+    plannedSeconds: (o: BenchOptions) => 2 * (40 + Math.max(o.beatSeconds - 15, o.durationSeconds + 2 * (o.tasks / 1500))),
   },
   workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 12 + o.reps * 6 },
   isolated: { run: isolatedFigure, plannedSeconds: (o: BenchOptions) => 15 + (o.reps + 1) * 2 * (o.tasks / 1000) },

@@ -10,7 +10,7 @@ import { load } from './http.mts';
 
 const IDLE_MS = 15_000;
 /** After the load, long enough for a process to give its heap back (MEMORY_TRIM_IDLE_SECONDS, 5 by default, and the pause). */
-const SETTLE_MS = 10_000;
+const SETTLE_MS = 15_000;
 const CONCURRENCY = 16;
 const DRAIN_TIMEOUT_MS = 300_000;
 const BEAT_ENTRY = { 'update-banner-list': { enabled: false }, 'bench-every-second': { task: 'add', every: '1s', args: [1, 2] } };
