@@ -168,6 +168,12 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
       await this.completed(workflowId, plan, task.path, outcome.result, outcome.id);
       return;
     }
+    // A task its worker revoked (expired, terminated) ends the workflow as a revoke does: REVOKED,
+    // with no linkError, which is for failures.
+    if (outcome.state === 'REVOKED') {
+      await this.store.finish(workflowId, 'REVOKED', {});
+      return;
+    }
     if (task.linkError) await this.enqueue(workflowId, [{ call: task.linkError }], { value: outcome.id }, outcome.id);
     await this.store.finish(workflowId, 'FAILURE', { error: `${outcome.name} (${outcome.id}) failed: ${outcome.error}` });
   }
