@@ -468,6 +468,18 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       await expect(taskOrNull(submitted.tasks[2])).resolves.toBeNull();
       await expect(taskOrNull(uuidV5('r.1!linkError', submitted.id))).resolves.toBeNull();
     });
+
+    it('ends the workflow REVOKED, without its linkError, when its running step is terminated', async () => {
+      const running = { name: WAIT_TASK, args: [30_000], options: { linkError: { name: 'test_task' } } };
+      const submitted = await submit({ chain: [running, add(1)] });
+      await client.waitForState(submitted.tasks[0], ['STARTED']);
+
+      await client.tasks.revoke(submitted.tasks[0], { terminate: true });
+
+      await expect(storedState(submitted.id)).resolves.toBe('REVOKED');
+      await expect(waitFor(submitted.id)).resolves.toMatchObject({ state: 'REVOKED', error: null, tasks: [{ state: 'REVOKED' }] });
+      await expect(taskOrNull(uuidV5('r.0!linkError', submitted.id))).resolves.toBeNull();
+    });
   });
 
   describe('refused whole, with nothing enqueued', () => {
