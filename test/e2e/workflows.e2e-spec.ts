@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import type { AppError } from '../../src/common/app-error';
 import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
 import { QUEUES, TaskQueues } from '../../src/tasks/runtime/queues';
 import { TaskLifecycle } from '../../src/tasks/runtime/task-lifecycle';
@@ -588,13 +589,8 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       ['a priority that is no integer', { priority: 1.5 }],
     ])('answers 400 for %s, with the code and message TasksService.applyAsync refuses it with', async (_, option) => {
       // POST /api/admin/tasks refuses these in its body's validation (VALIDATION_FAILED), before the shared check.
-      const refusal = await client.tasks.applyAsync('add', { args: [1, 1], ...option }).then(
-        () => {
-          throw new Error('applyAsync accepted the option');
-        },
-        (error: unknown) => error as { code: string; message: string },
-      );
-      expect(refusal.code).toBe('TASK_INVALID_OPTION');
+      const refusal = (await client.tasks.applyAsync('add', { args: [1, 1], ...option }).catch((error: unknown) => error)) as AppError;
+      expect(refusal).toMatchObject({ code: 'TASK_INVALID_OPTION' });
 
       for (const [at, canvas] of nested) await refusedWith(canvas(option), { code: refusal.code, message: refusal.message }, at);
     });
