@@ -16,7 +16,8 @@ export class ErrorBody {
 
   /**
    * More about the failure, when there is more: the list of messages for `VALIDATION_FAILED`,
-   * `{ problems }` for `TASK_INVALID_ARGS`.
+   * `{ problems }` for `TASK_INVALID_ARGS` and `WORKFLOW_INVALID`, the latter with `causes` (each
+   * step's code and message) when a step's task, arguments or options are refused.
    */
   @ApiJsonValue()
   details?: unknown;

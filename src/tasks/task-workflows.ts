@@ -1,6 +1,6 @@
+import type { CallOptions } from './runtime/call-options';
 import type { TaskKwargs } from './runtime/task-arguments';
 import type { TaskStatusView } from './runtime/task-state';
-import type { TaskTiming } from './runtime/task-timing';
 
 /**
  * The workflow vocabulary of TasksService (Celery's canvas). It lives here, beside the tasks it
@@ -8,8 +8,15 @@ import type { TaskTiming } from './runtime/task-timing';
  * workflows module, which implements {@link TaskWorkflows}, depends on the tasks and not the reverse.
  */
 
-/** Per-call options of a signature: Celery's `countdown`, `eta`, `link` and `link_error`. */
-export interface SignatureOptions extends TaskTiming {
+/**
+ * Per-call options of a signature: every option of `applyAsync` (`countdown`, `eta`, `queue`,
+ * `priority`, `expires`, `softTimeLimit`, `timeLimit`), checked for every step before any is
+ * enqueued and applied when the step is enqueued, plus Celery's `link` and `link_error`. No `id`:
+ * a workflow derives each step's id from its own and the step's position.
+ * `countdown` and an `expires` in seconds count from when the step is enqueued (after its parent
+ * finished), as in Celery.
+ */
+export interface SignatureOptions extends CallOptions {
   /** Enqueued when this task succeeds, with its result prepended to the arguments (unless immutable). */
   readonly link?: Signature;
   /** Enqueued when this task fails for good, with the failed task's id prepended (unless immutable). */

@@ -4,10 +4,11 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
+import type { CallOptions } from './runtime/call-options';
 import { ALL_QUEUES, isQueueName, type QueueName, TaskQueues } from './runtime/queues';
 import { bindArguments, checkArgumentsSize, type TaskKwargs } from './runtime/task-arguments';
 import { resolveExpiry } from './runtime/task-expiry';
-import { resolveTiming, type TaskTiming } from './runtime/task-timing';
+import { resolveTiming } from './runtime/task-timing';
 import { resolveTimeLimits, TERMINATE_GRACE_MS } from './runtime/time-limits';
 import type { EnqueuedTaskView, TaskState, TaskStatusView } from './runtime/task-state';
 import { type TaskLineage, toTaskStatus } from './runtime/task-status';
@@ -16,7 +17,7 @@ import { type NewJob, TasksRepository } from './runtime/tasks.repository';
 import { type Canvas, type SubmittedWorkflow, TaskWorkflows, type WorkflowStatus } from './task-workflows';
 
 /** Celery's `apply_async` options. */
-export interface ApplyOptions extends TaskTiming {
+export interface ApplyOptions extends CallOptions {
   readonly args?: readonly unknown[];
   readonly kwargs?: TaskKwargs;
   /**
@@ -25,31 +26,12 @@ export interface ApplyOptions extends TaskTiming {
    * enqueuing it again changes nothing. @defaultValue a new random UUID
    */
   readonly id?: string;
-  /** The queue to enqueue on, over the task's own (Celery's `queue`). @defaultValue the task's queue */
-  readonly queue?: string;
-  /** 1 (highest) to 10, over the task's own. @defaultValue the task's priority, else none */
-  readonly priority?: number;
-  /**
-   * Seconds from now, or an ISO-8601 date-time with its offset, past which the task never starts:
-   * it ends REVOKED with the error "expired" (Celery's `expires`). @defaultValue the task's, else never
-   */
-  readonly expires?: number | string;
-  /**
-   * Seconds after which the handler's signal aborts with SoftTimeLimitExceeded (Celery's
-   * `soft_time_limit`), over the task's own; below the time limit. @defaultValue the task's, else none
-   */
-  readonly softTimeLimit?: number;
-  /**
-   * Seconds a run may take before it fails with TimeLimitExceeded (Celery's `time_limit`), over
-   * the task's own. @defaultValue the task's (60 unless declared)
-   */
-  readonly timeLimit?: number;
   /** Set by the workflows module on the tasks of a workflow. @defaultValue none */
   readonly lineage?: TaskLineage;
 }
 
 /** Where a call goes: its queue and priority, the caller's over the task's. */
-function placementOf(task: RegisteredTask, { queue, priority }: ApplyOptions): { queue: QueueName; priority?: number } {
+function placementOf(task: RegisteredTask, { queue, priority }: CallOptions): { queue: QueueName; priority?: number } {
   if (queue !== undefined && !isQueueName(queue)) {
     throw new AppError('TASK_INVALID_OPTION', `Unknown queue "${queue}": queues are ${ALL_QUEUES.join(', ')}`, 'invalid');
   }
@@ -141,28 +123,39 @@ export class TasksService {
     // A workflow step enqueued on its parent's completion carries that result: its own arguments
     // were checked when the workflow was submitted, and the result is bounded by the workflow's size.
     if (!options.lineage?.parentId) checkArgumentsSize(name, args, kwargs, this.config.queue.maxArgsBytes);
-    const { queue, priority } = placementOf(task, options);
     const now = Date.now();
-    const timing = resolveTiming(options, now, this.config.queue.maxDelayMs);
+    const { queue, priority, timing, expiry, limits } = this.resolveOptions(task, options, now);
     if (options.id !== undefined && !TASK_ID.test(options.id)) {
       throw new AppError('TASK_INVALID_ID', `A task id must be a UUID (got "${options.id}")`, 'invalid');
     }
     const id = options.id ?? randomUUID();
     const eta = timing.eta?.toISOString() ?? null;
-    const expiry = resolveExpiry(options.expires === undefined ? task.expires : options.expires, now);
     const data = {
       args,
       kwargs,
       eta,
       ...(options.lineage ? { lineage: options.lineage } : {}),
       ...(expiry ? { expires: expiry.toISOString() } : {}),
-      ...resolveTimeLimits(task, options),
+      ...limits,
     };
     return {
       job: { task, id, data, priority, delayMs: timing.delayMs, enqueuedAt: now },
       queue,
       view: { id, name, state: 'PENDING', eta },
     };
+  }
+
+  /**
+   * A call's options over its task's, each checked: the one place both a call and a workflow's
+   * step are checked, so that a bad option is refused with the same code and message.
+   * @param now the moment the call is enqueued, which `countdown` and an `expires` in seconds count from.
+   * @throws AppError TASK_INVALID_OPTION or TASK_INVALID_SCHEDULE
+   */
+  private resolveOptions(task: RegisteredTask, options: CallOptions, now: number) {
+    const { queue, priority } = placementOf(task, options);
+    const timing = resolveTiming(options, now, this.config.queue.maxDelayMs);
+    const expiry = resolveExpiry(options.expires === undefined ? task.expires : options.expires, now);
+    return { queue, priority, timing, expiry, limits: resolveTimeLimits(task, options) };
   }
 
   /**
@@ -185,6 +178,15 @@ export class TasksService {
    */
   validate(name: string, args: readonly unknown[] = [], kwargs: TaskKwargs = {}): void {
     bindArguments(name, this.registry.get(name).params, args, kwargs);
+  }
+
+  /**
+   * Checks a call's options as {@link applyAsync} does, without enqueuing (a workflow checks every
+   * step's before it enqueues any).
+   * @throws AppError TASK_UNKNOWN, TASK_INVALID_OPTION or TASK_INVALID_SCHEDULE
+   */
+  checkOptions(name: string, options: CallOptions): void {
+    this.resolveOptions(this.registry.get(name), options, Date.now());
   }
 
   /**

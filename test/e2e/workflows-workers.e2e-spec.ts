@@ -64,6 +64,23 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
     await expect(cli(['result', randomUUID()])).resolves.toMatchObject({ code: 4 });
   });
 
+  it("takes a step's per-call options from the command line, and refuses a bad one with exit 2", async () => {
+    await startWorkers(1);
+    const step = { name: 'add', args: [4], options: { queue: 'banner', priority: 2, expires: 60, timeLimit: 5 } };
+
+    const submitted = await cli(['workflow', JSON.stringify({ chain: [{ name: 'add', args: [2, 2] }, step] })]);
+
+    expect(submitted.code).toBe(0);
+    const sut = await waitFor(submitted.lines[0]);
+    expect(sut).toMatchObject({ state: 'SUCCESS', result: 8 });
+    expect(sut.tasks[1]).toMatchObject({ queue: 'banner', priority: 2 });
+    const badStep = { ...step, options: { queue: 'nowhere' } };
+    await expect(cli(['workflow', JSON.stringify({ chain: [{ name: 'add', args: [2, 2] }, badStep] })])).resolves.toEqual({
+      code: 2,
+      lines: [expect.stringContaining('task r.1: Unknown queue "nowhere"')],
+    });
+  });
+
   it('runs the chord of add(i, i) for i in 0..99 with xsum → 9900 on two workers', async () => {
     await startWorkers(2);
     const header = Array.from({ length: 100 }, (_, i) => ({ name: 'add', args: [i, i] }));

@@ -1,11 +1,13 @@
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import type { AppError } from '../../src/common/app-error';
 import type { TaskStatus } from '../../src/tasks/admin/dto/task-status.response';
 import { QUEUES, TaskQueues } from '../../src/tasks/runtime/queues';
 import { TaskLifecycle } from '../../src/tasks/runtime/task-lifecycle';
 import type { TaskState } from '../../src/tasks/runtime/task-state';
 import type { Canvas, SubmittedWorkflow, WorkflowState } from '../../src/tasks/task-workflows';
 import { recordKeys } from '../fixtures/testing-tasks/record.task';
+import { WAIT_TASK } from '../fixtures/testing-tasks/wait.task';
 import { MAX_WORKFLOW_DEPTH, MAX_WORKFLOW_TASKS } from '../../src/tasks/workflows/canvas';
 import { uuidV5 } from '../../src/tasks/workflows/uuid-v5';
 import { pollUntil } from '../support/poll';
@@ -397,6 +399,90 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
     });
   });
 
+  describe('the per-call options of a step', () => {
+    /** The job as Bull holds it: the call's data, which carries its limits. */
+    const jobData = async (queue: string, id: string) =>
+      JSON.parse((await client.redis.hget(`${environment.env.QUEUE_PREFIX}:${queue}:${id}`, 'data')) ?? 'null') as Record<string, unknown>;
+    /** The final state the workers stored, once one is: a step's own state shows the workflow's before that. */
+    const storedState = (id: string) =>
+      pollUntil(
+        () => client.redis.hget(`${environment.env.QUEUE_PREFIX}:${QUEUES.default}:workflow:${id}`, 'state'),
+        (state) => state !== null,
+        `workflow ${id} to have a stored final state`,
+      );
+
+    it('enqueues a later chain step, a chord body and a link with their own queue, priority, expires and limits', async () => {
+      // add(1, 1) = 2; add(2, 1) = 3 on banner, its link low(3, 1) = 2; the chord's members 4 and 5; xsum = 9.
+      const link = { name: 'low', args: [1], options: { queue: QUEUES.banner, priority: 4, timeLimit: 9 } };
+      const step = {
+        name: 'add',
+        args: [1],
+        options: { queue: QUEUES.banner, priority: 3, expires: 120, softTimeLimit: 5, timeLimit: 7, link },
+      };
+      const body = { name: 'xsum', options: { queue: QUEUES.banner, priority: 2, timeLimit: 11 } };
+      const submitted = await submit({ chain: [add(1, 1), step, { chord: { header: [add(1), add(2)], body } }] });
+
+      const sut = await waitFor(submitted.id);
+
+      expect(sut).toMatchObject({ state: 'SUCCESS', result: 9 });
+      const [first, second, , , last] = sut.tasks;
+      expect(first).toMatchObject({ queue: QUEUES.default, priority: null, expires: null });
+      expect(second).toMatchObject({ queue: QUEUES.banner, priority: 3, result: 3 });
+      // Seconds from when the step was enqueued (its createdAt, after the first step finished), not from the submission.
+      expect(Date.parse(second.expires ?? '') - Date.parse(second.createdAt)).toBe(120_000);
+      expect(await jobData(QUEUES.banner, second.id)).toMatchObject({ softTimeLimit: 5, timeLimit: 7 });
+      expect(last).toMatchObject({ id: submitted.tasks[4], name: 'xsum', queue: QUEUES.banner, priority: 2 });
+      expect(await jobData(QUEUES.banner, last.id)).toMatchObject({ timeLimit: 11 });
+      const linked = await client.waitForState(uuidV5('r.1!link', submitted.id), TASK_FINAL);
+      expect(linked).toMatchObject({ name: 'low', result: 2, queue: QUEUES.banner, priority: 4 });
+      expect(await jobData(QUEUES.banner, linked.id)).toMatchObject({ timeLimit: 9 });
+    });
+
+    it('fails a step that runs past its own timeLimit with TimeLimitExceeded, and the chain with it', async () => {
+      // add(10000, 10000) = 20000 ms for testing.wait, which its 0.5 s limit stops.
+      const submitted = await submit({ chain: [add(10_000, 10_000), { name: WAIT_TASK, options: { timeLimit: 0.5 } }, add(1)] });
+
+      const sut = await waitFor(submitted.id);
+
+      const error = 'TimeLimitExceeded: the run passed its time limit of 0.5 s';
+      expect(sut).toMatchObject({ state: 'FAILURE', error: expect.stringContaining(error) });
+      expect(sut.tasks.map(({ state, error }) => ({ state, error }))).toEqual([
+        { state: 'SUCCESS', error: null },
+        { state: 'FAILURE', error },
+      ]);
+      await expect(storedState(submitted.id)).resolves.toBe('FAILURE');
+      await expect(taskOrNull(submitted.tasks[2])).resolves.toBeNull();
+    });
+
+    it('ends a later step whose expires has passed REVOKED, and the workflow with it, without its linkError', async () => {
+      const expired = { name: 'add', args: [1], options: { expires: '2000-01-01T00:00:00Z', linkError: { name: 'test_task' } } };
+      const submitted = await submit({ chain: [add(1, 1), expired, add(1)] });
+
+      const sut = await waitFor(submitted.id);
+
+      expect(sut).toMatchObject({ state: 'REVOKED', error: null, finishedAt: expect.any(String) });
+      expect(sut.tasks.map(({ state, error }) => ({ state, error }))).toEqual([
+        { state: 'SUCCESS', error: null },
+        { state: 'REVOKED', error: 'expired' },
+      ]);
+      await expect(storedState(submitted.id)).resolves.toBe('REVOKED');
+      await expect(taskOrNull(submitted.tasks[2])).resolves.toBeNull();
+      await expect(taskOrNull(uuidV5('r.1!linkError', submitted.id))).resolves.toBeNull();
+    });
+
+    it('ends the workflow REVOKED, without its linkError, when its running step is terminated', async () => {
+      const running = { name: WAIT_TASK, args: [30_000], options: { linkError: { name: 'test_task' } } };
+      const submitted = await submit({ chain: [running, add(1)] });
+      await client.waitForState(submitted.tasks[0], ['STARTED']);
+
+      await client.tasks.revoke(submitted.tasks[0], { terminate: true });
+
+      await expect(storedState(submitted.id)).resolves.toBe('REVOKED');
+      await expect(waitFor(submitted.id)).resolves.toMatchObject({ state: 'REVOKED', error: null, tasks: [{ state: 'REVOKED' }] });
+      await expect(taskOrNull(uuidV5('r.0!linkError', submitted.id))).resolves.toBeNull();
+    });
+  });
+
   describe('refused whole, with nothing enqueued', () => {
     const tooDeep = (): Canvas => {
       let canvas: Canvas = add(1, 1);
@@ -446,6 +532,83 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
 
       expect(sut).toMatchObject({ status: 400, body: { statusCode: 400, code, message: expect.stringContaining(message) } });
       expect(await client.tasks.list({ limit: 100 })).toEqual(before);
+    });
+  });
+
+  describe('a bad option in a nested step: refused whole as POST /api/admin/tasks refuses the call, with nothing enqueued', () => {
+    const postTask = async (body: unknown) => {
+      const response = await fetch(`${api.url}/api/admin/tasks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${environment.env.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { code: string; message: string } };
+    };
+    /** The workflow's answer, and the code and message its one cause must have. */
+    const refusedWith = async (canvas: unknown, expected: { code: string; message: string }, at: string) => {
+      const before = await client.tasks.list({ limit: 100 });
+
+      const sut = await request('POST', '', canvas);
+
+      expect(sut).toMatchObject({
+        status: 400,
+        body: { statusCode: 400, code: 'WORKFLOW_INVALID', message: `Invalid workflow: ${at}: ${expected.message}` },
+      });
+      expect(sut.body.details).toMatchObject({ causes: [{ at, ...expected }] });
+      expect(await client.tasks.list({ limit: 100 })).toEqual(before);
+    };
+    /** The option on a step nested at `at`: a group member inside a chain, a chord's body, a link. */
+    const nested: [string, (options: object) => Canvas][] = [
+      ['task r.1.1', (options) => ({ chain: [add(1, 1), { group: [add(1), { name: 'add', args: [2], options }] }] })],
+      ['task r.b', (options) => ({ chord: { header: [add(1, 1), add(2, 2)], body: { name: 'xsum', options } } })],
+      [
+        'link of task r.0',
+        (options) => ({ chain: [{ name: 'add', args: [1, 1], options: { link: { name: 'low', args: [1], options } } }, add(1)] }),
+      ],
+    ];
+
+    it.each<[string, object]>([
+      ['an unknown queue', { queue: 'nowhere' }],
+      ['an expires of 0 seconds', { expires: 0 }],
+      ['an expires without an offset', { expires: '2030-01-01T10:00:00' }],
+      ['a softTimeLimit not below the timeLimit', { softTimeLimit: 5, timeLimit: 2 }],
+      ['a timeLimit of 0', { timeLimit: 0 }],
+      ['a negative softTimeLimit', { softTimeLimit: -1 }],
+      ['a timeLimit past what a timer holds', { timeLimit: 1e9 }],
+      ['both countdown and eta', { countdown: 1, eta: '2030-01-01T10:00:00Z' }],
+    ])('answers 400 for %s, with the code and message of POST /api/admin/tasks', async (_, option) => {
+      const call = await postTask({ name: 'add', args: [1, 1], ...option });
+      expect(call.status).toBe(400);
+
+      const { code, message } = call.body;
+      for (const [at, canvas] of nested) await refusedWith(canvas(option), { code, message }, at);
+    });
+
+    it.each<[string, object]>([
+      ['a priority above 10', { priority: 11 }],
+      ['a priority that is no integer', { priority: 1.5 }],
+    ])('answers 400 for %s, with the code and message TasksService.applyAsync refuses it with', async (_, option) => {
+      // POST /api/admin/tasks refuses these in its body's validation (VALIDATION_FAILED), before the shared check.
+      const refusal = (await client.tasks.applyAsync('add', { args: [1, 1], ...option }).catch((error: unknown) => error)) as AppError;
+      expect(refusal).toMatchObject({ code: 'TASK_INVALID_OPTION' });
+
+      for (const [at, canvas] of nested) await refusedWith(canvas(option), { code: refusal.code, message: refusal.message }, at);
+    });
+
+    it('names a bad option beside the other problems of its step, for every step', async () => {
+      const sut = await request('POST', '', {
+        chain: [
+          { name: 'add', args: [1], options: { queue: 'nowhere' } },
+          { name: 'low', args: [1], options: { timeLimit: 0, priority: 3 } },
+        ],
+      });
+
+      expect(sut).toMatchObject({ status: 400, body: { code: 'WORKFLOW_INVALID' } });
+      expect((sut.body.details as { causes: { at: string; code: string }[] }).causes.map(({ at, code }) => [at, code])).toEqual([
+        ['task r.0', 'TASK_INVALID_ARGS'],
+        ['task r.0', 'TASK_INVALID_OPTION'],
+        ['task r.1', 'TASK_INVALID_OPTION'],
+      ]);
     });
   });
 

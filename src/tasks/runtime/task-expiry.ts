@@ -6,6 +6,14 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 /** What a task's error says when it expired before it started. */
 export const EXPIRED = 'expired';
 
+/** How the worker ends a task that expired before it started: REVOKED, never retried. */
+export class Expired extends Error {
+  constructor() {
+    super(EXPIRED);
+    this.name = 'Expired';
+  }
+}
+
 function invalid(expires: unknown): AppError {
   return new AppError(
     'TASK_INVALID_OPTION',

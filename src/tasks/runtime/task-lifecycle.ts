@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { TaskData } from './task-status';
 
-/** A task that finished for good: succeeded, or failed with no attempt left. */
+/**
+ * A task that finished for good: succeeded, failed with no attempt left, or was revoked by its
+ * worker (it expired before it started, or was terminated while it ran).
+ */
 export type TaskOutcome =
   | { readonly id: string; readonly name: string; readonly data: TaskData; readonly state: 'SUCCESS'; readonly result: unknown }
-  | { readonly id: string; readonly name: string; readonly data: TaskData; readonly state: 'FAILURE'; readonly error: string };
+  | { readonly id: string; readonly name: string; readonly data: TaskData; readonly state: 'FAILURE' | 'REVOKED'; readonly error: string };
 
 export type TaskOutcomeListener = (outcome: TaskOutcome) => Promise<void>;
 
@@ -14,8 +17,8 @@ export type TaskOutcomeListener = (outcome: TaskOutcome) => Promise<void>;
  *
  * Delivery is at least once, like a task's run: a success is reported before Bull marks the job
  * done, so a worker killed in between runs the task again and reports it again. Listeners must be
- * idempotent. A revoke is not reported: it happens in whichever process calls it, and a workflow
- * reads its members' states instead.
+ * idempotent. A revoke of a task that has not started is not reported: it happens in whichever
+ * process calls it, and a workflow reads its members' states instead.
  */
 @Injectable()
 export class TaskLifecycle {

@@ -8,7 +8,7 @@ import { Batch } from './batch';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { RateLimited } from './rate-limit/rate-limited';
 import { bindArguments } from './task-arguments';
-import { EXPIRED, hasExpired } from './task-expiry';
+import { Expired, hasExpired } from './task-expiry';
 import { TaskRetry } from './retry-backoff';
 import { TaskTerminations } from './task-cancel';
 import { TaskOverruns } from './task-overruns';
@@ -145,7 +145,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     if (hasExpired(job.data.expires, Date.now())) {
       withoutRetry(job);
       await this.repository.markRevoked(job);
-      throw new Error(EXPIRED);
+      throw new Expired();
     }
     if (task.rateLimit !== undefined) await this.rateLimits.admit(job, task.rateLimit);
     const id = String(job.id);
@@ -208,10 +208,14 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     }
   }
 
-  /** A final failure is known once Bull has stored it, whichever way the job failed (error, timeout, stalls). */
+  /**
+   * A final failure is known once Bull has stored it, whichever way the job failed (error, timeout,
+   * stalls). An expired or terminated task, which the worker revoked by failing its run, is reported REVOKED.
+   */
   private async reportFailure(job: Job<TaskData>, error: Error): Promise<void> {
+    const state = error instanceof Expired || error instanceof Terminated ? 'REVOKED' : 'FAILURE';
     try {
-      await this.lifecycle.finished({ id: String(job.id), name: job.name, data: job.data, state: 'FAILURE', error: error.message });
+      await this.lifecycle.finished({ id: String(job.id), name: job.name, data: job.data, state, error: error.message });
     } catch (reportError) {
       this.logger.error({ err: reportError, taskId: job.id }, 'Could not report the final failure of a task');
     }

@@ -39,6 +39,13 @@ describe('parseCanvas', () => {
     ['a group', { group: [add(1, 1), { chain: [add(1, 1), add(1)] }] }],
     ['a chord', { chord: { header: [add(1, 1)], body: { name: 'xsum' } } }],
     ['an immutable step', { chain: [add(1, 1), { name: 'add', args: [1, 1], immutable: true }] }],
+    [
+      "every option of applyAsync but the id (their values are checked with the tasks')",
+      {
+        name: 'add',
+        options: { queue: 'nowhere', priority: 11, expires: -1, softTimeLimit: 2, timeLimit: 1, eta: '2030-01-01T00:00:00Z' },
+      },
+    ],
   ])('accepts %s as it is', (_, input) => {
     expect(parseCanvas(input)).toBe(input);
   });
@@ -67,7 +74,8 @@ describe('parseCanvas', () => {
       { name: 'add', options: { link: { name: 'add', options: { link: add(1) } } } },
       'a callback cannot have callbacks',
     ],
-    ['an unknown option', { name: 'add', options: { priority: 1 } }, 'unknown field "priority"'],
+    ['an unknown option', { name: 'add', options: { retries: 1 } }, 'unknown field "retries"'],
+    ['an id, which a workflow derives', { name: 'add', options: { id: WORKFLOW_ID } }, 'workflow.options: unknown field "id"'],
   ])('refuses %s', (_, input, message) => {
     expect(refusal(input).message).toContain(message);
   });
@@ -135,6 +143,26 @@ describe('compileCanvas and WorkflowPlan', () => {
       kwargs: {},
       countdown: undefined,
       eta: undefined,
+      receivesInput: true,
+    });
+  });
+
+  it("carries a step's options and its callbacks' own into their calls, an eta given as a Date in ISO-8601", () => {
+    const options = { queue: 'banner', priority: 2, expires: 30, softTimeLimit: 1, timeLimit: 2 };
+    const eta = new Date('2030-01-01T00:00:00Z');
+    const root = compileCanvas(
+      { name: 'add', args: [1, 1], options: { ...options, countdown: 5, link: { name: 'low', args: [1], options: { eta, priority: 9 } } } },
+      WORKFLOW_ID,
+    ) as TaskNode;
+
+    expect(root).toMatchObject({ ...options, countdown: 5 });
+    expect(root.link).toEqual({
+      id: uuidV5('r!link', WORKFLOW_ID),
+      name: 'low',
+      args: [1],
+      kwargs: {},
+      eta: '2030-01-01T00:00:00.000Z',
+      priority: 9,
       receivesInput: true,
     });
   });

@@ -1,4 +1,5 @@
 import { AppError } from '../../common/app-error';
+import { CALL_OPTION_KEYS, type CallOptions, pickCallOptions } from '../runtime/call-options';
 import type { Canvas, Signature, WorkflowKind } from '../task-workflows';
 import { uuidV5 } from './uuid-v5';
 
@@ -7,13 +8,13 @@ export const MAX_WORKFLOW_DEPTH = 8;
 /** Tasks in one workflow, `link` and `linkError` callbacks included, at most. */
 export const MAX_WORKFLOW_TASKS = 10_000;
 
-/** A task call of a compiled workflow, with its derived id. */
-export interface PlannedCall {
+/** A task call of a compiled workflow, with its derived id and the options it is enqueued with. */
+export interface PlannedCall extends Omit<CallOptions, 'eta'> {
   readonly id: string;
   readonly name: string;
   readonly args: readonly unknown[];
   readonly kwargs: Readonly<Record<string, unknown>>;
-  readonly countdown?: number;
+  /** As JSON keeps it: ISO-8601. */
   readonly eta?: string;
   /** Whether it is given an input (its parent's result, a failed task's id) as first argument. */
   readonly receivesInput: boolean;
@@ -54,7 +55,7 @@ function invalid(problems: string[]): AppError {
 }
 
 const SIGNATURE_KEYS = new Set(['name', 'args', 'kwargs', 'options', 'immutable']);
-const OPTION_KEYS = new Set(['countdown', 'eta', 'link', 'linkError']);
+const OPTION_KEYS = new Set<string>([...CALL_OPTION_KEYS, 'link', 'linkError']);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -83,6 +84,7 @@ export function parseCanvas(input: unknown): Canvas {
     if (value.immutable !== undefined && typeof value.immutable !== 'boolean') problems.push(`${at}.immutable: must be a boolean`);
     if (value.options === undefined) return;
     if (!isObject(value.options)) return void problems.push(`${at}.options: must be an object`);
+    // The values of the other options are checked with the tasks (TasksService.checkOptions), as a call's are.
     const { countdown, eta, link, linkError } = value.options;
     for (const key of Object.keys(value.options)) if (!OPTION_KEYS.has(key)) problems.push(`${at}.options: unknown field "${key}"`);
     if (countdown !== undefined && (typeof countdown !== 'number' || !Number.isFinite(countdown) || countdown < 0)) {
@@ -147,15 +149,18 @@ export function kindOf(canvas: Canvas): WorkflowKind {
  * step, however often, enqueues the same job.
  */
 export function compileCanvas(canvas: Canvas, workflowId: string): PlanNode {
-  const call = (signature: Signature, path: string, input: boolean): PlannedCall => ({
-    id: uuidV5(path, workflowId),
-    name: signature.name,
-    args: signature.args ?? [],
-    kwargs: signature.kwargs ?? {},
-    countdown: signature.options?.countdown,
-    eta: signature.options?.eta instanceof Date ? signature.options.eta.toISOString() : signature.options?.eta,
-    receivesInput: input && signature.immutable !== true,
-  });
+  const call = (signature: Signature, path: string, input: boolean): PlannedCall => {
+    const { eta, ...options } = pickCallOptions(signature.options ?? {});
+    return {
+      id: uuidV5(path, workflowId),
+      name: signature.name,
+      args: signature.args ?? [],
+      kwargs: signature.kwargs ?? {},
+      ...options,
+      ...(eta !== undefined && { eta: eta instanceof Date ? eta.toISOString() : eta }),
+      receivesInput: input && signature.immutable !== true,
+    };
+  };
   const node = (current: Canvas, path: string, input: boolean): PlanNode => {
     if ('chain' in current) {
       return { kind: 'chain', path, steps: current.chain.map((step, index) => node(step, `${path}.${index}`, index > 0 || input)) };

@@ -40,7 +40,8 @@ export class WorkflowsController {
   @ApiOkResponse({ type: WorkflowStatus, description: 'A workflow with this Idempotency-Key was already there: nothing changed' })
   @ApiErrors({
     400:
-      'WORKFLOW_INVALID: the canvas, a task name, the arguments or the timing of a step are not valid; ' +
+      'WORKFLOW_INVALID: the canvas, a task name, the arguments or an option of a step are not valid ' +
+      '(details.causes: the code and message POST /api/admin/tasks gives each); ' +
       'WORKFLOW_TOO_DEEP: nested more than 8 deep; WORKFLOW_TOO_LARGE: more than 10,000 tasks; ' +
       'IDEMPOTENCY_KEY_INVALID: the Idempotency-Key is empty, too long or not printable ASCII',
     422: 'IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was first used with another canvas',

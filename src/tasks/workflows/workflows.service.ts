@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { SingleFlight } from '../../cache/single-flight';
-import { AppError } from '../../common/app-error';
+import { AppError, type AppErrorCode } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
 import { IdempotencyKeys } from '../idempotency-keys';
 import type { TaskStatusView } from '../runtime/task-state';
+import { pickCallOptions } from '../runtime/call-options';
 import { bindArguments, checkArgumentsSize } from '../runtime/task-arguments';
 import type { TaskOutcome } from '../runtime/task-lifecycle';
 import { TaskLifecycle } from '../runtime/task-lifecycle';
-import { resolveTiming } from '../runtime/task-timing';
 import type { SubmittedWorkflow, TaskWorkflows, WorkflowState, WorkflowStatus } from '../task-workflows';
 import { TaskRegistry } from '../runtime/task.registry';
 import { TasksService } from '../tasks.service';
@@ -168,6 +168,12 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
       await this.completed(workflowId, plan, task.path, outcome.result, outcome.id);
       return;
     }
+    // A task its worker revoked (expired, terminated) ends the workflow as a revoke does: REVOKED,
+    // with no linkError, which is for failures.
+    if (outcome.state === 'REVOKED') {
+      await this.store.finish(workflowId, 'REVOKED', {});
+      return;
+    }
     if (task.linkError) await this.enqueue(workflowId, [{ call: task.linkError }], { value: outcome.id }, outcome.id);
     await this.store.finish(workflowId, 'FAILURE', { error: `${outcome.name} (${outcome.id}) failed: ${outcome.error}` });
   }
@@ -237,7 +243,7 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     }
     const applies = steps.map(({ call, node, args }) => {
       const lineage = { workflowId, parentId, ...(node !== undefined && { node }) };
-      return { name: call.name, options: { id: call.id, args, kwargs: call.kwargs, countdown: call.countdown, eta: call.eta, lineage } };
+      return { name: call.name, options: { ...pickCallOptions(call), id: call.id, args, kwargs: call.kwargs, lineage } };
     });
     const batches = Array.from({ length: Math.ceil(applies.length / ENQUEUE_BATCH) }, (_, i) =>
       applies.slice(i * ENQUEUE_BATCH, (i + 1) * ENQUEUE_BATCH),
@@ -266,28 +272,44 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
   }
 
   /**
-   * Checks every call against the registry before anything is enqueued. A task that receives an
-   * input takes it as its first parameter, so the call's own arguments bind to the others.
-   * @throws AppError WORKFLOW_INVALID listing every problem, with the task's position.
+   * Checks every call before anything is enqueued: its task and arguments against the registry,
+   * its options as `applyAsync` checks them. A task that receives an input takes it as its first
+   * parameter, so the call's own arguments bind to the others.
+   * @throws AppError WORKFLOW_INVALID listing every problem with the task's position, and in
+   * `causes` the code and message each problem found by a task check has when a call makes it.
    */
   private check(plan: WorkflowPlan): void {
     const problems: string[] = [];
-    const now = Date.now();
-    const checkCall = (call: PlannedCall, at: string) => {
+    const causes: { at: string; code: AppErrorCode; message: string }[] = [];
+    /** Runs a check, recording its AppError as a problem; `argsNote` follows the position when the arguments are refused. */
+    const attempt = (at: string, check: () => void, argsNote = ''): boolean => {
       try {
-        const params = this.registry.get(call.name).params;
-        if (call.receivesInput && params.length === 0) {
-          problems.push(`${at}: task "${call.name}" takes no argument but is given its parent's result: make it immutable`);
-          return;
-        }
-        bindArguments(call.name, call.receivesInput ? params.slice(1) : params, call.args, call.kwargs);
-        checkArgumentsSize(call.name, call.args, call.kwargs, this.config.queue.maxArgsBytes);
-        resolveTiming({ countdown: call.countdown, eta: call.eta }, now, this.config.queue.maxDelayMs);
+        check();
+        return true;
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        const input = call.receivesInput && error.code === 'TASK_INVALID_ARGS' ? ' (its input comes first, then these arguments)' : '';
-        problems.push(`${at}${input}: ${error.message}`);
+        problems.push(`${at}${error.code === 'TASK_INVALID_ARGS' ? argsNote : ''}: ${error.message}`);
+        causes.push({ at, code: error.code, message: error.message });
+        return false;
       }
+    };
+    const checkCall = (call: PlannedCall, at: string) => {
+      if (!attempt(at, () => this.registry.get(call.name))) return;
+      const { params } = this.registry.get(call.name);
+      if (call.receivesInput && params.length === 0) {
+        problems.push(`${at}: task "${call.name}" takes no argument but is given its parent's result: make it immutable`);
+      } else {
+        const argsNote = call.receivesInput ? ' (its input comes first, then these arguments)' : '';
+        attempt(
+          at,
+          () => {
+            bindArguments(call.name, call.receivesInput ? params.slice(1) : params, call.args, call.kwargs);
+            checkArgumentsSize(call.name, call.args, call.kwargs, this.config.queue.maxArgsBytes);
+          },
+          argsNote,
+        );
+      }
+      attempt(at, () => this.tasks.checkOptions(call.name, pickCallOptions(call)));
     };
     for (const task of plan.tasks()) {
       checkCall(task, `task ${task.path}`);
@@ -295,7 +317,7 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
       if (task.linkError) checkCall(task.linkError, `linkError of task ${task.path}`);
     }
     if (problems.length > 0) {
-      throw new AppError('WORKFLOW_INVALID', `Invalid workflow: ${problems.join('; ')}`, 'invalid', { problems });
+      throw new AppError('WORKFLOW_INVALID', `Invalid workflow: ${problems.join('; ')}`, 'invalid', { problems, causes });
     }
   }
 
