@@ -1,19 +1,16 @@
 import fastifyHelmet from '@fastify/helmet';
 import helmet from 'helmet';
-import rateLimit from '@fastify/rate-limit';
 import { BadRequestException, ForbiddenException, Injectable, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { prototypeKeyIn } from '../common/json-body-parser';
 import { AppConfig } from '../config/app-config';
 import { markAdminAuthenticated } from '../auth/admin-authentication';
 import { checkBearerToken, hasDuplicateAuthorization } from '../auth/bearer-token';
 import { secretDigest } from '../auth/same-secret';
 import { drainRefusedBody } from './drain-refused-body';
-import { LoginThrottle } from './login-throttle';
+import { type CountedWithLogin, LoginThrottle } from './login-throttle';
 import { securityHeaders } from './security-headers';
-import { ThrottleRedis } from './throttle-redis';
-import { sendTooManyRequests } from './too-many-requests';
 
 const ONE_MINUTE_MS = 60_000;
 const PAYLOAD_TOO_LARGE = 413;
@@ -42,14 +39,21 @@ export interface SecuredRoutes {
 export class HttpSecurity {
   /** ADMIN_TOKEN's digest, computed once rather than on every admin request. */
   private readonly tokenDigest?: Buffer;
+  /** TASK_ENQUEUES_PER_MINUTE over every route marked `@Enqueues()`, all admins and processes together. */
+  private readonly enqueues: CountedWithLogin;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly redis: ThrottleRedis,
     private readonly loginThrottle: LoginThrottle,
   ) {
     const { token } = config.admin;
     this.tokenDigest = token === undefined ? undefined : secretDigest(token);
+    const max = config.throttle.enqueuesPerMinute;
+    this.enqueues = {
+      ceiling: { key: 'enqueues', max, windowMs: ONE_MINUTE_MS },
+      message: (retryAfterSeconds) =>
+        `More than ${max} tasks enqueued this minute (TASK_ENQUEUES_PER_MINUTE): try again in ${retryAfterSeconds} s`,
+    };
   }
 
   /** Registers everything on the api's Fastify instance. Call it before any route is added. */
@@ -62,15 +66,13 @@ export class HttpSecurity {
     const applyHeaders = helmet(headers);
     const fastify = app.getHttpAdapter().getInstance();
     fastify.addHook('onRequest', (request, reply, done) => applyHeaders(request.raw, reply.raw, () => done()));
-    await app.register(rateLimit, {
-      global: false,
-      redis: this.redis.client,
-      nameSpace: `${this.config.cache.keyPrefix}:rate-limit:`,
-      skipOnError: true,
-    });
-    this.loginThrottle.attach(fastify);
     const isAdminRoute = (path: string | undefined) =>
       path !== undefined && (path.startsWith('/api/admin/') || routes.adminPaths.includes(path));
+    // The enqueues are counted with the admin login, in its round trip to Redis.
+    fastify.addHook('onRoute', ({ method, url, config }) => {
+      if (config?.enqueues && !isAdminRoute(url))
+        throw new Error(`${String(method)} ${url} is marked @Enqueues() but is not an admin route`);
+    });
     fastify.addHook('onRequest', async (request, reply) => {
       const protoKey = prototypeKeyIn(request.query as Record<string, unknown>);
       if (protoKey !== undefined) throw new BadRequestException(`Query parameter "${protoKey}" is not allowed`);
@@ -78,7 +80,6 @@ export class HttpSecurity {
       if (path?.startsWith(routes.sharedPrefix)) void reply.header('cross-origin-resource-policy', 'cross-origin');
       if (isAdminRoute(path)) return this.authenticate(request, reply);
     });
-    this.limitEnqueues(fastify);
     // A callback hook, not an async one: every answer passes here, and only a 413 has work to wait for.
     fastify.addHook('onSend', (request, reply, payload, done) => {
       if (reply.statusCode !== PAYLOAD_TOO_LARGE) return done(null, payload);
@@ -91,32 +92,18 @@ export class HttpSecurity {
 
   /**
    * `Authorization: Bearer <ADMIN_TOKEN>`, with the same answers as AdminTokenGuard (which stays
-   * on the controllers, for any admin route outside this prefix), and failed attempts counted.
+   * on the controllers, for any admin route outside this prefix), failed attempts counted, and
+   * on a route marked `@Enqueues()` a granted one counted against TASK_ENQUEUES_PER_MINUTE.
    */
   private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const expected = this.tokenDigest;
     if (!expected) throw new ServiceUnavailableException('Admin routes are disabled: ADMIN_TOKEN is not set');
     if (hasDuplicateAuthorization(request.raw.rawHeaders)) throw new BadRequestException('Send one Authorization header');
-    const verdict = await this.loginThrottle.check(request, reply, () => checkBearerToken(request.headers.authorization, expected));
+    const check = () => checkBearerToken(request.headers.authorization, expected);
+    const verdict = await this.loginThrottle.check(request, reply, check, request.routeOptions.config.enqueues ? this.enqueues : undefined);
     if (verdict === undefined) return reply;
     if (verdict === 'missing') throw new UnauthorizedException('Missing Bearer token');
     if (verdict === 'wrong') throw new ForbiddenException('Invalid admin token');
     markAdminAuthenticated(request);
-  }
-
-  /** TASK_ENQUEUES_PER_MINUTE over every route marked `@Enqueues()`, all admins and processes together. */
-  private limitEnqueues(fastify: FastifyInstance): void {
-    const limiter = fastify.createRateLimit({
-      max: this.config.throttle.enqueuesPerMinute,
-      timeWindow: ONE_MINUTE_MS,
-      keyGenerator: () => 'enqueues',
-    });
-    fastify.addHook('onRequest', async (request, reply) => {
-      if (!request.routeOptions.config.enqueues) return;
-      const limit = await limiter(request);
-      if (limit.isAllowed || !limit.isExceeded) return;
-      const message = `More than ${limit.max} tasks enqueued this minute (TASK_ENQUEUES_PER_MINUTE): try again in ${limit.ttlInSeconds} s`;
-      return sendTooManyRequests(request, reply, limit.ttlInSeconds, message);
-    });
   }
 }

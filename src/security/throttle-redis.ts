@@ -5,11 +5,11 @@ import { AppConfig } from '../config/app-config';
 const CONNECT_TIMEOUT_MS = 2_000;
 
 /**
- * The throttles' connection to the cache Redis. @fastify/rate-limit's Redis store needs an
- * ioredis client (it defines Lua commands on it), while the cache uses node-redis, hence a
- * connection of its own. Commands fail at once while it is disconnected (no offline queue) and
- * after CACHE_TIMEOUT_MS when Redis hangs, so a cache outage never holds a request: the throttles
- * then let it through.
+ * The throttles' connection to the cache Redis. Their counters are a Lua script defined on an
+ * ioredis client (ThrottleCounters), while the cache uses node-redis, hence a connection of its
+ * own. Commands fail at once while it is disconnected (no offline queue) and after
+ * CACHE_TIMEOUT_MS when Redis hangs, so a cache outage never holds a request: the throttles then
+ * let it through.
  */
 @Injectable()
 export class ThrottleRedis implements OnModuleInit, OnApplicationShutdown {

@@ -223,12 +223,17 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
     });
 
     it('answers 429 with Retry-After past TASK_ENQUEUES_PER_MINUTE enqueues, across api instances', async () => {
-      const enqueue = (app: TestApp) =>
-        requestFrom('127.0.0.1', `${app.url}/api/admin/tasks`, {
+      const enqueue = (app: TestApp, from = '127.0.0.1') =>
+        requestFrom(from, `${app.url}/api/admin/tasks`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ name: 'add', args: [1, 2], countdown: 3600 }),
         });
+      // An address past the failed-login ceiling: its enqueues are refused before they count.
+      const throttledAddress = '127.0.0.7';
+      for (let i = 0; i < 21; i++) await banners(first, throttledAddress, 'Bearer wrong-token-guess');
+      const refusedLogins = [];
+      for (let i = 0; i < 3; i++) refusedLogins.push(await enqueue(i % 2 ? first : second, throttledAddress));
       const statuses = [];
       for (let i = 0; i < 5; i++) statuses.push((await enqueue(i % 2 ? first : second)).status);
 
@@ -238,10 +243,16 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
         headers: { authorization: `Bearer ${token}` },
       });
 
+      expect(refusedLogins.map((answer) => [answer.status, (JSON.parse(answer.body) as { message: string }).message])).toEqual(
+        Array(3).fill([429, expect.stringMatching(/^Too many failed logins from this address: try again in \d+ s$/)]),
+      );
       expect(statuses).toEqual(Array(5).fill(202));
       expect(sixth.status).toBe(429);
       expect(Number(sixth.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expectErrorBody(sixth.body, 429, 'TOO_MANY_REQUESTS');
+      expect((JSON.parse(sixth.body) as { message: string }).message).toMatch(
+        /^More than 5 tasks enqueued this minute \(TASK_ENQUEUES_PER_MINUTE\): try again in \d+ s$/,
+      );
       expect(refresh.status).toBe(429);
     });
   });
