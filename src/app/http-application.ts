@@ -58,11 +58,13 @@ export async function startHttpApplication(
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies keep Fastify's limit of 1 MiB (413 beyond); JSON ones also a nesting limit.
   app.useBodyParser('application/json', {}, jsonBodyParser(fastify));
+  const security = app.get(HttpSecurity);
+  security.addSecurityHeaders(fastify);
   echoRequestId(fastify);
   logAccess(fastify, logger, await app.resolve(PinoLogger));
   instrumentHttp(fastify, app.get(MetricsService));
-  // Before any route: headers, admin authentication and throttles are Fastify hooks.
-  await app.get(HttpSecurity).register(app, {
+  // Before any route: admin authentication and throttles are Fastify hooks.
+  security.register(fastify, {
     adminPaths: metricsOnPublicPort(loaded.config) ? [`/${METRICS_PATH}`] : [],
     sharedPrefix: MEDIA_PREFIX,
   });

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { CACHE_RESPONSE_POLICY, type ResponseCachePolicy } from './cache-response.decorator';
 import { cacheControlOf, writeCachedHeaders } from './cached-response-headers';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
-import { ResponseCacheService } from './response-cache.service';
+import { type CacheOutcome, ResponseCacheService } from './response-cache.service';
 
 /** Answers an error as the application's one error filter does (HttpErrorFilter.answer). */
 export type ErrorAnswer = (error: unknown, request: FastifyRequest, reply: FastifyReply) => void;
@@ -97,20 +97,27 @@ export class CachedRoutes {
         ? Promise.reject(new Error(`Cached routes without a Nest route: ${missing.join(', ')}`))
         : Promise.resolve();
     });
-    fastify.addHook('onRequest', async (request, reply) => {
-      if (request.method !== 'GET' && request.method !== 'HEAD') return;
-      const route = routes.get(request.routeOptions.url ?? '');
-      if (!route) return;
-      let outcome;
-      try {
-        outcome = await this.cache.getOrLoad(route.policy, route.load);
-      } catch (error) {
-        answerError(error, request, reply);
-        return reply;
-      }
-      const notModified = writeCachedHeaders(reply, request, outcome, route.cacheControl);
-      return reply.send(notModified ? undefined : outcome.entry.body);
+    // A callback hook that answers without calling `done`, as Fastify lets a hook end a request:
+    // a hit on this process's copy is answered at once, with no promise on the way.
+    fastify.addHook('onRequest', (request, reply, done) => {
+      const route = request.method === 'GET' || request.method === 'HEAD' ? routes.get(request.routeOptions.url ?? '') : undefined;
+      if (!route) return done();
+      const hit = this.cache.hitHere(route.policy);
+      if (hit) return send(request, reply, hit, route.cacheControl);
+      this.cache
+        .getOrLoad(route.policy, route.load)
+        .then(
+          (outcome) => send(request, reply, outcome, route.cacheControl),
+          (error: unknown) => answerError(error, request, reply),
+        )
+        .catch(done);
     });
     return [...routes.keys()];
   }
+}
+
+/** The interceptor's answer: the cached headers, then the stored bytes or, for a 304, nothing. */
+function send(request: FastifyRequest, reply: FastifyReply, outcome: CacheOutcome, cacheControl: string): void {
+  const notModified = writeCachedHeaders(reply, request, outcome, cacheControl);
+  void reply.send(notModified ? undefined : outcome.entry.body);
 }

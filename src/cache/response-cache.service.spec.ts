@@ -14,9 +14,15 @@ class FakeStore {
   readonly writes: Array<{ key: string; ttlMs: number }> = [];
   down = false;
 
+  /** This process's copy: filled by the test, never by a read. */
+  readonly copies = new Map<string, CachedResponse>();
+
   async read(key: string) {
     this.failIfDown();
     return this.entries.get(key);
+  }
+  readCopy(key: string) {
+    return this.copies.get(key);
   }
   async write(key: string, entry: CachedResponse, ttlMs: number) {
     this.failIfDown();
@@ -100,6 +106,19 @@ describe('ResponseCacheService', () => {
     const text = await metrics.scrape();
     expect(text).toContain('cache_results_total{key="banner_list",result="miss"} 5');
     expect(text).toContain('cache_results_total{key="banner_list",result="hit"} 1');
+  });
+
+  it("answers a hit on this process's copy at once and counts it, and nothing without a copy", async () => {
+    const copy = toCachedResponse(['copied']);
+    store.copies.set('banner_list', copy);
+
+    const hit = sut.hitHere(policy);
+    store.copies.clear();
+    const none = sut.hitHere(policy);
+
+    expect(hit).toEqual({ entry: copy, status: 'HIT' });
+    expect(none).toBeUndefined();
+    expect(await metrics.scrape()).toContain('cache_results_total{key="banner_list",result="hit"} 1');
   });
 
   it("waits for another process's load instead of loading, while that process holds the lock", async () => {

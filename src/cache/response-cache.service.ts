@@ -69,6 +69,18 @@ export class ResponseCacheService {
   }
 
   /**
+   * The entry from this process's copy, counted as a hit as {@link getOrLoad} counts it, or
+   * `undefined` when there is no fresh copy and a lookup must be made. It answers at once: a hit
+   * on a hot route then costs no promise.
+   */
+  hitHere(policy: ResponseCachePolicy): CacheOutcome | undefined {
+    const entry = this.store.readCopy(policy.key);
+    if (entry === undefined) return undefined;
+    this.metrics.cacheResult(policy.key, 'hit');
+    return { entry, status: 'HIT' };
+  }
+
+  /**
    * Overwrites the entry with a freshly computed value. Readers keep getting the previous value
    * until the write lands: there is no window in which the entry is missing.
    * @throws AppError CACHE_UNAVAILABLE when the cache Redis cannot take it.

@@ -7,7 +7,7 @@ import { checkBasicCredentials } from '../auth/basic-credentials';
 import type { ErrorBody } from '../common/error-body.response';
 import { AppConfig } from '../config/app-config';
 import { LoginThrottle } from '../security/login-throttle';
-import { DASHBOARD_CONTENT_SECURITY_POLICY } from '../security/security-headers';
+import { dashboardContentSecurityPolicy } from '../security/security-headers';
 import { TaskBroker } from '../tasks/task-broker';
 
 /** Outside the `/api` prefix: a page for people, not part of the REST API. */
@@ -54,10 +54,11 @@ export class QueueDashboard {
       options: { uiConfig: { boardTitle: 'banner-tasks queues' } },
     });
     const password = this.config.admin.token;
+    const contentSecurityPolicy = dashboardContentSecurityPolicy();
     // The hook sits in the dashboard's own plugin scope, so it guards its routes and nothing else.
     void fastify.register(async (scope) => {
       scope.addHook('onRequest', async (request, reply) => {
-        reply.helmet({ contentSecurityPolicy: DASHBOARD_CONTENT_SECURITY_POLICY });
+        void reply.header('content-security-policy', contentSecurityPolicy);
         if (!password) return refuse(request, reply, 503, 'The queue dashboard is disabled: ADMIN_TOKEN is not set');
         const check = () => checkBasicCredentials(request.headers.authorization, { user: QUEUE_DASHBOARD_USER, password });
         const verdict = await this.loginThrottle.check(request, reply, check);

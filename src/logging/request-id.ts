@@ -16,7 +16,9 @@ export function genRequestId(req: { headers: IncomingHttpHeaders }): string {
 
 /** Echoes the request id back, so a client can quote it when reporting a problem. */
 export function echoRequestId(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: every answer passes here, and none has anything to wait for.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
 }

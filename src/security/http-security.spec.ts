@@ -1,4 +1,3 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { HttpSecurity } from './http-security';
@@ -10,20 +9,13 @@ const config = {
   throttle: { enqueuesPerMinute: 600, loginFailuresPerMinute: 20 },
 } as AppConfig;
 
-/** The part of a Nest Fastify application that HttpSecurity registers on. */
-const applicationOn = (fastify: FastifyInstance) =>
-  ({
-    register: (plugin: never, options: never) => fastify.register(plugin, options),
-    getHttpAdapter: () => ({ getInstance: () => fastify }),
-  }) as unknown as NestFastifyApplication;
-
 describe('HttpSecurity', () => {
   let fastify: FastifyInstance;
 
-  beforeEach(async () => {
+  beforeEach(() => {
     fastify = Fastify();
     const sut = new HttpSecurity(config, {} as LoginThrottle);
-    await sut.register(applicationOn(fastify), { adminPaths: ['/metrics'], sharedPrefix: '/media/' });
+    sut.register(fastify, { adminPaths: ['/metrics'], sharedPrefix: '/media/' });
   });
 
   afterEach(() => fastify.close());

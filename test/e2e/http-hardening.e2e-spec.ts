@@ -1,5 +1,8 @@
 import { expect } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AppConfig } from '../../src/config/app-config';
+import { dashboardContentSecurityPolicy, securityHeaderOptions } from '../../src/security/security-headers';
+import { setByHelmet } from '../support/helmet-headers';
 import { RawConnection, requestFrom } from '../support/raw-http';
 import { TestRedisServer } from '../support/redis-server';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -98,6 +101,30 @@ describe('HTTP limits before work (e2e, two api instances, real MariaDB and Redi
       expect(image.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
       expect(api.headers.get('cross-origin-resource-policy')).toBe('same-origin');
       expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    });
+
+    it.each([
+      ['the cached route', 'GET /api/home/banners', [], {}],
+      ['the cached route, not modified', 'GET /api/home/banners', ['If-None-Match: *'], {}],
+      ['the cached route, HEAD', 'HEAD /api/home/banners', [], {}],
+      ['a Nest route', 'GET /api/health', [], {}],
+      ['an unknown route', 'GET /api/nowhere', [], {}],
+      ['an admin route without a token', 'GET /api/admin/banners', [], {}],
+      ['the demo page', 'GET /', [], {}],
+      ['Swagger UI', 'GET /api/docs', [], {}],
+      ['a banner image', 'GET /media/banner/1.png', [], { 'cross-origin-resource-policy': 'cross-origin' }],
+      ['the dashboard, refused', 'GET /admin/queues', [], { 'content-security-policy': dashboardContentSecurityPolicy() }],
+    ])("gives %s helmet's headers first, as helmet's middleware sets them", async (_, requestLine, headers, overrides) => {
+      const helmets = setByHelmet(securityHeaderOptions(first.app.get(AppConfig).banner.mediaBaseUrl));
+      const connection = new RawConnection(portOf(first));
+
+      connection.socket.write(head(`${requestLine} HTTP/1.1`, [...headers, 'Connection: close']));
+      await connection.closed;
+
+      const { headers: answered } = connection.answer;
+      const leading = Object.fromEntries(Object.entries(answered).slice(0, Object.keys(helmets).length));
+      expect(leading).toEqual({ ...helmets, ...overrides });
+      expect(answered['x-powered-by']).toBeUndefined();
     });
 
     it('refuses a prototype key in a query string on every route', async () => {
