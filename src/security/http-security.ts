@@ -78,12 +78,19 @@ export class HttpSecurity {
       if (config?.enqueues && !isAdminRoute(url))
         throw new Error(`${String(method)} ${url} is marked @Enqueues() but is not an admin route`);
     });
-    fastify.addHook('onRequest', async (request, reply) => {
+    // A callback hook: every answer passes here, and only an admin request has something to wait for.
+    fastify.addHook('onRequest', (request, reply, done) => {
       const protoKey = prototypeKeyIn(request.query as Record<string, unknown>);
-      if (protoKey !== undefined) throw new BadRequestException(`Query parameter "${protoKey}" is not allowed`);
+      if (protoKey !== undefined) return done(new BadRequestException(`Query parameter "${protoKey}" is not allowed`));
       const path = request.routeOptions.url;
       if (path?.startsWith(routes.sharedPrefix)) void reply.header('cross-origin-resource-policy', 'cross-origin');
-      if (isAdminRoute(path)) return this.authenticate(request, reply);
+      if (!isAdminRoute(path)) return done();
+      this.authenticate(request, reply).then(
+        (answered) => {
+          if (!answered) done();
+        },
+        (error: Error) => done(error),
+      );
     });
     // A callback hook, not an async one: every answer passes here, and only a 413 has work to wait for.
     fastify.addHook('onSend', (request, reply, payload, done) => {
@@ -99,16 +106,18 @@ export class HttpSecurity {
    * `Authorization: Bearer <ADMIN_TOKEN>`, with the same answers as AdminTokenGuard (which stays
    * on the controllers, for any admin route outside this prefix), failed attempts counted, and
    * on a route marked `@Enqueues()` a granted one counted against TASK_ENQUEUES_PER_MINUTE.
+   * @returns whether the throttle has answered the request itself (a 429).
    */
-  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
     const expected = this.tokenDigest;
     if (!expected) throw new ServiceUnavailableException('Admin routes are disabled: ADMIN_TOKEN is not set');
     if (hasDuplicateAuthorization(request.raw.rawHeaders)) throw new BadRequestException('Send one Authorization header');
     const check = () => checkBearerToken(request.headers.authorization, expected);
     const verdict = await this.loginThrottle.check(request, reply, check, request.routeOptions.config.enqueues ? this.enqueues : undefined);
-    if (verdict === undefined) return reply;
+    if (verdict === undefined) return true;
     if (verdict === 'missing') throw new UnauthorizedException('Missing Bearer token');
     if (verdict === 'wrong') throw new ForbiddenException('Invalid admin token');
     markAdminAuthenticated(request);
+    return false;
   }
 }
