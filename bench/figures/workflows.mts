@@ -23,12 +23,21 @@ interface Side {
   readonly enqueueMs: number;
   /** The worker's CPU time per header member or plain task, in µs (from /proc, in ticks of 10 ms). */
   readonly workerCpuUs: number;
+  /** The broker's CPU time per header member or plain task, in µs (its `INFO cpu`, main thread and children). */
+  readonly brokerCpuUs: number;
 }
 
 interface Pair {
   readonly chord: Side;
   readonly plain: Side;
   readonly chordFirst: boolean;
+}
+
+/** The broker's CPU time so far, in µs. */
+async function brokerCpuUs(broker: Redis): Promise<number> {
+  const info = await broker.info('cpu');
+  const seconds = ['used_cpu_sys', 'used_cpu_user'].map((field) => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)![1]));
+  return (seconds[0] + seconds[1]) * 1e6;
 }
 
 /** Waits for a task to complete and returns when it did (its score in Bull's completed set). Fails on a failed one. */
@@ -51,7 +60,8 @@ async function completedAt(broker: Redis, id: string): Promise<number> {
  * Workflows through one worker process: a chord of 1,000 `add` with an `xsum` body against 1,000
  * independent `add`, back to back in every repetition (alternating which goes first) after one
  * unmeasured of each, from the first enqueue to the last completion; the chord's overhead is the
- * median of the pairs' ratios, beside each side's enqueue time and worker CPU per task.
+ * median of the pairs' ratios, beside each side's enqueue time and the worker's and the broker's CPU
+ * per task (the broker's includes the bench's own polls for the end, a few dozen on either side).
  * Then a chain of 100 `add` steps: its time per step, each step enqueued by the worker when the
  * previous one finished.
  */
@@ -68,12 +78,14 @@ export async function workflowsFigure({ environment, options, progress }: BenchC
     const side = async (kind: 'chord' | 'plain'): Promise<Side> => {
       await broker.flushdb();
       const cpuBefore = worker.cpuMs();
+      const brokerCpuBefore = await brokerCpuUs(broker);
       const produced = await produce({ kind, size: CHORD_SIZE });
       const endedAt = kind === 'chord' ? await completedAt(broker, produced.lastTaskId!) : await drained(broker, PREFIX, TIMEOUT_MS);
       return {
         ms: endedAt - produced.startedAt,
         enqueueMs: produced.endedAt - produced.startedAt,
         workerCpuUs: ((worker.cpuMs() - cpuBefore) * 1000) / CHORD_SIZE,
+        brokerCpuUs: ((await brokerCpuUs(broker)) - brokerCpuBefore) / CHORD_SIZE,
       };
     };
     // Unmeasured, as the other figures warm up: the first pair's chord, always going first, paid
@@ -111,7 +123,8 @@ export async function workflowsFigure({ environment, options, progress }: BenchC
       value:
         `${percent(overhead)} (min ${percent(Math.min(...overheads))}, max ${percent(Math.max(...overheads))}; ` +
         `${medianOf('chord', 'ms')} ms ÷ ${medianOf('plain', 'ms')} ms; enqueue ${medianOf('chord', 'enqueueMs')} ms ÷ ${medianOf('plain', 'enqueueMs')} ms; ` +
-        `worker CPU per task ${medianOf('chord', 'workerCpuUs')} µs ÷ ${medianOf('plain', 'workerCpuUs')} µs)`,
+        `worker CPU per task ${medianOf('chord', 'workerCpuUs')} µs ÷ ${medianOf('plain', 'workerCpuUs')} µs; ` +
+        `broker CPU per task ${medianOf('chord', 'brokerCpuUs')} µs ÷ ${medianOf('plain', 'brokerCpuUs')} µs)`,
       target: `≤ ${CHORD_OVERHEAD_TARGET * 100} %`,
       met: overhead <= CHORD_OVERHEAD_TARGET,
     },
