@@ -32,7 +32,8 @@ function youngGenerationBytes(): number {
  * grows the young generation to 32–128 MB and the old generation with garbage, and V8 keeps those
  * pages resident long after (its memory reducer, in these processes, often never shrinks the young
  * generation). A last-resort collection, which V8 otherwise runs only when the system is short of
- * memory, releases them: 70 MB of an idle api's RSS, 300 MB after a load (docs/operations.md).
+ * memory, releases them: an idle api went from 195 to 130 MB of RSS, a worker after 20 000 tasks
+ * from 251 to 137 MB (BENCHMARKS.md, Memory).
  * Node exposes it only through `gc`, so the flag is set at the first trim.
  */
 @Injectable()
