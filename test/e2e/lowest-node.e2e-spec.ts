@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minVersion } from 'semver';
-import { MainProcess } from '../support/main-process';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { mainProcessSuite } from '../support/main-process-suite';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'main.js');
@@ -20,20 +19,7 @@ function readJson<T>(path: string): T {
 }
 
 describe('node dist/main on the lowest Node that engines allows (e2e, real MariaDB and Redis)', () => {
-  let environment: TestEnvironment;
-  let sut: MainProcess | undefined;
-
-  beforeAll(() => {
-    environment = createTestEnvironment();
-  });
-
-  afterEach(async () => {
-    await sut?.stop();
-  });
-
-  afterAll(async () => {
-    await environment.dispose();
-  });
+  const suite = mainProcessSuite();
 
   it('has that Node installed: the version engines starts at', () => {
     const { engines } = readJson<{ engines: { node: string } }>(join(ROOT, 'package.json'));
@@ -44,7 +30,7 @@ describe('node dist/main on the lowest Node that engines allows (e2e, real Maria
   });
 
   it('starts the api, answers GET /api/home/banners with 200, and stops cleanly on SIGTERM', async () => {
-    sut = new MainProcess(['--role=api'], environment.env, { command: [LOWEST_NODE, MAIN] });
+    const sut = suite.start(['--role=api'], {}, { command: [LOWEST_NODE, MAIN] });
     const url = await sut.ready();
 
     const response = await fetch(`${url}/api/home/banners`);

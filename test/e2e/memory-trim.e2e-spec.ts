@@ -1,5 +1,4 @@
-import { MainProcess } from '../support/main-process';
-import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { mainProcessSuite } from '../support/main-process-suite';
 
 /** The figures of the trim's log line: each a pair, before and after. */
 interface TrimLine {
@@ -10,24 +9,10 @@ interface TrimLine {
 }
 
 describe('the heap given back once idle (e2e: node dist/main, real Redis)', () => {
-  let environment: TestEnvironment;
-  let sut: MainProcess | undefined;
-
-  beforeAll(() => {
-    environment = createTestEnvironment();
-  });
-
-  afterEach(async () => {
-    await sut?.stop();
-    sut = undefined;
-  });
-
-  afterAll(async () => {
-    await environment.dispose();
-  });
+  const suite = mainProcessSuite();
 
   it('a quiet beat shrinks its young generation and its resident memory after MEMORY_TRIM_IDLE_SECONDS', async () => {
-    sut = new MainProcess(['--role=beat'], { ...environment.env, MEMORY_TRIM_IDLE_SECONDS: '1', LOG_LEVEL: 'debug' }, { nodeArgs: [] });
+    const sut = suite.start(['--role=beat'], { MEMORY_TRIM_IDLE_SECONDS: '1', LOG_LEVEL: 'debug' }, { nodeArgs: [] });
     await sut.ready();
 
     const trim = JSON.parse(await sut.waitForLine(/"msg":"Gave the idle heap back"/)) as TrimLine;

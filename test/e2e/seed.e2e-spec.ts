@@ -4,7 +4,8 @@ import { createConnection } from 'mysql2/promise';
 import type { HomeBanner } from '../../src/banner/dto/home-banner.response';
 import { runSeed } from '../../src/seed';
 import { jsonBody } from '../support/json-body';
-import { MainProcess } from '../support/main-process';
+import type { MainProcess } from '../support/main-process';
+import { mainProcessSuite } from '../support/main-process-suite';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -73,28 +74,16 @@ describe('npm run seed (e2e, real MariaDB and Redis)', () => {
 
 describe('npm start on a fresh database (e2e, real MariaDB and Redis)', () => {
   const SEEDED_LINE = /^The banners table was empty: inserted 4 demo banners$/;
-  let environment: TestEnvironment;
+  const suite = mainProcessSuite();
   let sut: MainProcess | undefined;
 
   /** Runs the start script as npm would, until the service is ready; returns its base URL. */
   const start = async (): Promise<string> => {
-    sut = new MainProcess([], environment.env, { command: ['sh', '-c', startScriptAfterBuild()], cwd: ROOT, group: true });
+    sut = suite.start([], {}, { command: ['sh', '-c', startScriptAfterBuild()], cwd: ROOT, group: true });
     const url = await sut.ready();
     if (!url) throw new Error('npm start serves no HTTP');
     return url;
   };
-
-  beforeAll(() => {
-    environment = createTestEnvironment();
-  });
-
-  afterEach(async () => {
-    await sut?.stop();
-  });
-
-  afterAll(async () => {
-    await environment.dispose();
-  });
 
   it('inserts the demo banners first when the table is empty, says so in one line, and serves them', async () => {
     const url = await start();
@@ -102,19 +91,19 @@ describe('npm start on a fresh database (e2e, real MariaDB and Redis)', () => {
     const seeded = sut!.lines.filter((line) => SEEDED_LINE.test(line));
     expect(seeded).toHaveLength(1);
     expect(sut!.lines.indexOf(seeded[0])).toBeLessThan(sut!.lines.findIndex((line) => line.includes('"msg":"Ready')));
-    await expect(bannerImages(environment.env.DATABASE_URL)).resolves.toEqual([1, 2, 3, 4].map((n) => `/media/banner/${n}.png`));
+    await expect(bannerImages(suite.environment().env.DATABASE_URL)).resolves.toEqual([1, 2, 3, 4].map((n) => `/media/banner/${n}.png`));
     const banners = await jsonBody<HomeBanner[]>(await fetch(`${url}/api/home/banners`));
     expect(banners.map((banner) => banner.name)).toEqual(['Free courses', 'Python', 'Celery + Redis']);
   });
 
   it('leaves a table that has rows untouched and prints no seed line', async () => {
-    const mysql = await createConnection({ uri: environment.env.DATABASE_URL });
+    const mysql = await createConnection({ uri: suite.environment().env.DATABASE_URL });
     await mysql.query("DELETE FROM banners WHERE image <> '/media/banner/2.png'");
     await mysql.end();
 
     await start();
 
     expect(sut!.lines.filter((line) => /banners table|Demo banners/.test(line))).toEqual([]);
-    await expect(bannerImages(environment.env.DATABASE_URL)).resolves.toEqual(['/media/banner/2.png']);
+    await expect(bannerImages(suite.environment().env.DATABASE_URL)).resolves.toEqual(['/media/banner/2.png']);
   });
 });
