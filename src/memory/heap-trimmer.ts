@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { IdleTrimPolicy } from './idle-trim-policy';
+import { WorkInFlight } from './work-in-flight';
 
 /** How often the event loop and the heap are read. */
 const CHECK_MS = 1_000;
@@ -42,7 +43,10 @@ export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdow
   private timer?: NodeJS.Timeout;
   private collect?: Collect;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly work: WorkInFlight,
+  ) {}
 
   onApplicationBootstrap(): void {
     const idleMs = this.config.memoryTrimIdleMs;
@@ -53,7 +57,8 @@ export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdow
       const now = performance.eventLoopUtilization();
       const { idle, active, utilization } = performance.eventLoopUtilization(now, last);
       last = now;
-      if (!policy.shouldTrim({ elapsedMs: idle + active, utilization, heapBytes: getHeapStatistics().total_heap_size })) return;
+      const sample = { elapsedMs: idle + active, utilization, heapBytes: getHeapStatistics().total_heap_size, workInFlight: this.work.any };
+      if (!policy.shouldTrim(sample)) return;
       policy.trimmed(this.trim());
       // The trim itself kept the loop busy: it is no sign of work.
       last = performance.eventLoopUtilization();

@@ -4,7 +4,7 @@ const MB = 1024 * 1024;
 
 describe('IdleTrimPolicy', () => {
   const settings = { idleMs: 3_000, busyUtilization: 0.05, growthBytes: 8 * MB };
-  const quiet = (heapBytes: number) => ({ elapsedMs: 1_000, utilization: 0.01, heapBytes });
+  const quiet = (heapBytes: number) => ({ elapsedMs: 1_000, utilization: 0.01, heapBytes, workInFlight: false });
 
   it('trims once the event loop has been quiet for the idle time, not before', () => {
     const sut = new IdleTrimPolicy(settings);
@@ -19,7 +19,7 @@ describe('IdleTrimPolicy', () => {
 
     sut.shouldTrim(quiet(100 * MB));
     sut.shouldTrim(quiet(100 * MB));
-    expect(sut.shouldTrim({ elapsedMs: 1_000, utilization: 0.5, heapBytes: 100 * MB })).toBe(false);
+    expect(sut.shouldTrim({ elapsedMs: 1_000, utilization: 0.5, heapBytes: 100 * MB, workInFlight: false })).toBe(false);
     expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
     expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
     expect(sut.shouldTrim(quiet(100 * MB))).toBe(true);
@@ -27,16 +27,26 @@ describe('IdleTrimPolicy', () => {
 
   it('does not trim a process that stays idle again, until its heap grew by the growth', () => {
     const sut = new IdleTrimPolicy(settings);
-    sut.shouldTrim({ elapsedMs: 3_000, utilization: 0, heapBytes: 100 * MB });
+    sut.shouldTrim({ elapsedMs: 3_000, utilization: 0, heapBytes: 100 * MB, workInFlight: false });
     sut.trimmed(40 * MB);
 
-    expect(sut.shouldTrim({ elapsedMs: 60_000, utilization: 0, heapBytes: 47 * MB })).toBe(false);
-    expect(sut.shouldTrim({ elapsedMs: 1_000, utilization: 0, heapBytes: 48 * MB })).toBe(true);
+    expect(sut.shouldTrim({ elapsedMs: 60_000, utilization: 0, heapBytes: 47 * MB, workInFlight: false })).toBe(false);
+    expect(sut.shouldTrim({ elapsedMs: 1_000, utilization: 0, heapBytes: 48 * MB, workInFlight: false })).toBe(true);
   });
 
   it('counts a check as quiet up to the busy share, included', () => {
     const sut = new IdleTrimPolicy(settings);
 
-    expect(sut.shouldTrim({ elapsedMs: 3_000, utilization: 0.05, heapBytes: 100 * MB })).toBe(true);
+    expect(sut.shouldTrim({ elapsedMs: 3_000, utilization: 0.05, heapBytes: 100 * MB, workInFlight: false })).toBe(true);
+  });
+
+  // A worker whose tasks wait on I/O keeps a quiet event loop: the pause would hold them up.
+  it('does not trim while work is in flight, however quiet the event loop', () => {
+    const sut = new IdleTrimPolicy(settings);
+
+    expect(sut.shouldTrim({ elapsedMs: 60_000, utilization: 0, heapBytes: 100 * MB, workInFlight: true })).toBe(false);
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
+    expect(sut.shouldTrim(quiet(100 * MB))).toBe(true);
   });
 });

@@ -16,10 +16,12 @@ export interface IdleSample {
   readonly utilization: number;
   /** The V8 heap's committed size now, in bytes. */
   readonly heapBytes: number;
+  /** Whether work is under way (see WorkInFlight), which a quiet event loop does not show when it waits on I/O. */
+  readonly workInFlight: boolean;
 }
 
 /**
- * Trim once the event loop has been quiet for `idleMs`, and only if the heap grew since the last
+ * Trim once the event loop has been quiet, with no work in flight, for `idleMs`, and only if the heap grew since the last
  * trim: a process that stays idle is trimmed once, not at every check, and one that stays busy
  * never (a trim is a full collection that stops the event loop).
  */
@@ -31,7 +33,7 @@ export class IdleTrimPolicy {
   constructor(private readonly settings: IdleTrimSettings) {}
 
   shouldTrim(sample: IdleSample): boolean {
-    if (sample.utilization > this.settings.busyUtilization) {
+    if (sample.workInFlight || sample.utilization > this.settings.busyUtilization) {
       this.quietMs = 0;
       return false;
     }

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { DiscoveryService } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
+import { WorkInFlight } from '../../memory/work-in-flight';
 import { MetricsService } from '../../metrics/metrics.service';
 import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
@@ -74,6 +75,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly isolated: IsolatedTasks,
     private readonly overruns: TaskOverruns,
     private readonly terminations: TaskTerminations,
+    private readonly work: WorkInFlight,
     @Inject(WORKER_QUEUES) private readonly consumed: readonly QueueName[],
   ) {}
 
@@ -152,6 +154,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     const run = new TaskRun(limitsOf(job.data, task), (limit) => this.metrics.taskTimeLimitExceeded(job.name, limit));
     this.terminations.begin(id, run);
     this.running++;
+    this.work.begin();
     try {
       // A retry never overlaps the run before it, still going past its time limit.
       if (job.attemptsMade > 0) await this.overruns.waitFor(job.queue, id, run.signal);
@@ -205,6 +208,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       const overrun = run.overrun;
       if (overrun) await this.overruns.track(job.queue, id, overrun);
       this.running--;
+      this.work.end();
     }
   }
 
