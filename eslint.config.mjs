@@ -26,8 +26,9 @@ export default defineConfig(
     rules: { '@typescript-eslint/require-await': 'off' },
   },
   {
-    // A role's modules are required lazily, so that a process never loads the code of a role it does not play.
-    files: ['src/app.module.ts', 'src/bootstrap.ts'],
+    // Modules required lazily: a process never loads the code of a role it does not play, and main.ts
+    // loads the application only once the command line has parsed.
+    files: ['src/app.module.ts', 'src/bootstrap.ts', 'src/main.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
-import pino from 'pino';
-import { startApplication } from './bootstrap';
 import {
   type EnqueueCommand,
   parseCommandLine,
@@ -11,19 +9,19 @@ import {
   type WorkflowCommand,
 } from './command-line';
 import { ConfigError } from './config/env-reader';
-import { AppConfigModule, type LoadedConfig } from './config/config.module';
-import { createRootLogger } from './logging/root-logger';
-import { installShutdown } from './shutdown';
+import type { LoadedConfig } from './config/config.module';
 import { CLI_EXIT, runTaskCommand } from './tasks/tasks.cli';
-import { TasksService } from './tasks/tasks.service';
 import { runWorkflowCommand } from './tasks/workflows/workflows.cli';
-import { WorkflowsService } from './tasks/workflows/workflows.service';
 
 const EXIT_BAD_CONFIG = 1;
 const EXIT_USAGE = 2;
 
+// Nest, the application and its clients are required once the command line has parsed, so that a
+// usage error does not wait for them to load.
+
 /** The validated configuration, or one line naming the bad variable and the exit code given. */
 async function loadConfigOrExit(exitCode: number): Promise<LoadedConfig> {
+  const { AppConfigModule } = require('./config/config.module') as typeof import('./config/config.module');
   try {
     return await AppConfigModule.load();
   } catch (error) {
@@ -35,6 +33,9 @@ async function loadConfigOrExit(exitCode: number): Promise<LoadedConfig> {
 
 async function serve({ roles, queues }: ServeCommand): Promise<void> {
   const loaded = await loadConfigOrExit(EXIT_BAD_CONFIG);
+  const { createRootLogger } = require('./logging/root-logger') as typeof import('./logging/root-logger');
+  const { startApplication } = require('./bootstrap') as typeof import('./bootstrap');
+  const { installShutdown } = require('./shutdown') as typeof import('./shutdown');
 
   const logger = createRootLogger(loaded.config, roles);
   logger.info(`Starting as ${[...roles].join(', ')}`);
@@ -55,6 +56,10 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
  */
 async function runTask(command: EnqueueCommand | ResultCommand | WorkflowCommand): Promise<never> {
   const loaded = await loadConfigOrExit(CLI_EXIT.unavailable);
+  const pino = require('pino') as typeof import('pino');
+  const { startApplication } = require('./bootstrap') as typeof import('./bootstrap');
+  const { TasksService } = require('./tasks/tasks.service') as typeof import('./tasks/tasks.service');
+  const { WorkflowsService } = require('./tasks/workflows/workflows.service') as typeof import('./tasks/workflows/workflows.service');
 
   const logger = pino({ level: 'warn', base: { pid: process.pid, role: 'cli' } }, pino.destination(2));
   let app: INestApplicationContext | undefined;
