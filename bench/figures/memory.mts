@@ -21,10 +21,11 @@ const NAMES = {
   worker: 'worker',
   beat: 'beat',
   bareWorker: 'the bare Bull worker',
+  tasklessWorker: 'a worker with no task',
   floor: 'the floor (idle throughout)',
 } as const;
 type Footprint = Record<
-  Role | 'bareWorker' | 'floor',
+  Role | 'bareWorker' | 'tasklessWorker' | 'floor',
   { idleMb: number; afterLoadMb: number; settledMb: number; afterLoadHeap: HeapProbe }
 >;
 
@@ -41,7 +42,9 @@ const WORKER_TO_BARE = 1.15;
  * process of ours to give its heap back). A bare Bull worker with the
  * same flags runs the same number of tasks, as the worker's reference (in plain JavaScript, see
  * bare-bull-worker.cjs). The floor under every role
- * idles beside them: Node, an empty Nest context and a Bull processor, none of our code.
+ * idles beside them: Node, an empty Nest context and a Bull processor, none of our code; and so does
+ * a worker on queues of its own, which runs no task (the worker above runs the loaded beat's task
+ * every second), for the footprint of a worker between tasks (its heartbeat thread runs only with tasks).
  *
  * Every process also preloads {@link HEAP_PROBE}, which changes nothing until asked: once the
  * resident memory after the load is read, it forces a full garbage collection and reports the
@@ -66,19 +69,27 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
       try {
         // The idle beat runs the default schedule; the loaded one also a 1 s entry from its start.
         const nodeArgs = [...HEAP_PROBE, ...options.nodeArgs];
-        const [api, worker, idleBeat, beat] = await Promise.all([
+        const [api, worker, idleBeat, beat, tasklessWorker] = await Promise.all([
           startMain('api', env, nodeArgs, flags),
           startMain('worker', env, nodeArgs, flags),
           startMain('beat', { ...env, BEAT_SCHEDULE: '' }, nodeArgs, flags),
           startMain('beat', env, nodeArgs, flags),
+          startMain('worker', { ...env, QUEUE_PREFIX: `${prefix}-taskless` }, nodeArgs, flags),
         ]);
         const beatStartedAt = Date.now();
         const bareWorker = startChild('bare-bull-worker.cjs', bareEnv, [String(CONCURRENCY)], flags, HEAP_PROBE);
         const bareProducer = startChild('bare-bull.mts', bareEnv, ['producer'], flags);
         const floor = startChild('nest-bull-floor.cjs', environment.env({ QUEUE_PREFIX: `${prefix}-floor` }), [], flags, HEAP_PROBE);
-        children.push(api.child, worker.child, idleBeat.child, beat.child, bareWorker, bareProducer, floor);
+        children.push(api.child, worker.child, idleBeat.child, beat.child, bareWorker, bareProducer, floor, tasklessWorker.child);
         await Promise.all([childReady(bareWorker), childReady(bareProducer), childReady(floor)]);
-        const processes = { api: api.child, worker: worker.child, beat: beat.child, bareWorker, floor };
+        const processes = {
+          api: api.child,
+          worker: worker.child,
+          beat: beat.child,
+          bareWorker,
+          floor,
+          tasklessWorker: tasklessWorker.child,
+        };
 
         progress.step(`memory (${flags} Node flags): idle for ${IDLE_MS / 1000} s`);
         await sleep(IDLE_MS);
@@ -138,6 +149,12 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
       value: pair('worker', 'idleMb'),
       target: `≤ ${LIMITS.worker.idle} MB`,
       met: worker.idleMb <= LIMITS.worker.idle,
+    },
+    {
+      figure: `memory: ${NAMES.tasklessWorker} (queues of its own) idle 15 s after ready`,
+      value: pair('tasklessWorker', 'idleMb'),
+      target: `≤ ${LIMITS.worker.idle} MB`,
+      met: footprints.default.tasklessWorker.idleMb <= LIMITS.worker.idle,
     },
     {
       figure: `memory: worker after ${options.tasks} tasks, against a bare Bull worker after the same`,

@@ -1,21 +1,40 @@
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Bull, { type Job, type Queue } from 'bull';
 import Redis, { type Cluster } from 'ioredis';
 import { type BeatOutcome, HeartbeatStore, type HeartbeatTarget } from '../../src/tasks/runtime/heartbeat/heartbeat.store';
 import { QueueClusterClients } from '../../src/tasks/runtime/queue-cluster';
 import { QUEUES, TaskQueues } from '../../src/tasks/runtime/queues';
+import { GATE_TASK } from '../fixtures/testing-tasks/gate.task';
+import type { MainProcess } from '../support/main-process';
+import type { Gate } from '../support/task-client';
 import { pollUntil } from '../support/poll';
 import { TestRedisCluster } from '../support/redis-cluster';
 import { startTestApp } from '../support/test-app';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
+import { workerFleet } from '../support/worker-fleet';
 
 const MAX_STALLED_COUNT = 2;
 /** Short, so that a test sees heartbeats expire; the gaps the tests make are far from both bounds. */
 const TTL_MS = 1_000;
 const MAX_GAP_MS = 600;
 const BEAT_EVERY_MS = 100;
+
+/**
+ * The threads named `heartbeat` in a process: Node names a worker thread's OS thread after the
+ * Worker's `name` (read in /proc/<pid>/task/<tid>/comm).
+ */
+function heartbeatThreads(pid: number | 'self'): number {
+  return readdirSync(`/proc/${pid}/task`).filter((tid) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'heartbeat';
+    } catch {
+      return false; // a thread that ended meanwhile
+    }
+  }).length;
+}
 
 /**
  * The heartbeat script against the real Redis and real Bull 4 queues: two queue instances over the
@@ -175,7 +194,7 @@ describe('worker heartbeats (e2e, real Redis and Bull)', () => {
     expect(await survivor.queue.getJob(job.id)).toMatchObject({ failedReason: 'job stalled more than allowable limit' });
   });
 
-  it('beats from a thread of the worker role, with its queue’s lock token, and ends the heartbeat on close', async () => {
+  it('beats from the idle worker role’s main thread, with its queue’s lock token, and ends the heartbeat on close', async () => {
     queueName = QUEUES.default;
     const sut = await startTestApp('worker', { ...environment.env, LOG_LEVEL: 'error' });
     const token = (sut.app.get(TaskQueues).get(QUEUES.default) as Queue & { token: string }).token;
@@ -187,6 +206,10 @@ describe('worker heartbeats (e2e, real Redis and Bull)', () => {
       );
       expect(beat).toMatch(/^\d+:\d+$/);
       expect(await redis.smembers(keyOf('heartbeats'))).toEqual([token]);
+      const lastBeat = async () => Number((await redis.get(keyOf(`heartbeat:${token}`)))?.split(':')[1]);
+      const first = await lastBeat();
+      await pollUntil(lastBeat, (last) => last > first, 'a renewal of the worker’s heartbeat');
+      expect(heartbeatThreads('self')).toBe(0);
     } finally {
       await sut.close();
     }
@@ -249,5 +272,86 @@ describe('worker heartbeats on a Redis Cluster (e2e, three masters)', () => {
 
     expect(outcome).toEqual({ lapsed: false, requeued: [id], failing: [] });
     expect(((await survivor.queue.getNextJob()) as Job).id).toBe(id);
+  });
+});
+
+/**
+ * Who beats for a worker process (`node dist/main --role=worker`): its main thread while idle, a
+ * thread of its own from its first task until it has run none for MEMORY_TRIM_IDLE_SECONDS.
+ */
+describe('the worker’s heartbeat thread runs only while the worker runs tasks (e2e, node dist/main)', () => {
+  const fleet = workerFleet({ WORKER_HEARTBEAT_TTL_SECONDS: '2' });
+  const key = (name: string) => `${fleet.environment.env.QUEUE_PREFIX}:${QUEUES.default}:${name}`;
+  const tokens = () => fleet.client.redis.smembers(key('heartbeats'));
+
+  /** Resolves once the heartbeat of `token` has been renewed twice from now. */
+  async function renewedTwice(token: string): Promise<void> {
+    const lastBeat = async () => Number((await fleet.client.redis.get(key(`heartbeat:${token}`)))?.split(':')[1] ?? 0);
+    for (let beat = 0; beat < 2; beat++) {
+      const before = await lastBeat();
+      await pollUntil(lastBeat, (last) => last > before, `a renewal of the heartbeat of ${token}`);
+    }
+  }
+
+  /** Starts a worker and answers its lock token, once it beats. */
+  async function startWorker(env: Record<string, string> = {}): Promise<{ worker: MainProcess; token: string }> {
+    const before = await tokens();
+    const worker = await fleet.startWorker(env);
+    const isNew = (listed: string) => !before.includes(listed);
+    const [token] = (await pollUntil(tokens, (listed) => listed.some(isNew), 'the new worker’s first beat')).filter(isNew);
+    return { worker, token };
+  }
+
+  /** Starts a `testing.gate` task and resolves once a worker runs it. */
+  async function runningTask(): Promise<{ id: string; gate: Gate }> {
+    const gate = fleet.client.gate(randomUUID());
+    const { id } = await fleet.client.tasks.delay(GATE_TASK, gate.name);
+    await pollUntil(
+      () => gate.started(),
+      (pids) => pids.length === 1,
+      'the task to start',
+    );
+    return { id, gate };
+  }
+
+  const warnings = (worker: MainProcess) => worker.lines.filter((line) => /"level":(40|50|60)/.test(line));
+
+  it('an idle worker beats from its main thread, with no heartbeat thread, and a peer reaps it once it is killed', async () => {
+    const killed = await startWorker();
+    const peer = await startWorker();
+    await Promise.all([renewedTwice(killed.token), renewedTwice(peer.token)]);
+    expect([heartbeatThreads(killed.worker.child.pid!), heartbeatThreads(peer.worker.child.pid!)]).toEqual([0, 0]);
+
+    killed.worker.signal('SIGKILL');
+    await killed.worker.exitCode();
+
+    await pollUntil(tokens, (listed) => !listed.includes(killed.token), 'the peer to reap the killed worker', { timeoutMs: 10_000 });
+    expect(await tokens()).toEqual([peer.token]);
+  });
+
+  it('a worker beats from a thread while it runs tasks, until it has run none for MEMORY_TRIM_IDLE_SECONDS, and ends the heartbeat on SIGTERM while the thread beats', async () => {
+    const { worker, token } = await startWorker({ MEMORY_TRIM_IDLE_SECONDS: '1' });
+    const pid = worker.child.pid!;
+    const threads = () => heartbeatThreads(pid);
+    expect(threads()).toBe(0);
+
+    const first = await runningTask();
+    await pollUntil(threads, (count) => count === 1, 'a heartbeat thread while the task runs');
+    await renewedTwice(token);
+    await first.gate.open();
+    await fleet.client.waitForState(first.id, ['SUCCESS']);
+    await pollUntil(threads, (count) => count === 0, 'the heartbeat thread to end once the worker is idle');
+    await renewedTwice(token);
+
+    const second = await runningTask();
+    await pollUntil(threads, (count) => count === 1, 'a heartbeat thread again for the next task');
+    worker.signal('SIGTERM');
+    await second.gate.open();
+
+    expect(await worker.exitCode()).toBe(0);
+    expect(await fleet.client.redis.exists(key(`heartbeat:${token}`))).toBe(0);
+    expect(await tokens()).toContain(token);
+    expect(await fleet.client.tasks.result(second.id)).toMatchObject({ state: 'SUCCESS' });
+    expect(warnings(worker)).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@ describe('HeartbeatLoop', () => {
     const { fake, calls } = beater(() => NOTHING);
     const sut = loopOver(fake);
 
-    sut.start();
+    void sut.start();
     await jest.advanceTimersByTimeAsync(0);
     expect(calls).toEqual([
       { queue: 'default', reap: true },
@@ -66,7 +66,7 @@ describe('HeartbeatLoop', () => {
     const { fake } = beater((target) => (target.queue === 'low' ? { lapsed: false, requeued: ['7'], failing: ['8'] } : NOTHING));
     const sut = loopOver(fake);
 
-    sut.start();
+    void sut.start();
     await jest.advanceTimersByTimeAsync(0);
 
     expect(reports).toEqual([{ kind: 'recovered', queue: 'low', requeued: ['7'], failing: ['8'] }]);
@@ -77,7 +77,7 @@ describe('HeartbeatLoop', () => {
     const { fake } = beater(() => ({ ...NOTHING, lapsed: true }));
     const sut = new HeartbeatLoop(TARGETS.slice(0, 1), fake, INTERVAL_MS, (report) => reports.push(report));
 
-    sut.start();
+    void sut.start();
     await jest.advanceTimersByTimeAsync(0);
     expect(reports).toEqual([]);
     await jest.advanceTimersByTimeAsync(INTERVAL_MS);
@@ -90,7 +90,7 @@ describe('HeartbeatLoop', () => {
     const { fake, calls } = beater((_, call) => (call === 3 || call === 4 ? new Error('Connection is closed.') : NOTHING));
     const sut = loopOver(fake);
 
-    sut.start();
+    void sut.start();
     await jest.advanceTimersByTimeAsync(3 * INTERVAL_MS);
 
     expect(reports).toEqual([{ kind: 'failed', error: 'Connection is closed.' }, { kind: 'restored' }]);
@@ -110,7 +110,7 @@ describe('HeartbeatLoop', () => {
       forget: async (target) => void forgotten.push(target.queue),
     };
     const sut = loopOver(fake);
-    sut.start();
+    void sut.start();
 
     const stopped = sut.stop();
     await jest.advanceTimersByTimeAsync(0);
@@ -123,5 +123,55 @@ describe('HeartbeatLoop', () => {
 
     expect(calls).toEqual(['default', 'low']);
     expect(forgotten).toEqual(['default', 'low']);
+  });
+
+  it('on pause, beats no more but leaves the heartbeat; started again, beats at once', async () => {
+    const { fake, calls, forgotten } = beater(() => NOTHING);
+    const sut = loopOver(fake);
+    await sut.start();
+
+    await sut.pause();
+    await jest.advanceTimersByTimeAsync(5 * INTERVAL_MS);
+    expect(calls).toHaveLength(2);
+    await sut.start();
+
+    expect(calls).toHaveLength(4);
+    expect(forgotten).toEqual([]);
+    await sut.stop();
+  });
+
+  it('beats at once on request, for every queue and without reaping, beside its own beats', async () => {
+    const { fake, calls } = beater(() => NOTHING);
+    const sut = loopOver(fake);
+    await sut.start();
+
+    sut.beatAtOnce();
+
+    expect(calls.slice(2)).toEqual([
+      { queue: 'default', reap: false },
+      { queue: 'low', reap: false },
+    ]);
+    await jest.advanceTimersByTimeAsync(INTERVAL_MS);
+    expect(calls).toHaveLength(6);
+    await sut.stop();
+  });
+
+  it('hands its state to the loop that beats next: a lapse on its first beat is reported, and a retired loop’s successor does not reap', async () => {
+    const { fake } = beater(() => NOTHING);
+    const before = loopOver(fake);
+    await before.start();
+    before.retire();
+    await before.pause();
+    const lapsing = beater(() => ({ ...NOTHING, lapsed: true }));
+    const sut = new HeartbeatLoop(TARGETS, lapsing.fake, INTERVAL_MS, (report) => reports.push(report), before.state);
+
+    await sut.start();
+
+    expect(reports).toEqual([
+      { kind: 'lapsed', queue: 'default' },
+      { kind: 'lapsed', queue: 'low' },
+    ]);
+    expect(lapsing.calls.every((call) => !call.reap)).toBe(true);
+    await sut.stop();
   });
 });

@@ -11,7 +11,7 @@ export function beatIntervalMs(ttlMs: number): number {
   return Math.round(ttlMs / BEATS_PER_TTL);
 }
 
-/** What the heartbeat thread tells the worker's main thread. */
+/** What a heartbeat loop reports, in the heartbeat thread or the main thread. */
 export type HeartbeatReport =
   | { readonly kind: 'recovered'; readonly queue: string; readonly requeued: string[]; readonly failing: string[] }
   | { readonly kind: 'lapsed'; readonly queue: string }
@@ -22,6 +22,17 @@ export type HeartbeatReport =
 export interface Beater {
   beat(target: HeartbeatTarget, reap: boolean): Promise<BeatOutcome>;
   forget(target: HeartbeatTarget): Promise<void>;
+}
+
+/**
+ * What one loop hands to the next that beats for the same process (the main thread's to the
+ * heartbeat thread's). The reaper's own rule, a TTL of beats without a break, lives in Redis.
+ */
+export interface HeartbeatLoopState {
+  /** False once retired: the process is shutting down. */
+  readonly reaping: boolean;
+  /** The queues the process has beaten on: a heartbeat found missing there had lapsed. */
+  readonly beaten: readonly string[];
 }
 
 /**
@@ -36,20 +47,60 @@ export class HeartbeatLoop {
   private readonly report: (report: HeartbeatReport) => void;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
-  private stopped = false;
-  private reaping = true;
+  private beating = false;
+  private reaping: boolean;
   private failing = false;
-  private readonly beaten = new Set<string>();
+  private readonly beaten: Set<string>;
 
-  constructor(targets: readonly HeartbeatTarget[], beater: Beater, intervalMs: number, report: (report: HeartbeatReport) => void) {
+  constructor(
+    targets: readonly HeartbeatTarget[],
+    beater: Beater,
+    intervalMs: number,
+    report: (report: HeartbeatReport) => void,
+    state: HeartbeatLoopState = { reaping: true, beaten: [] },
+  ) {
     this.targets = targets;
     this.beater = beater;
     this.intervalMs = intervalMs;
     this.report = report;
+    this.reaping = state.reaping;
+    this.beaten = new Set(state.beaten);
   }
 
-  start(): void {
+  get state(): HeartbeatLoopState {
+    return { reaping: this.reaping, beaten: [...this.beaten] };
+  }
+
+  /**
+   * Beats at once, then every interval, until paused or stopped; resolves once that first beat has
+   * answered (or failed). On a new loop, or one whose {@link pause} has resolved.
+   */
+  start(): Promise<void> {
+    if (this.beating) return this.running;
+    this.beating = true;
     this.running = this.tick();
+    return this.running;
+  }
+
+  /** Beats no more, leaving the heartbeat to whoever beats next; resolves once the beat under way has answered. */
+  async pause(): Promise<void> {
+    this.beating = false;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /**
+   * Sends one beat per queue now, beside the loop's and without reaping. On a ready connection
+   * ioredis writes the commands before this returns, so they reach Redis even if the event loop
+   * then blocks; their answers are read when it can.
+   */
+  beatAtOnce(): void {
+    for (const target of this.targets) {
+      this.beater.beat(target, false).then(
+        (outcome) => this.read(target, outcome),
+        () => undefined, // the loop's own beats report an outage
+      );
+    }
   }
 
   /** Keeps beating but leaves the reaping to others: the process is shutting down. */
@@ -59,9 +110,7 @@ export class HeartbeatLoop {
 
   /** Stops beating and ends the heartbeats (best effort: they expire anyway). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.pause();
     await Promise.all(this.targets.map((target) => this.beater.forget(target).catch(() => undefined)));
   }
 
@@ -75,7 +124,7 @@ export class HeartbeatLoop {
       if (!this.failing) this.report({ kind: 'failed', error: error instanceof Error ? error.message : String(error) });
       this.failing = true;
     }
-    if (!this.stopped)
+    if (this.beating)
       this.timer = setTimeout(() => {
         this.running = this.tick();
       }, this.intervalMs);

@@ -1,62 +1,43 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { type HeartbeatReport, HeartbeatLoop } from './heartbeat.loop.ts';
+import { connectHeartbeat, type HeartbeatRedis } from './heartbeat.connection.ts';
+import { type HeartbeatLoopState, type HeartbeatReport, HeartbeatLoop } from './heartbeat.loop.ts';
 import { HeartbeatStore, type HeartbeatTarget, type HeartbeatTimings } from './heartbeat.store.ts';
 
-// The heartbeat of a worker process, in a thread of its own with its own Redis connection, so that
-// a handler blocking the main event loop does not stop it: only the death of the process does.
-// Started by WorkerHeartbeat, which passes this data; Node may run this file from the TypeScript
-// source (erasable syntax only, see heartbeat.store.ts).
+// The heartbeat of a worker process while it runs tasks, in a thread of its own with its own Redis
+// connection, so that a handler blocking the main event loop does not stop it: only the death of
+// the process does. Started by WorkerHeartbeat, which passes this data; Node may run this file
+// from the TypeScript source (erasable syntax only, see heartbeat.store.ts).
 
 /** What the main thread passes to the heartbeat thread. */
-export interface HeartbeatThreadData {
-  readonly redis: {
-    readonly host: string;
-    readonly port: number;
-    readonly db: number;
-    readonly username?: string;
-    readonly password?: string;
-  };
-  readonly cluster: boolean;
+export interface HeartbeatThreadData extends HeartbeatRedis {
   readonly targets: readonly HeartbeatTarget[];
   readonly timings: HeartbeatTimings;
   readonly intervalMs: number;
+  /** The main thread's loop's, which beat before this thread. */
+  readonly state: HeartbeatLoopState;
 }
 
-/** Messages from the main thread. */
-export type HeartbeatCommand = 'retire' | 'stop';
+/**
+ * Messages from the main thread: `retire` (stop reaping), `leave` (stop beating and exit: the main
+ * thread beats again) and `stop` (the same, ending the heartbeat).
+ */
+export type HeartbeatCommand = 'retire' | 'leave' | 'stop';
 
-/** Reconnects quickly: a heartbeat that waits long for Redis expires. */
-const MAX_RECONNECT_DELAY_MS = 500;
-
-function connect({ redis, cluster }: HeartbeatThreadData): Redis | Cluster {
-  const { host, port, db, username, password } = redis;
-  const options: RedisOptions = {
-    username,
-    password,
-    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
-    // A beat Redis cannot take fails after one reconnection attempt and is reported; the next
-    // interval sends a new one, instead of a queue of stale beats piling up meanwhile.
-    maxRetriesPerRequest: 1,
-  };
-  if (cluster) return new Cluster([{ host, port }], { redisOptions: options, clusterRetryStrategy: options.retryStrategy });
-  return new Redis({ ...options, host, port, db });
-}
+/** Messages to the main thread: the loop's reports, and `beating` once its first beat has answered. */
+export type HeartbeatThreadMessage = HeartbeatReport | { readonly kind: 'beating' };
 
 function run(port: NonNullable<typeof parentPort>, data: HeartbeatThreadData): void {
-  const redis = connect(data);
-  // Connection errors are the loop's to report, once per outage.
-  redis.on('error', () => undefined);
-  const report = (message: HeartbeatReport) => port.postMessage(message);
-  const loop = new HeartbeatLoop(data.targets, new HeartbeatStore(redis, data.timings), data.intervalMs, report);
+  const redis = connectHeartbeat(data);
+  const report = (message: HeartbeatThreadMessage) => port.postMessage(message);
+  const loop = new HeartbeatLoop(data.targets, new HeartbeatStore(redis, data.timings), data.intervalMs, report, data.state);
   port.on('message', (command: HeartbeatCommand) => {
     if (command === 'retire') return loop.retire();
-    void loop.stop().finally(() => {
+    void (command === 'stop' ? loop.stop() : loop.pause()).finally(() => {
       redis.disconnect();
       port.close();
     });
   });
-  loop.start();
+  void loop.start().then(() => report({ kind: 'beating' }));
 }
 
 if (parentPort) run(parentPort, workerData as HeartbeatThreadData);

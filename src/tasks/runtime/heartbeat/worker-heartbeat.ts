@@ -1,15 +1,18 @@
-import { once } from 'node:events';
 import { extname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
+import type { Cluster, Redis } from 'ioredis';
 import { AppConfig } from '../../../config/app-config';
+import { WorkInFlight } from '../../../memory/work-in-flight';
 import { TaskQueues } from '../queues';
 import { MAX_STALLED_COUNT } from '../task-queues.module';
-import { beatIntervalMs, type HeartbeatReport } from './heartbeat.loop';
-import type { HeartbeatTarget } from './heartbeat.store';
-import type { HeartbeatCommand, HeartbeatThreadData } from './heartbeat.thread';
+import { connectHeartbeat, type HeartbeatRedis } from './heartbeat.connection';
+import { type BeatingThread, HeartbeatHandoff } from './heartbeat.handoff';
+import { beatIntervalMs, HeartbeatLoop, type HeartbeatLoopState, type HeartbeatReport } from './heartbeat.loop';
+import { HeartbeatStore, type HeartbeatTarget, type HeartbeatTimings } from './heartbeat.store';
+import type { HeartbeatCommand, HeartbeatThreadData, HeartbeatThreadMessage } from './heartbeat.thread';
 
 /**
  * The thread's file beside this one: `.js` in the build, `.ts` when the e2e tests boot a worker
@@ -30,7 +33,7 @@ const THREAD_EXEC_ARGV = extname(__filename) === '.ts' ? ['--disable-warning=MOD
  */
 const THREAD_YOUNG_GENERATION_MB = 2;
 
-/** How long a stopping worker waits for its heartbeat to end cleanly before ending the thread. */
+/** How long a thread told to stop (or leave) may take before it is ended. */
 const STOP_TIMEOUT_MS = 2_000;
 
 /**
@@ -42,63 +45,95 @@ function lockToken(queue: Queue): string {
 }
 
 /**
- * The worker's heartbeat (docs/crash-recovery.md): a thread renews a short-lived key per queue and
- * returns to the queue the running jobs of workers whose key expired, within about
- * WORKER_HEARTBEAT_TTL_SECONDS of their death. Loaded by the worker role only.
+ * The worker's heartbeat (docs/crash-recovery.md): a short-lived key per queue, renewed every beat
+ * interval, and a reaper that returns to the queue the running jobs of workers whose key expired,
+ * within about WORKER_HEARTBEAT_TTL_SECONDS of their death. An idle worker beats from its main
+ * event loop; from its first task until it has run none for MEMORY_TRIM_IDLE_SECONDS, a thread
+ * beats instead (see HeartbeatHandoff). Loaded by the worker role only.
  */
 @Injectable()
 export class WorkerHeartbeat implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerHeartbeat.name);
-  private thread?: Worker;
+  private redis?: Redis | Cluster;
+  private handoff?: HeartbeatHandoff;
 
   constructor(
     private readonly queues: TaskQueues,
     private readonly config: AppConfig,
+    private readonly work: WorkInFlight,
   ) {}
 
-  /** Before the processor takes its first job (onApplicationBootstrap), so the thread beats early. */
+  /** Before the processor takes its first job (onApplicationBootstrap), so the worker beats early. */
   onModuleInit(): void {
     const { heartbeatTtlMs } = this.config.worker;
     const intervalMs = beatIntervalMs(heartbeatTtlMs);
     const targets: HeartbeatTarget[] = this.queues
       .all()
       .map((queue) => ({ queue: queue.name, keyPrefix: queue.toKey(''), token: lockToken(queue) }));
-    const workerData: HeartbeatThreadData = {
-      redis: this.config.queue.redis,
-      cluster: this.config.queue.cluster,
-      targets,
-      timings: { ttlMs: heartbeatTtlMs, maxGapMs: 2 * intervalMs, maxStalledCount: MAX_STALLED_COUNT },
-      intervalMs,
-    };
-    this.thread = new Worker(THREAD_FILE, {
+    const timings: HeartbeatTimings = { ttlMs: heartbeatTtlMs, maxGapMs: 2 * intervalMs, maxStalledCount: MAX_STALLED_COUNT };
+    const connection: HeartbeatRedis = { redis: this.config.queue.redis, cluster: this.config.queue.cluster };
+    this.redis = connectHeartbeat(connection);
+    const loop = new HeartbeatLoop(targets, new HeartbeatStore(this.redis, timings), intervalMs, (report) => this.log(report));
+    const startThread = (state: HeartbeatLoopState) => this.startThread({ ...connection, targets, timings, intervalMs, state });
+    const handoff = new HeartbeatHandoff(loop, startThread, this.config.memoryTrimIdleMs);
+    this.work.watch((working) => {
+      // Called as a task begins: a thread that cannot start must not fail the task.
+      try {
+        if (working) handoff.workBegan();
+        else handoff.workEnded();
+      } catch (error) {
+        this.logger.error({ err: error }, 'Could not start the heartbeat thread: the main event loop beats on');
+      }
+    });
+    this.handoff = handoff;
+    void handoff.start();
+  }
+
+  /** A stopping worker leaves the reaping to the workers that stay (or start next). */
+  beforeApplicationShutdown(): void {
+    this.handoff?.retire();
+  }
+
+  /** After the processor let its jobs finish: ends the heartbeat, so peers return any job left. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.handoff?.stop();
+    this.redis?.disconnect();
+  }
+
+  private startThread(workerData: HeartbeatThreadData): BeatingThread {
+    const thread = new Worker(THREAD_FILE, {
       workerData,
       name: 'heartbeat',
       execArgv: THREAD_EXEC_ARGV,
       resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
-    this.thread.on('message', (report: HeartbeatReport) => this.log(report));
-    this.thread.on('error', (error: Error) =>
-      this.logger.error({ err: error }, 'The heartbeat stopped: other workers will take this one for dead and run its tasks again'),
+    // Not events.once, which would reject on the thread's 'error' (its exit follows).
+    const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+    const end = async (command: HeartbeatCommand) => {
+      thread.postMessage(command);
+      const ended = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false, { ref: false })]);
+      if (!ended) await thread.terminate();
+    };
+    const beating = new Promise<void>((resolve) =>
+      thread.on('message', (message: HeartbeatThreadMessage) => {
+        if (message.kind === 'beating') {
+          this.logger.debug('The heartbeat thread beats: a task is running');
+          return resolve();
+        }
+        this.log(message);
+      }),
     );
-  }
-
-  /** A stopping worker leaves the reaping to the workers that stay (or start next). */
-  beforeApplicationShutdown(): void {
-    this.command('retire');
-  }
-
-  /** After the processor let its jobs finish: ends the heartbeat, so peers return any job left. */
-  async onApplicationShutdown(): Promise<void> {
-    const thread = this.thread;
-    if (!thread) return;
-    const exited = once(thread, 'exit');
-    this.command('stop');
-    const ended = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS, false, { ref: false })]);
-    if (!ended) await thread.terminate();
-  }
-
-  private command(command: HeartbeatCommand): void {
-    this.thread?.postMessage(command);
+    thread.on('error', (error: Error) =>
+      this.logger.error({ err: error }, 'The heartbeat thread stopped: the main event loop beats again'),
+    );
+    void exited.then(() => this.logger.debug('The heartbeat thread ended'));
+    return {
+      beating,
+      exited,
+      retire: () => thread.postMessage('retire' satisfies HeartbeatCommand),
+      leave: () => void end('leave'),
+      stop: () => end('stop'),
+    };
   }
 
   private log(report: HeartbeatReport): void {
