@@ -21,9 +21,10 @@ export function createRootLogger(config: AppConfig, roles: ReadonlySet<Role>): L
   if (config.nodeEnv === 'development') return pino({ ...options, transport: { target: 'pino-pretty' } });
   // Lines are buffered and written in chunks of about LOG_CHUNK_BYTES, and at least every
   // LOG_FLUSH_MS: one blocking write per line cost a worker a fifth of its time per task
-  // (BENCHMARKS.md). pino flushes what is pending on exit (process.exit and crashes too); only
-  // SIGKILL can lose the last lines.
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_CHUNK_BYTES });
+  // (BENCHMARKS.md). Each chunk is written by the event loop itself: handing it to libuv's thread
+  // pool (a thread woken, then a callback) cost more CPU per line than the write. pino flushes
+  // what is pending on exit (process.exit and crashes too); only SIGKILL can lose the last lines.
+  const destination = pino.destination({ dest: 1, sync: true, minLength: LOG_CHUNK_BYTES });
   setInterval(() => destination.flush(), LOG_FLUSH_MS).unref();
   return pino(options, destination);
 }
