@@ -27,6 +27,11 @@ export class WorkInFlight {
     if (--this.count === 0) this.notify(false);
   }
 
+  /** How much work is under way. */
+  get active(): number {
+    return this.count;
+  }
+
   get any(): boolean {
     return this.count > 0;
   }

@@ -59,7 +59,6 @@ function runTimeMs(job: Job): number {
 export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TasksProcessor.name);
   private handlers: ReadonlyMap<string, TaskHandler> = new Map();
-  private running = 0;
   private readonly expiries = new Map<Queue, Batch<string>>();
   private slots: ReadonlyMap<QueueName, number> = new Map();
 
@@ -123,7 +122,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   async beforeApplicationShutdown(): Promise<void> {
     const queues = [...this.slots.keys()].map((name) => this.queues.get(name));
     await Promise.all(queues.map((queue) => queue.pause(true, true)));
-    this.logger.log({ active: this.running }, 'Stopped taking jobs, waiting for the active ones');
+    this.logger.log({ active: this.work.active }, 'Stopped taking jobs, waiting for the active ones');
     await Promise.all(queues.map((queue) => queue.whenCurrentJobsFinished()));
     await Promise.all([...this.expiries.values()].map((batch) => batch.flush()));
   }
@@ -153,7 +152,6 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     const id = String(job.id);
     const run = new TaskRun(limitsOf(job.data, task), (limit) => this.metrics.taskTimeLimitExceeded(job.name, limit));
     this.terminations.begin(id, run);
-    this.running++;
     this.work.begin();
     try {
       // A retry never overlaps the run before it, still going past its time limit.
@@ -207,7 +205,6 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       // Marked before Bull fails the job, so that no retry can start before the mark exists.
       const overrun = run.overrun;
       if (overrun) await this.overruns.track(job.queue, id, overrun);
-      this.running--;
       this.work.end();
     }
   }

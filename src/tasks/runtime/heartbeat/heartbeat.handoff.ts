@@ -53,7 +53,6 @@ export class HeartbeatHandoff {
   /** A task begins in a worker that was running none: a thread takes the beats over before its handler runs. */
   workBegan(): void {
     this.working = true;
-    clearTimeout(this.idleTimer);
     if (this.thread || this.stopped) return;
     this.loop.beatAtOnce();
     const thread = this.startThread(this.loop.state);
@@ -67,8 +66,10 @@ export class HeartbeatHandoff {
   workEnded(): void {
     this.working = false;
     if (!this.thread || this.idleMs === 0 || this.retired) return;
-    this.idleTimer = setTimeout(() => void this.change(() => this.handBack()), this.idleMs);
-    this.idleTimer.unref();
+    // One timer, re-armed as each last task ends, not one made and cleared per task; it finds the
+    // worker busy again if a task began since (handBack).
+    this.idleTimer ??= setTimeout(() => void this.change(() => this.handBack()), this.idleMs).unref();
+    this.idleTimer.refresh();
   }
 
   /** Whoever beats goes on beating but leaves the reaping to the workers that stay. */
