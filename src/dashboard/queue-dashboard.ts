@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullAdapter } from '@bull-board/api/bullAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkBasicCredentials } from '../auth/basic-credentials';
@@ -15,6 +12,11 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
 /** The user name of the dashboard's Basic login; the password is ADMIN_TOKEN. */
 export const QUEUE_DASHBOARD_USER = 'admin';
+
+/** Headers of the connection, which the api's own server sets; not forwarded either way. */
+const CONNECTION_HEADERS = new Set(['connection', 'date', 'keep-alive', 'transfer-encoding']);
+/** The body is forwarded as parsed, so its length is counted again. */
+const REQUEST_HEADERS_LEFT_OUT = new Set([...CONNECTION_HEADERS, 'content-length']);
 
 /** Makes a browser prompt for the login (and for another one after a wrong password). */
 const CHALLENGE = 'Basic realm="queues", charset="UTF-8"';
@@ -35,6 +37,10 @@ function refuse(request: FastifyRequest, reply: FastifyReply, statusCode: 401 | 
  * every queue, its jobs, their data, results and failures, and the retry and remove actions.
  * Behind HTTP Basic auth (user `admin`, password ADMIN_TOKEN), which a browser can log in to; with
  * no ADMIN_TOKEN it is closed (503), like the admin routes.
+ *
+ * bull-board is loaded on the first request under `/admin/queues` (about 2 MB of heap that an api
+ * nobody opens it on does without, BENCHMARKS.md): routes cannot be added to Fastify once it
+ * listens, so two catch-all routes forward to bull-board's own instance (queue-board.ts).
  */
 @Injectable()
 export class QueueDashboard {
@@ -44,19 +50,19 @@ export class QueueDashboard {
     private readonly loginThrottle: LoginThrottle,
   ) {}
 
+  private board?: Promise<FastifyInstance>;
+
   /** Registers the dashboard's routes on the api's Fastify instance; call it before `listen`. */
   mount(fastify: FastifyInstance): void {
-    const board = new FastifyAdapter();
-    board.setBasePath(QUEUE_DASHBOARD_PATH);
-    createBullBoard({
-      queues: this.broker.dashboardQueues().map((queue) => new BullAdapter(queue, { readOnlyMode: false, allowRetries: true })),
-      serverAdapter: board,
-      options: { uiConfig: { boardTitle: 'banner-tasks queues' } },
-    });
     const password = this.config.admin.token;
     const contentSecurityPolicy = dashboardContentSecurityPolicy();
-    // The hook sits in the dashboard's own plugin scope, so it guards its routes and nothing else.
-    void fastify.register(async (scope) => {
+    // The hooks sit in the dashboard's own plugin scope, so they guard its routes and nothing else.
+    void fastify.register((scope, _options, done) => {
+      // A path bull-board does not serve is the api's 404, before any login, as for any unknown path.
+      scope.addHook('onRequest', async (request, reply) => {
+        const board = await this.loadBoard();
+        if (!board.findRoute({ method: request.method, url: request.url })) return reply.callNotFound();
+      });
       scope.addHook('onRequest', async (request, reply) => {
         void reply.header('content-security-policy', contentSecurityPolicy);
         if (!password) return refuse(request, reply, 503, 'The queue dashboard is disabled: ADMIN_TOKEN is not set');
@@ -66,7 +72,37 @@ export class QueueDashboard {
         if (verdict === 'missing') return refuse(request, reply, 401, 'Log in as admin with ADMIN_TOKEN as the password');
         if (verdict === 'wrong') return refuse(request, reply, 401, 'Wrong user or password');
       });
-      await scope.register(board.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
+      const forward = (request: FastifyRequest, reply: FastifyReply) => this.forward(request, reply);
+      scope.all(QUEUE_DASHBOARD_PATH, forward);
+      scope.all(`${QUEUE_DASHBOARD_PATH}/*`, forward);
+      done();
     });
+  }
+
+  private loadBoard(): Promise<FastifyInstance> {
+    if (!this.board) {
+      // Required here, not at the top: see the class's comment.
+      const { buildQueueBoard } = require('./queue-board') as typeof import('./queue-board');
+      this.board = buildQueueBoard(QUEUE_DASHBOARD_PATH, this.broker.dashboardQueues());
+    }
+    return this.board;
+  }
+
+  /** Has bull-board answer the request, whose body the api's instance has parsed, and sends its answer. */
+  private async forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const board = await this.loadBoard();
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !REQUEST_HEADERS_LEFT_OUT.has(name)));
+    const { body } = request;
+    const answer = await board.inject({
+      method: request.method as 'GET',
+      url: request.url,
+      headers: headers as Record<string, string>,
+      payload: body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      remoteAddress: request.ip,
+    });
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (!CONNECTION_HEADERS.has(name) && value !== undefined) void reply.header(name, value);
+    }
+    return reply.code(answer.statusCode).send(answer.rawPayload);
   }
 }

@@ -99,6 +99,20 @@ describe('metrics (e2e, real MariaDB and Redis)', () => {
       expect(after).not.toContain('00000000-0000-4000-8000-000000000001');
     });
 
+    it('labels every page, file and API call of the queue dashboard as its one route, and its unknown paths as unmatched', async () => {
+      const wrong = { authorization: `Basic ${Buffer.from('admin:not-the-token').toString('base64')}` };
+      const before = await scrape();
+
+      await fetch(`${sut.url}/admin/queues/api/queues`, { headers: wrong });
+      await fetch(`${sut.url}/admin/queues/static/favicon-32x32.png`, { headers: wrong });
+      await fetch(`${sut.url}/admin/queues/no-such-page`, { headers: wrong });
+
+      const after = await scrape();
+      expect(requests(after, '/admin/queues/*', 401)).toBe(requests(before, '/admin/queues/*', 401) + 2);
+      expect(requests(after, '(unmatched)', 404)).toBe(requests(before, '(unmatched)', 404) + 1);
+      expect(after).not.toContain('favicon');
+    });
+
     it('counts the home banner reads by cache result', async () => {
       const before = await scrape();
       const count = (text: string, result: string) => sample(text, `cache_results_total{key="banner_list",result="${result}"}`) ?? 0;

@@ -26,16 +26,9 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
   let directory: string;
   const started: MainProcess[] = [];
 
-  /** Starts the roles, waits for Ready, then has the preload list `require.cache`. */
-  async function loadedBy(role: string): Promise<Loaded> {
-    const listing = join(directory, `${role}.json`);
-    const sut = new MainProcess(
-      [`--role=${role}`],
-      { ...environment.env, LOADED_MODULES_FILE: listing },
-      { nodeArgs: ['--require', PRELOAD] },
-    );
-    started.push(sut);
-    await sut.ready();
+  /** Has the preload of a running process list `require.cache`. */
+  async function loadedNow(sut: MainProcess, listing: string): Promise<Loaded> {
+    rmSync(listing, { force: true });
     sut.child.kill('SIGUSR2');
     const paths = await pollUntil(
       () => {
@@ -46,12 +39,31 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
         }
       },
       (value) => value !== undefined,
-      `the module listing of ${role}`,
+      `the module listing of ${listing}`,
     );
     return {
       packages: new Set(paths!.map(packageOf).filter((name): name is string => name !== undefined)),
       files: new Set(paths!.filter((path) => path.startsWith(DIST)).map((path) => path.slice(DIST.length))),
     };
+  }
+
+  /** Starts the roles and waits for Ready. */
+  async function start(role: string): Promise<{ sut: MainProcess; url?: string; listing: string }> {
+    const listing = join(directory, `${role}.json`);
+    const sut = new MainProcess(
+      [`--role=${role}`],
+      { ...environment.env, LOADED_MODULES_FILE: listing },
+      { nodeArgs: ['--require', PRELOAD] },
+    );
+    started.push(sut);
+    const url = await sut.ready();
+    return { sut, url, listing };
+  }
+
+  /** Starts the roles, waits for Ready, then has the preload list `require.cache`. */
+  async function loadedBy(role: string): Promise<Loaded> {
+    const { sut, listing } = await start(role);
+    return loadedNow(sut, listing);
   }
 
   beforeAll(() => {
@@ -122,9 +134,25 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
   it('api loads everything HTTP but no processor, no pool of threads and no isolated handler', async () => {
     const { packages, files } = await loadedBy('api');
 
-    for (const name of ['fastify', '@nestjs/swagger', '@bull-board/api', '@nestjs/terminus', 'typeorm']) expect(packages).toContain(name);
+    for (const name of ['fastify', '@nestjs/swagger', '@nestjs/terminus', 'typeorm']) expect(packages).toContain(name);
     expect(files).not.toContain('tasks/runtime/tasks.processor.js');
     expect(files).not.toContain('tasks/seed/fib.task.js');
     expect(packages).not.toContain('piscina');
+  });
+
+  it('api loads bull-board on the first request to the queue dashboard, not before', async () => {
+    const { sut, url, listing } = await start('api');
+    const before = await loadedNow(sut, listing);
+    const login = `Basic ${Buffer.from(`admin:${environment.env.ADMIN_TOKEN}`).toString('base64')}`;
+    const page = await fetch(`${url}/admin/queues`, { headers: { authorization: login } });
+    const after = await loadedNow(sut, listing);
+
+    expect(page.status).toBe(200);
+    for (const name of ['@bull-board/api', '@bull-board/fastify', 'ejs']) {
+      expect(before.packages).not.toContain(name);
+      expect(after.packages).toContain(name);
+    }
+    expect(before.files).not.toContain('dashboard/queue-board.js');
+    expect(after.files).toContain('dashboard/queue-board.js');
   });
 });
