@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, InjectOptions } from 'fastify';
 import { checkBasicCredentials } from '../auth/basic-credentials';
 import type { ErrorBody } from '../common/error-body.response';
 import { AppConfig } from '../config/app-config';
@@ -94,9 +94,9 @@ export class QueueDashboard {
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !REQUEST_HEADERS_LEFT_OUT.has(name)));
     const { body } = request;
     const answer = await board.inject({
-      method: request.method as 'GET',
+      method: request.method as InjectOptions['method'],
       url: request.url,
-      headers: headers as Record<string, string>,
+      headers,
       payload: body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
       remoteAddress: request.ip,
     });
