@@ -26,9 +26,10 @@ export default defineConfig(
     rules: { '@typescript-eslint/require-await': 'off' },
   },
   {
-    // Modules required lazily: a process never loads the code of a role it does not play, and main.ts
-    // loads the application only once the command line has parsed.
-    files: ['src/app.module.ts', 'src/bootstrap.ts', 'src/main.ts'],
+    // Modules required lazily: a process never loads the code of a role it does not play, nor
+    // prom-client where it serves no metrics, and main.ts loads the application only once the
+    // command line has parsed.
+    files: ['src/app.module.ts', 'src/bootstrap.ts', 'src/main.ts', 'src/metrics/metrics.module.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
