@@ -14,7 +14,7 @@ export function metricsOnPublicPort(config: AppConfig): boolean {
 }
 
 /** Whether this process serves `/metrics` at all: on the api's public port, or on METRICS_PORT. */
-export function servesMetrics(roles: ReadonlySet<Role>, config: AppConfig): boolean {
+function servesMetrics(roles: ReadonlySet<Role>, config: AppConfig): boolean {
   return roles.has('api') || (roles.size > 0 && !metricsOnPublicPort(config));
 }
 
