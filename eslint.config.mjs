@@ -26,10 +26,10 @@ export default defineConfig(
     rules: { '@typescript-eslint/require-await': 'off' },
   },
   {
-    // Modules required lazily: a process never loads the code of a role it does not play, main.ts
-    // loads the application only once the command line has parsed, and the api bull-board only on
-    // the dashboard's first request.
-    files: ['src/app.module.ts', 'src/bootstrap.ts', 'src/main.ts', 'src/dashboard/queue-dashboard.ts'],
+    // Modules required lazily: a process never loads the code of a role it does not play, nor
+    // prom-client where it serves no metrics, main.ts loads the application only once the command
+    // line has parsed, and the api bull-board only on the dashboard's first request.
+    files: ['src/app.module.ts', 'src/bootstrap.ts', 'src/main.ts', 'src/metrics/metrics.module.ts', 'src/dashboard/queue-dashboard.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

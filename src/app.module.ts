@@ -9,7 +9,6 @@ import { MemoryModule } from './memory/memory.module';
 import { MetricsModule, metricsOnPublicPort } from './metrics/metrics.module';
 import type { Role } from './roles';
 import { TasksModule } from './tasks/tasks.module';
-import { WorkflowsModule } from './tasks/workflows/workflows.module';
 
 type Imports = NonNullable<ModuleMetadata['imports']>;
 
@@ -41,9 +40,19 @@ function database(roles: ReadonlySet<Role>, config: AppConfig): Imports {
 }
 
 /**
+ * Celery's canvas: the api and the CLI submit and read workflows, and a worker moves them on as their
+ * tasks finish; a beat only enqueues plain tasks.
+ */
+function workflows(roles: ReadonlySet<Role>): Imports {
+  if (roles.size > 0 && !roles.has('api') && !roles.has('worker')) return [];
+  const { WorkflowsModule } = require('./tasks/workflows/workflows.module') as typeof import('./tasks/workflows/workflows.module');
+  return [WorkflowsModule];
+}
+
+/**
  * The root module for the roles this process plays: what every process needs (configuration,
- * logger, metrics, the task producer and its workflows, and every task's declaration), the heap
- * trimmer of a long-running process, then each role's root module.
+ * logger, metrics, the task producer and every task's declaration), the workflows where they are
+ * used, the heap trimmer of a long-running process, then each role's root module.
  * Modules that several roles import (banners, the queue monitor) are instantiated once.
  */
 @Module({})
@@ -58,7 +67,7 @@ export class AppModule {
         LoggingModule.forRoot(logger),
         MetricsModule.forRoles(roles, config),
         TasksModule,
-        WorkflowsModule,
+        ...workflows(roles),
         ...database(roles, config),
         ...publicMetrics(roles, config),
         // A role's process runs for days; the CLI's exits at once.

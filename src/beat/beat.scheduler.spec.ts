@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { TasksService } from '../tasks/tasks.service';
 import type { BeatCatalog } from './beat-catalog';
@@ -27,7 +26,6 @@ function schedulerFor(spec: object, timeZone: string, applyAsync = async () => (
     catalog as unknown as BeatCatalog,
     tasks as unknown as TasksService,
     store as unknown as BeatStore,
-    new SchedulerRegistry(),
     metrics as unknown as MetricsService,
   );
   return { sut, ticks };

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import type { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
+import { PrometheusMetrics } from '../metrics/prometheus-metrics';
 import type { ResponseCachePolicy } from './cache-response.decorator';
 import { type CacheStore, CacheUnavailableError } from './cache-store';
 import { type CachedResponse, toCachedResponse } from './cached-response';
@@ -56,14 +56,14 @@ const config = { banner: { cacheTtlMs: 86_400_000 } } as AppConfig;
 
 describe('ResponseCacheService', () => {
   let store: FakeStore;
-  let metrics: MetricsService;
+  let metrics: PrometheusMetrics;
   let sut: ResponseCacheService;
   let load: jest.Mock<Promise<unknown>, []>;
 
   beforeEach(() => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     store = new FakeStore();
-    metrics = new MetricsService();
+    metrics = new PrometheusMetrics();
     sut = new ResponseCacheService(store as unknown as CacheStore, config, metrics);
     load = jest.fn(async () => [{ id: 1 }]);
   });

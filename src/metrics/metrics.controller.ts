@@ -3,13 +3,13 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { Registry } from 'prom-client';
 import { METRICS_PATH } from './metrics-path';
-import { MetricsService } from './metrics.service';
+import { PrometheusMetrics } from './prometheus-metrics';
 
 @ApiTags('operations')
 @Controller(METRICS_PATH)
 @AdminOnly()
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(private readonly metrics: PrometheusMetrics) {}
 
   @Get()
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)

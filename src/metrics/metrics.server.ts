@@ -6,7 +6,7 @@ import { withTimeout } from '../cache/with-timeout';
 import { AppConfig } from '../config/app-config';
 import { readinessView } from './readiness-view';
 import { METRICS_PATH } from './metrics-path';
-import { MetricsService } from './metrics.service';
+import { PrometheusMetrics } from './prometheus-metrics';
 import { ReadinessChecks } from './readiness-checks';
 
 /** Each dependency gets this long to answer before readiness reports it down. */
@@ -44,7 +44,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy, O
   private stopping = false;
 
   constructor(
-    private readonly metrics: MetricsService,
+    private readonly metrics: PrometheusMetrics,
     private readonly config: AppConfig,
     private readonly checks: ReadinessChecks,
   ) {}

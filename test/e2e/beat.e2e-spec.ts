@@ -1,7 +1,7 @@
 import { BeatCatalog } from '../../src/beat/beat-catalog';
 import { BeatScheduler } from '../../src/beat/beat.scheduler';
 import { intervalSchedule } from '../../src/beat/schedule';
-import { MetricsService } from '../../src/metrics/metrics.service';
+import { PrometheusMetrics } from '../../src/metrics/prometheus-metrics';
 import { tickTaskId } from '../../src/beat/tick-task-id';
 import { GATE_TASK } from '../fixtures/testing-tasks/gate.task';
 import { parseJson, type LogLine } from '../support/json-body';
@@ -53,7 +53,8 @@ describe('beat (e2e, real Redis)', () => {
 
     beforeAll(async () => {
       const schedule = { ...NO_BANNER_REFRESH, held: { task: GATE_TASK, every: '1h', args: ['skip'], skipIfPending: true } };
-      beat = await startTestApp('beat', { ...environment.env, ...QUIET, BEAT_SCHEDULE: JSON.stringify(schedule) });
+      // A beat records its metrics only where it serves them: on METRICS_PORT.
+      beat = await startTestApp('beat', { ...environment.env, ...QUIET, METRICS_PORT: '0', BEAT_SCHEDULE: JSON.stringify(schedule) });
     });
 
     afterAll(async () => {
@@ -84,7 +85,7 @@ describe('beat (e2e, real Redis)', () => {
       }
 
       await expect(sut.tick(entry, tick(2))).resolves.toBe('enqueued');
-      const metrics = await beat.app.get(MetricsService).scrape();
+      const metrics = await beat.app.get(PrometheusMetrics).scrape();
       expect(metrics).toContain('beat_ticks_total{entry="held",outcome="enqueued"} 2');
       expect(metrics).toContain('beat_ticks_total{entry="held",outcome="skipped"} 1');
     });

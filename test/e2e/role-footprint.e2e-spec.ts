@@ -90,11 +90,16 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     expect(naming).toEqual([]);
   });
 
-  it('beat loads no TypeORM, MySQL, cache, Fastify, Swagger, bull-board, terminus or pool of threads', async () => {
-    const { packages } = await loadedBy('beat');
+  it('beat loads no TypeORM, MySQL, cache, Fastify, Swagger, bull-board, terminus, pool of threads, workflows, prom-client (no METRICS_PORT) or @nestjs/schedule', async () => {
+    const { packages, files } = await loadedBy('beat');
 
     expect(packages).toContain('bull');
+    expect(files).toContain('beat/beat.scheduler.js');
+    expect(files).not.toContain('tasks/workflows/workflows.service.js');
+    expect(files).not.toContain('metrics/prometheus-metrics.js');
     for (const name of [
+      'prom-client',
+      '@nestjs/schedule',
       'typeorm',
       '@nestjs/typeorm',
       'mysql2',
@@ -111,7 +116,7 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     }
   });
 
-  it('worker loads the processor, MySQL, the cache and the pool of isolated tasks (for fib), but no Fastify, Swagger, bull-board or terminus', async () => {
+  it('worker loads the processor, MySQL, the cache and the pool of isolated tasks (for fib), but no Fastify, Swagger, bull-board, terminus or prom-client (no METRICS_PORT)', async () => {
     const { packages, files } = await loadedBy('worker');
 
     expect(files).toContain('tasks/runtime/tasks.processor.js');
@@ -126,6 +131,7 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
       '@bull-board/api',
       '@bull-board/fastify',
       '@nestjs/terminus',
+      'prom-client',
     ]) {
       expect(packages).not.toContain(name);
     }
@@ -134,7 +140,7 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
   it('api loads everything HTTP but no processor, no pool of threads and no isolated handler', async () => {
     const { packages, files } = await loadedBy('api');
 
-    for (const name of ['fastify', '@nestjs/swagger', '@nestjs/terminus', 'typeorm']) expect(packages).toContain(name);
+    for (const name of ['fastify', '@nestjs/swagger', '@nestjs/terminus', 'typeorm', 'prom-client']) expect(packages).toContain(name);
     expect(files).not.toContain('tasks/runtime/tasks.processor.js');
     expect(files).not.toContain('tasks/seed/fib.task.js');
     expect(packages).not.toContain('piscina');

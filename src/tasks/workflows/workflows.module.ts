@@ -6,8 +6,9 @@ import { WorkflowStore } from './workflow.store';
 import { WorkflowsService } from './workflows.service';
 
 /**
- * Celery's canvas on the tasks. Every role loads it: the api and the CLI submit and read
- * workflows, and in a worker it moves them on as their tasks finish. It depends on TasksModule,
+ * Celery's canvas on the tasks. The api and the CLI load it to submit and read workflows, and a
+ * worker to move them on as their tasks finish; a beat, which only enqueues plain tasks, does not.
+ * It depends on TasksModule,
  * never the reverse: TasksService reaches it through the TaskWorkflows port.
  */
 @Module({

@@ -1,4 +1,5 @@
-import { type CountedQueue, MetricsService } from './metrics.service';
+import type { CountedQueue } from './metrics.service';
+import { PrometheusMetrics } from './prometheus-metrics';
 
 /** The value of one sample in Prometheus text, or undefined when the series is not there. */
 function sample(text: string, series: string): number | undefined {
@@ -14,11 +15,11 @@ function queue(
   return { name, getJobCounts: counts, getCountsPerPriority: perPriority };
 }
 
-describe('MetricsService', () => {
-  let sut: MetricsService;
+describe('PrometheusMetrics', () => {
+  let sut: PrometheusMetrics;
 
   beforeEach(() => {
-    sut = new MetricsService();
+    sut = new PrometheusMetrics();
   });
 
   afterEach(() => {
@@ -143,7 +144,7 @@ describe('MetricsService', () => {
   });
 
   it('keeps each instance to its own numbers', async () => {
-    const other = new MetricsService();
+    const other = new PrometheusMetrics();
 
     sut.beatTick('test-task', 'enqueued');
 
