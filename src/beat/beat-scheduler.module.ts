@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TasksModule } from '../tasks/tasks.module';
 import { BeatModule } from './beat.module';
 import { BeatScheduler } from './beat.scheduler';
 
-/** The beat role: a timer per entry that enqueues its ticks. */
+/** The beat role: `@nestjs/schedule` timers that enqueue each entry's ticks. */
 @Module({
-  imports: [BeatModule, TasksModule],
+  imports: [ScheduleModule.forRoot(), BeatModule, TasksModule],
   providers: [BeatScheduler],
 })
 export class BeatSchedulerModule {}

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { TasksService } from '../tasks/tasks.service';
 import type { BeatCatalog } from './beat-catalog';
@@ -26,6 +27,7 @@ function schedulerFor(spec: object, timeZone: string, applyAsync = async () => (
     catalog as unknown as BeatCatalog,
     tasks as unknown as TasksService,
     store as unknown as BeatStore,
+    new SchedulerRegistry(),
     metrics as unknown as MetricsService,
   );
   return { sut, ticks };

@@ -1,10 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { MetricsService } from '../metrics/metrics.service';
 import { TasksService } from '../tasks/tasks.service';
 import { BeatCatalog } from './beat-catalog';
 import type { BeatEntry } from './beat-entry';
 import { BeatStore } from './beat-store';
 import { tickTaskId } from './tick-task-id';
+
+/** The entry's timer in @nestjs/schedule's registry. */
+const timerName = (entry: BeatEntry) => `beat:${entry.name}`;
 
 /** What one beat did with a tick: another beat may have claimed it first. */
 export type TickOutcome = 'enqueued' | 'skipped' | 'claimed-elsewhere';
@@ -21,13 +25,12 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private stopping = false;
   /** Ticks being claimed and enqueued right now. */
   private readonly firing = new Set<Promise<void>>();
-  /** Each enabled entry's timer for its next tick, by entry name. */
-  private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly catalog: BeatCatalog,
     private readonly tasks: TasksService,
     private readonly store: BeatStore,
+    private readonly timers: SchedulerRegistry,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -44,8 +47,10 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    for (const entry of this.catalog.all()) {
+      const name = timerName(entry);
+      if (this.timers.doesExist('timeout', name)) this.timers.deleteTimeout(name);
+    }
     await Promise.all(this.firing);
   }
 
@@ -82,11 +87,11 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
       },
       Math.max(0, tick.getTime() - Date.now()),
     );
-    this.timers.set(entry.name, timer);
+    this.timers.addTimeout(timerName(entry), timer);
   }
 
   private async fire(entry: BeatEntry, tick: Date): Promise<void> {
-    this.timers.delete(entry.name);
+    this.timers.deleteTimeout(timerName(entry));
     try {
       await this.tick(entry, tick);
     } catch (error) {
