@@ -20,8 +20,15 @@ export class GroupCommit<K, T, R> {
   /** What waits for the next call, per key; a key is here while it has a call scheduled or in flight. */
   private readonly lanes = new Map<K, { pending: Entry<T, R>[] }>();
 
-  /** @param handOver answers the items of one call, in their order (as many answers as items). */
-  constructor(private readonly handOver: (key: K, items: readonly T[]) => Promise<readonly R[]>) {}
+  /**
+   * @param handOver answers the items of one call, in their order (as many answers as items).
+   * @param gatherMs how long an item submitted when nothing of its key is in flight waits for
+   * others, for callers that do not wait for their answers. @defaultValue 0: to the end of the turn
+   */
+  constructor(
+    private readonly handOver: (key: K, items: readonly T[]) => Promise<readonly R[]>,
+    private readonly gatherMs = 0,
+  ) {}
 
   submit(key: K, item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -32,7 +39,9 @@ export class GroupCommit<K, T, R> {
       }
       const started = { pending: [{ item, resolve, reject }] };
       this.lanes.set(key, started);
-      setImmediate(() => void this.drain(key, started));
+      const drain = () => void this.drain(key, started);
+      if (this.gatherMs > 0) setTimeout(drain, this.gatherMs);
+      else setImmediate(drain);
     });
   }
 

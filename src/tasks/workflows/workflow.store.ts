@@ -99,6 +99,11 @@ const RESULT_FIELD_SEPARATOR = '#';
  * that finished with no report counted: a worker killed between a member's end and its report.
  */
 export const RECOVERY_DELAY_MS = 5_000;
+/**
+ * How long a group member's count waits for those of the members finishing after it, to go in one
+ * call: its task's job does not wait for it (see WorkflowsService).
+ */
+const COUNT_GATHER_MS = 2;
 /** The longest wait between two checks of a workflow that is still running. */
 const RECOVERY_MAX_DELAY_MS = 60_000;
 
@@ -127,7 +132,10 @@ export class WorkflowStore {
   private readonly ttlMs: number;
   private readonly timeoutMs: number;
   /** Reports of one group's members, counted together (see countMember). */
-  private readonly memberCounts = new GroupCommit<string, MemberReport, unknown[] | null>((_, reports) => this.countMembers(reports));
+  private readonly memberCounts = new GroupCommit<string, MemberReport, unknown[] | null>(
+    (_, reports) => this.countMembers(reports),
+    COUNT_GATHER_MS,
+  );
 
   constructor(queues: TaskQueues, config: AppConfig) {
     this.queue = queues.failFast(QUEUES.default);
