@@ -93,6 +93,8 @@ return ids
 `;
 
 const RESULT_FIELD_SEPARATOR = '#';
+/** A workflow hash field per group whose continuation has been enqueued (see markContinued). */
+const CONTINUED_FIELD_PREFIX = 'continued:';
 
 /**
  * How long after its last report (or its start) a workflow with a group is checked for members
@@ -181,6 +183,21 @@ export class WorkflowStore {
   /** Drops a workflow that needs no more checks (expired, or finished before this was known). */
   async forget(id: string): Promise<void> {
     await this.call(`drop workflow ${id} from recovery`, () => this.queue.client.zrem(this.recoveryKey(), id));
+  }
+
+  /** Records that what follows the group, once every member was counted, has been enqueued. */
+  async markContinued(workflowId: string, groupPath: string): Promise<void> {
+    await this.call(`mark group ${groupPath} of workflow ${workflowId}`, () =>
+      this.queue.client.hset(this.key(workflowId), `${CONTINUED_FIELD_PREFIX}${groupPath}`, 1),
+    );
+  }
+
+  /** Whether {@link markContinued} was called for the group. */
+  async continued(workflowId: string, groupPath: string): Promise<boolean> {
+    const marked = await this.call(`read workflow ${workflowId}`, () =>
+      this.queue.client.hexists(this.key(workflowId), `${CONTINUED_FIELD_PREFIX}${groupPath}`),
+    );
+    return marked === 1;
   }
 
   /** The indexes of the group's members counted so far. */

@@ -224,7 +224,9 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     causeId: string,
   ): Promise<void> {
     const results = await this.store.countMember(workflowId, group.path, index, group.members.length, result);
-    if (results) await this.completed(workflowId, plan, group.path, results, causeId);
+    if (!results) return;
+    await this.completed(workflowId, plan, group.path, results, causeId);
+    await this.store.markContinued(workflowId, group.path);
   }
 
   /**
@@ -232,8 +234,9 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
    * RECOVERY_DELAY_MS (5 s) without a report (each is checked again later while it runs; see
    * WorkflowStore.checkLater). A group member whose task succeeded but was never counted (its
    * worker was killed between the task's end and its count) is counted from the result Bull
-   * stored, and a group counted whole goes on again, in case the worker that counted it last was
-   * killed before enqueuing what follows (a second enqueue of it changes nothing). The workers call
+   * stored, and a group counted whole goes on again unless it is marked as gone on, in case the
+   * worker that counted it last was killed before enqueuing what follows (a second enqueue of it
+   * changes nothing while Bull keeps its job). The workers call
    * it every second (WorkflowRecovery); each workflow due goes to one of them.
    */
   async recoverDue(limit: number): Promise<void> {
@@ -254,6 +257,8 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
   private async recoverGroup(workflowId: string, plan: WorkflowPlan, group: GroupNode): Promise<void> {
     const counted = await this.store.counted(workflowId, group.path);
     if (counted.size === group.members.length) {
+      // Not once it went on: what followed may have finished, and its job left Bull's history.
+      if (await this.store.continued(workflowId, group.path)) return;
       const first = firstTasks(group.members[0])[0];
       await this.countMember(workflowId, plan, group, 0, null, first.id);
       return;
