@@ -236,8 +236,8 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
    * worker was killed between the task's end and its count) is counted from the result Bull
    * stored, and a group counted whole goes on again unless it is marked as gone on, in case the
    * worker that counted it last was killed before enqueuing what follows (a second enqueue of it
-   * changes nothing while Bull keeps its job). The workers call
-   * it every second (WorkflowRecovery); each workflow due goes to one of them.
+   * changes nothing while Bull keeps its job). The workers call it every second
+   * (WorkflowRecovery); each workflow due goes to one of them.
    */
   async recoverDue(limit: number): Promise<void> {
     for (const id of await this.store.claimDue(limit)) await this.recover(id);
