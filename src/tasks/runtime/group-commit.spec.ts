@@ -114,7 +114,7 @@ describe('GroupCommit', () => {
     beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate'] }));
     afterEach(() => jest.useRealTimers());
 
-    it('holds a first item that long for the items of later turns, then hands them over together', async () => {
+    it('has every call wait that long for more items, the first and those after a call returns', async () => {
       const gathering = new GroupCommit<string, number, string>(
         (key, items) =>
           new Promise<readonly string[]>((resolve, reject) => {
@@ -132,8 +132,22 @@ describe('GroupCommit', () => {
       jest.advanceTimersByTime(1);
       await turn();
       expect(calls.map(({ items }) => items)).toEqual([[1, 2]]);
+      answers.push(gathering.submit('a', 3));
       calls[0].answer(['one', 'two']);
-      await expect(Promise.all(answers)).resolves.toEqual(['one', 'two']);
+      await turn();
+      answers.push(gathering.submit('a', 4));
+      jest.advanceTimersByTime(4);
+      await turn();
+      expect(calls).toHaveLength(1);
+
+      jest.advanceTimersByTime(1);
+      await turn();
+      expect(calls.map(({ items }) => items)).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
+      calls[1].answer(['three', 'four']);
+      await expect(Promise.all(answers)).resolves.toEqual(['one', 'two', 'three', 'four']);
     });
   });
 });
