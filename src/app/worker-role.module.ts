@@ -4,6 +4,7 @@ import { QueueMonitorModule } from '../tasks/runtime/queue-monitor.module';
 import type { QueueName } from '../tasks/runtime/queues';
 import { TasksWorkerModule } from '../tasks/runtime/tasks-worker.module';
 import { SeedTasksModule } from '../tasks/seed/seed-tasks.module';
+import { WorkflowRecoveryModule } from '../tasks/workflows/workflow-recovery.module';
 
 /** How a worker is started, beside the configuration: from its command line. */
 export interface WorkerOptions {
@@ -11,13 +12,16 @@ export interface WorkerOptions {
   readonly queues?: readonly QueueName[];
 }
 
-/** The worker role: the processor and the modules of the task handlers it runs (MySQL, the cache); no HTTP. */
+/**
+ * The worker role: the processor, the modules of the task handlers it runs (MySQL, the cache) and
+ * the workflows' recovery; no HTTP.
+ */
 @Module({})
 export class WorkerRoleModule {
   static register({ queues }: WorkerOptions = {}): DynamicModule {
     return {
       module: WorkerRoleModule,
-      imports: [BannerModule, QueueMonitorModule, SeedTasksModule, TasksWorkerModule.forQueues(queues)],
+      imports: [BannerModule, QueueMonitorModule, SeedTasksModule, TasksWorkerModule.forQueues(queues), WorkflowRecoveryModule],
     };
   }
 }

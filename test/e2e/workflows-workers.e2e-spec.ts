@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import Bull, { type Job } from 'bull';
+import { QUEUES } from '../../src/tasks/runtime/queues';
+import { WorkflowStore } from '../../src/tasks/workflows/workflow.store';
 import type { WorkflowState } from '../../src/tasks/task-workflows';
 import { recordKeys } from '../fixtures/testing-tasks/record.task';
 import { MainProcess } from '../support/main-process';
@@ -115,6 +118,59 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
     expect(await body.values()).toEqual([results]);
     expect(new Set(await members.values())).toEqual(new Set(results));
     expect(new Set(await members.started())).toEqual(new Set([victim.child.pid, survivor.child.pid]));
+  });
+
+  it("counts a chord's members that finished with no report, as a worker killed after a member's end leaves them, and runs the body once", async () => {
+    const header = Array.from({ length: 10 }, (_, i) => ({ name: 'add', args: [i, i] }));
+    const { id, tasks } = await fleet.client.tasks.chord(header, { name: 'xsum' });
+    // A Bull processor that is not ours runs the members: Bull stores each result, no report is made.
+    const { QUEUE_REDIS_URL, QUEUE_PREFIX } = fleet.environment.env;
+    const bare = new Bull(QUEUES.default, QUEUE_REDIS_URL, { prefix: QUEUE_PREFIX });
+    try {
+      void bare.process('add', 4, (job: Job<{ args: [number, number] }>) => job.data.args[0] + job.data.args[1]);
+      await pollUntil(
+        () => Promise.all(tasks.slice(0, 10).map((task) => fleet.client.tasks.result(task))),
+        (members) => members.every((member) => member.state === 'SUCCESS'),
+        'the members to succeed',
+      );
+    } finally {
+      await bare.close();
+    }
+    await expect(fleet.client.tasks.workflow(id)).resolves.toMatchObject({ state: 'STARTED', tasks: { length: 10 } });
+
+    await startWorkers(1);
+    const sut = await waitFor(id);
+
+    expect(sut).toMatchObject({ state: 'SUCCESS', result: 90 });
+    expect(sut.tasks.at(-1)).toMatchObject({ id: tasks[10], name: 'xsum', args: [header.map((_, i) => 2 * i)], retries: 0 });
+  });
+
+  it('enqueues the body of a chord whose header was counted whole by a worker killed before it enqueued the body', async () => {
+    const header = Array.from({ length: 5 }, (_, i) => ({ name: 'add', args: [i, i] }));
+    const { id, tasks } = await fleet.client.tasks.chord(header, { name: 'xsum' });
+    const { QUEUE_REDIS_URL, QUEUE_PREFIX } = fleet.environment.env;
+    const bare = new Bull(QUEUES.default, QUEUE_REDIS_URL, { prefix: QUEUE_PREFIX });
+    try {
+      void bare.process('add', 4, (job: Job<{ args: [number, number] }>) => job.data.args[0] + job.data.args[1]);
+      await pollUntil(
+        () => Promise.all(tasks.slice(0, 5).map((task) => fleet.client.tasks.result(task))),
+        (members) => members.every((member) => member.state === 'SUCCESS'),
+        'the members to succeed',
+      );
+    } finally {
+      await bare.close();
+    }
+    // Counted as a worker counts them, by a caller that then goes no further.
+    const store = fleet.client.app.get(WorkflowStore);
+    const answers = await Promise.all(header.map((_, i) => store.countMember(id, 'r.h', i, header.length, 2 * i)));
+    expect(answers.filter((answer) => answer !== null)).toEqual([[0, 2, 4, 6, 8]]);
+    await expect(fleet.client.tasks.workflow(id)).resolves.toMatchObject({ state: 'STARTED', tasks: { length: 5 } });
+
+    await startWorkers(1);
+    const sut = await waitFor(id);
+
+    expect(sut).toMatchObject({ state: 'SUCCESS', result: 20 });
+    expect(sut.tasks.at(-1)).toMatchObject({ id: tasks[5], name: 'xsum', args: [[0, 2, 4, 6, 8]], retries: 0 });
   });
 
   it('runs every step of a chain of 20 exactly once, with the right result, when the worker running a step is SIGKILLed', async () => {

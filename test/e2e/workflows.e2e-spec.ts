@@ -369,6 +369,12 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       let counted: unknown[][];
       try {
         await Promise.all([replay(1), replay(0), replay(1), replay(0)]);
+        // A member's job does not wait for its count: the call follows.
+        await pollUntil(
+          () => Promise.resolve(scriptCalls.mock.calls.filter(([script]) => String(script).includes("'SADD'")).length),
+          (calls) => calls > 0,
+          'the counting call',
+        );
       } finally {
         counted = scriptCalls.mock.calls.filter(([script]) => String(script).includes("'SADD'"));
         scriptCalls.mockRestore();
@@ -379,8 +385,8 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       const [pid] = await gate.finished();
       expect(sut).toMatchObject({ state: 'SUCCESS', result: 2 + 4 + pid });
       expect(sut.tasks[3]).toMatchObject({ name: 'xsum', args: [[2, 4, pid]], retries: 0 });
-      // Each call: the script, 3 keys, size, TTL, prefix, then an index and a result per report.
-      expect(counted.map((call) => call.slice(8))).toEqual([[1, '4', 0, '2', 1, '4', 0, '2']]);
+      // Each call: the script, 4 keys, size, TTL, prefix, workflow id, next check, then an index and a result per report.
+      expect(counted.map((call) => call.slice(11))).toEqual([[1, '4', 0, '2', 1, '4', 0, '2']]);
     });
 
     it('gives every workflow key a TTL', async () => {

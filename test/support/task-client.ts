@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import type { INestApplicationContext } from '@nestjs/common';
 import { startApplication } from '../../src/bootstrap';
 import { AppConfigModule } from '../../src/config/config.module';
 import { createRootLogger } from '../../src/logging/root-logger';
@@ -14,6 +15,8 @@ includeTestingTasks();
 
 /** A producer in the test process, composed like the CLI's (no role), and the broker Redis. */
 export interface TaskClient {
+  /** The client's Nest context (no role): for a test that acts as a part of the service would. */
+  readonly app: INestApplicationContext;
   readonly tasks: TasksService;
   readonly redis: Redis;
   /** Resolves once the task reaches one of the states, recording every state seen on the way. */
@@ -39,6 +42,7 @@ export async function startTaskClient(env: Readonly<Record<string, string>>): Pr
   const redis = new Redis(loaded.config.queue.redis.url);
   const pids = async (key: string) => (await redis.lrange(key, 0, -1)).map(Number);
   return {
+    app,
     tasks,
     redis,
     waitForState: (id, states, seen = []) =>

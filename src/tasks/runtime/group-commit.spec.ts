@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { GroupCommit } from './group-commit';
 
 /** One hand-over as the test sees it: its key and items, and the means to answer it. */
@@ -107,5 +108,46 @@ describe('GroupCommit', () => {
     expect(calls.map(({ items }) => items)).toEqual([[1], [2]]);
     calls[1].answer(['two']);
     await expect(second).resolves.toBe('two');
+  });
+
+  describe('with a gathering time', () => {
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['setImmediate'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('has every call wait that long for more items, the first and those after a call returns', async () => {
+      const gathering = new GroupCommit<string, number, string>(
+        (key, items) =>
+          new Promise<readonly string[]>((resolve, reject) => {
+            calls.push({ key, items, answer: resolve, fail: reject });
+          }),
+        5,
+      );
+      const answers = [gathering.submit('a', 1)];
+      await turn();
+      answers.push(gathering.submit('a', 2));
+      jest.advanceTimersByTime(4);
+      await turn();
+      expect(calls).toEqual([]);
+
+      jest.advanceTimersByTime(1);
+      await turn();
+      expect(calls.map(({ items }) => items)).toEqual([[1, 2]]);
+      answers.push(gathering.submit('a', 3));
+      calls[0].answer(['one', 'two']);
+      await turn();
+      answers.push(gathering.submit('a', 4));
+      jest.advanceTimersByTime(4);
+      await turn();
+      expect(calls).toHaveLength(1);
+
+      jest.advanceTimersByTime(1);
+      await turn();
+      expect(calls.map(({ items }) => items)).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
+      calls[1].answer(['three', 'four']);
+      await expect(Promise.all(answers)).resolves.toEqual(['one', 'two', 'three', 'four']);
+    });
   });
 });

@@ -175,6 +175,18 @@ describe('compileCanvas and WorkflowPlan', () => {
     expect(sut.positionOf('r.1.h.1')).toMatchObject({ parent: { kind: 'group', path: 'r.1.h' }, index: 1 });
   });
 
+  it('lists the groups, an outer one before those inside it', () => {
+    const nested = new WorkflowPlan(
+      compileCanvas(
+        { group: [add(1, 1), { chord: { header: [add(2, 2), { group: [add(3, 3)] }], body: { name: 'xsum' } } }] },
+        WORKFLOW_ID,
+      ),
+    );
+
+    expect(sut.groups().map((group) => group.path)).toEqual(['r.1.h']);
+    expect(nested.groups().map((group) => group.path)).toEqual(['r', 'r.1.h', 'r.1.h.1']);
+  });
+
   it('survives a round trip through JSON, as it is stored', () => {
     const restored = new WorkflowPlan(JSON.parse(JSON.stringify(sut.root)) as typeof sut.root);
 

@@ -206,6 +206,7 @@ export class WorkflowPlan {
   private readonly tasksByPath = new Map<string, TaskNode>();
   private readonly positions = new Map<string, Position>();
   private readonly taskList: TaskNode[] = [];
+  private readonly groupList: GroupNode[] = [];
 
   constructor(readonly root: PlanNode) {
     this.index(root);
@@ -214,6 +215,11 @@ export class WorkflowPlan {
   /** Every task in canvas order (depth first; a chord's header before its body). */
   tasks(): readonly TaskNode[] {
     return this.taskList;
+  }
+
+  /** Every group (a chord's header too), in canvas order, an outer one before those inside it. */
+  groups(): readonly GroupNode[] {
+    return this.groupList;
   }
 
   task(path: string): TaskNode | undefined {
@@ -239,6 +245,7 @@ export class WorkflowPlan {
       case 'chain':
         return children(node, node.steps);
       case 'group':
+        this.groupList.push(node);
         return children(node, node.members);
       case 'chord':
         return children(node, [node.header, node.body]);

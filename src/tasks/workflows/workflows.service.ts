@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SingleFlight } from '../../cache/single-flight';
 import { AppError, type AppErrorCode } from '../../common/app-error';
 import { AppConfig } from '../../config/app-config';
@@ -12,7 +12,7 @@ import { TaskLifecycle } from '../runtime/task-lifecycle';
 import type { SubmittedWorkflow, TaskWorkflows, WorkflowState, WorkflowStatus } from '../task-workflows';
 import { TaskRegistry } from '../runtime/task.registry';
 import { TasksService } from '../tasks.service';
-import { compileCanvas, firstTasks, kindOf, parseCanvas, type PlanNode, type PlannedCall, WorkflowPlan } from './canvas';
+import { compileCanvas, firstTasks, type GroupNode, kindOf, parseCanvas, type PlanNode, type PlannedCall, WorkflowPlan } from './canvas';
 import { eachLimited } from './each-limited';
 import { stateFromTasks } from './workflow-state';
 import { WorkflowStore } from './workflow.store';
@@ -36,6 +36,9 @@ const CACHED_PLAN_TASKS = 20_000;
 const ENQUEUE_BATCH = 64;
 const ENQUEUE_BATCHES_IN_FLIGHT = 2;
 
+/** Members whose tasks' states a recovery reads at once. */
+const RECOVERY_READS_IN_FLIGHT = 16;
+
 /** The input a node is started with: its parent's result, or nothing for a workflow's first tasks. */
 type Input = { readonly value: unknown } | undefined;
 
@@ -55,7 +58,11 @@ function notFound(id: string): AppError {
  * - a group counts its finished members in a Redis set, in one script, so a member reported twice
  *   counts once and the chord body is enqueued when the last one is counted (WorkflowStore);
  * - the worker reports a success before Bull marks the job done (TaskLifecycle), so a worker killed
- *   in between leaves a job that runs again and is reported again: nothing is lost.
+ *   in between leaves a job that runs again and is reported again. The one exception is a task
+ *   that is a group's member: its job does not wait for its count (the count's round trip was most
+ *   of a chord's cost), and a count lost with its worker is made up from the member's stored result
+ *   by {@link recover}, which the workers run on every workflow with a group that has gone
+ *   RECOVERY_DELAY_MS (5 s) without a report.
  *
  * Errors are AppErrors: WORKFLOW_INVALID, WORKFLOW_TOO_DEEP, WORKFLOW_TOO_LARGE, WORKFLOW_NOT_FOUND,
  * WORKFLOW_FINISHED, IDEMPOTENCY_KEY_INVALID, IDEMPOTENCY_KEY_REUSED, and the broker's
@@ -63,6 +70,7 @@ function notFound(id: string): AppError {
  */
 @Injectable()
 export class WorkflowsService implements TaskWorkflows, OnModuleInit {
+  private readonly logger = new Logger(WorkflowsService.name);
   private readonly plans = new Map<string, WorkflowPlan>();
   private readonly planReads = new SingleFlight<WorkflowPlan | null>();
 
@@ -90,7 +98,7 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
     const plan = new WorkflowPlan(compileCanvas(canvas, id));
     this.check(plan);
     const kind = kindOf(canvas);
-    await this.store.create(id, kind, JSON.stringify(plan.root), Date.now());
+    await this.store.create(id, kind, JSON.stringify(plan.root), Date.now(), plan.groups().length > 0);
     this.remember(id, plan);
     await this.start(id, plan.root, undefined, null);
     return { id, kind, state: 'PENDING', tasks: plan.tasks().map((task) => task.id) };
@@ -191,8 +199,12 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
         if (index < parent.steps.length - 1) return this.start(workflowId, parent.steps[index + 1], { value: result }, causeId);
         return this.completed(workflowId, plan, parent.path, result, causeId);
       case 'group': {
-        const results = await this.store.countMember(workflowId, parent.path, index, parent.members.length, result);
-        if (results) await this.completed(workflowId, plan, parent.path, results, causeId);
+        const counted = this.countMember(workflowId, plan, parent, index, result, causeId);
+        if (!plan.task(path)) return counted;
+        // A task member's job does not wait for its count: recover() makes up a count lost.
+        counted.catch((error: unknown) =>
+          this.logger.warn({ err: error, workflowId, taskId: causeId }, 'A group member was not counted: the workflow recovers it later'),
+        );
         return;
       }
       case 'chord':
@@ -200,6 +212,62 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
         if (index === 0) return this.start(workflowId, parent.body, { value: result }, causeId);
         return this.completed(workflowId, plan, parent.path, result, causeId);
     }
+  }
+
+  /** Counts a member of the group; the call that completes the group goes on with its results. */
+  private async countMember(
+    workflowId: string,
+    plan: WorkflowPlan,
+    group: GroupNode,
+    index: number,
+    result: unknown,
+    causeId: string,
+  ): Promise<void> {
+    const results = await this.store.countMember(workflowId, group.path, index, group.members.length, result);
+    if (!results) return;
+    await this.completed(workflowId, plan, group.path, results, causeId);
+    await this.store.markContinued(workflowId, group.path);
+  }
+
+  /**
+   * Makes up the counts workers lost, in up to `limit` workflows with a group that have gone
+   * RECOVERY_DELAY_MS (5 s) without a report (each is checked again later while it runs; see
+   * WorkflowStore.checkLater). A group member whose task succeeded but was never counted (its
+   * worker was killed between the task's end and its count) is counted from the result Bull
+   * stored, and a group counted whole goes on again unless it is marked as gone on, in case the
+   * worker that counted it last was killed before enqueuing what follows (a second enqueue of it
+   * changes nothing while Bull keeps its job). The workers call it every second
+   * (WorkflowRecovery); each workflow due goes to one of them.
+   */
+  async recoverDue(limit: number): Promise<void> {
+    for (const id of await this.store.claimDue(limit)) await this.recover(id);
+  }
+
+  private async recover(id: string): Promise<void> {
+    const stored = await this.store.read(id);
+    if (!stored || stored.state) {
+      await this.store.forget(id);
+      return;
+    }
+    const plan = this.remember(id, new WorkflowPlan(JSON.parse(stored.plan) as PlanNode));
+    for (const group of plan.groups()) await this.recoverGroup(id, plan, group);
+    await this.store.checkLater(id, stored.createdAt);
+  }
+
+  private async recoverGroup(workflowId: string, plan: WorkflowPlan, group: GroupNode): Promise<void> {
+    const counted = await this.store.counted(workflowId, group.path);
+    if (counted.size === group.members.length) {
+      // Not once it went on: what followed may have finished, and its job left Bull's history.
+      if (await this.store.continued(workflowId, group.path)) return;
+      const first = firstTasks(group.members[0])[0];
+      await this.countMember(workflowId, plan, group, 0, null, first.id);
+      return;
+    }
+    const uncounted = group.members.flatMap((member, index) => (member.kind === 'task' && !counted.has(index) ? [{ member, index }] : []));
+    await eachLimited(uncounted, RECOVERY_READS_IN_FLIGHT, async ({ member, index }) => {
+      const status = await this.taskStatus(member.id);
+      if (status?.state === 'SUCCESS') await this.countMember(workflowId, plan, group, index, status.result, member.id);
+    });
   }
 
   /** Enqueues the first tasks of a node, each with `input` unless immutable. */
