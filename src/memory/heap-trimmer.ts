@@ -1,9 +1,9 @@
-import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
-import { runInNewContext } from 'node:vm';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { IdleTrimPolicy } from './idle-trim-policy';
+import { lastResortCollection } from './last-resort-collection';
 import { WorkInFlight } from './work-in-flight';
 
 /** How often the event loop and the heap are read. */
@@ -15,9 +15,6 @@ const GROWTH_BYTES = 8 * 1024 * 1024;
 
 /** Collections per trim at most (see trim). */
 const MAX_COLLECTIONS = 2;
-
-/** V8's `gc` extension (src/extensions/gc-extension.cc): `last-resort` is the collection V8 runs on a low-memory notification. */
-type Collect = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
 const MB = 1024 * 1024;
 const inMb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
@@ -41,7 +38,7 @@ function youngGenerationBytes(): number {
 export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HeapTrimmer.name);
   private timer?: NodeJS.Timeout;
-  private collect?: Collect;
+  private collect?: () => void;
 
   constructor(
     private readonly config: AppConfig,
@@ -72,14 +69,14 @@ export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Runs the collection and answers the heap's size after it. */
   private trim(): number {
-    this.collect ??= this.collector();
+    this.collect ??= lastResortCollection();
     const before = { rss: process.memoryUsage.rss(), heap: getHeapStatistics().total_heap_size, young: youngGenerationBytes() };
     const startedAt = performance.now();
     let collections = 0;
     // Once more if the young generation kept its size: in some start-ups here (two of eleven), the
     // first collection freed almost nothing.
     do {
-      this.collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+      this.collect();
       collections++;
     } while (collections < MAX_COLLECTIONS && before.young > 0 && youngGenerationBytes() >= before.young);
     const pauseMs = Math.round(performance.now() - startedAt);
@@ -95,10 +92,5 @@ export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdow
       'Gave the idle heap back',
     );
     return heap;
-  }
-
-  private collector(): Collect {
-    setFlagsFromString('--expose-gc');
-    return runInNewContext('gc') as Collect;
   }
 }
