@@ -354,4 +354,20 @@ describe('the worker’s heartbeat thread runs only while the worker runs tasks 
     expect(await fleet.client.tasks.result(second.id)).toMatchObject({ state: 'SUCCESS' });
     expect(warnings(worker)).toEqual([]);
   });
+
+  it('a heartbeat thread gives back the garbage of its start-up once it beats', async () => {
+    const { worker } = await startWorker({ LOG_LEVEL: 'debug' });
+    const task = await runningTask();
+    const collected = (line: string) => line.includes('"msg":"The heartbeat thread gave back the garbage of its start-up"');
+    const line = await pollUntil(
+      () => worker.lines.find(collected),
+      (found) => found !== undefined,
+      'the heartbeat thread’s collection',
+    );
+    await task.gate.open();
+    await fleet.client.waitForState(task.id, ['SUCCESS']);
+
+    const [before, after] = (JSON.parse(line!) as { heapMb: [number, number] }).heapMb;
+    expect(after).toBeLessThan(before);
+  });
 });

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lastResortCollection } from '../../../memory/last-resort-collection.ts';
 import { connectHeartbeat, type HeartbeatRedis } from './heartbeat.connection.ts';
@@ -24,8 +25,14 @@ export interface HeartbeatThreadData extends HeartbeatRedis {
  */
 export type HeartbeatCommand = 'retire' | 'leave' | 'stop';
 
-/** Messages to the main thread: the loop's reports, and `beating` once its first beat has answered. */
-export type HeartbeatThreadMessage = HeartbeatReport | { readonly kind: 'beating' };
+/**
+ * Messages to the main thread: the loop's reports, `beating` once its first beat has answered, and
+ * `collected` once it has given back the garbage of its start-up (its V8 heap before and after, in MB).
+ */
+export type HeartbeatThreadMessage =
+  HeartbeatReport | { readonly kind: 'beating' } | { readonly kind: 'collected'; readonly heapMb: readonly [number, number] };
+
+const heapMb = () => Math.round((getHeapStatistics().total_heap_size / 2 ** 20) * 10) / 10;
 
 function run(port: NonNullable<typeof parentPort>, data: HeartbeatThreadData): void {
   const redis = connectHeartbeat(data);
@@ -40,9 +47,11 @@ function run(port: NonNullable<typeof parentPort>, data: HeartbeatThreadData): v
   });
   void loop.start().then(() => {
     report({ kind: 'beating' });
-    // Loading ioredis and connecting leave about 6 MB of garbage in this heap, which the few
-    // objects a beat allocates would take V8 a long time to collect (BENCHMARKS.md).
+    // Loading ioredis and connecting leave about 6 MB of garbage in this heap, which V8 would keep:
+    // a beat allocates too little to bring on a full collection (BENCHMARKS.md).
+    const before = heapMb();
     lastResortCollection()();
+    report({ kind: 'collected', heapMb: [before, heapMb()] });
   });
 }
 

@@ -120,6 +120,10 @@ export class WorkerHeartbeat implements OnModuleInit, BeforeApplicationShutdown,
           this.logger.debug('The heartbeat thread beats: a task is running');
           return resolve();
         }
+        if (message.kind === 'collected') {
+          this.logger.debug({ heapMb: message.heapMb }, 'The heartbeat thread gave back the garbage of its start-up');
+          return;
+        }
         this.log(message);
       }),
     );
