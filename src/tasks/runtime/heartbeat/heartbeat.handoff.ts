@@ -19,7 +19,7 @@ export interface BeatingThread {
 /**
  * Decides who beats for a worker process: the main thread's loop while no task runs, a thread of
  * its own while tasks run, so that a handler blocking the event loop does not stop the heartbeat.
- * A heartbeat thread costs about 13 MB of RSS (a second V8 instance with ioredis; BENCHMARKS.md), so
+ * A heartbeat thread costs about 12 MB of RSS (a second V8 instance with ioredis; BENCHMARKS.md), so
  * it runs only from a task's start until the worker has run none for `idleMs` (never stopped if 0).
  *
  * Both sides beat the same keys with the same token, so the reaper's rule (a TTL of beats without
