@@ -31,6 +31,24 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
       `workflow ${id} to finish with its tasks`,
       { timeoutMs: 60_000, intervalMs: 200 },
     );
+  /**
+   * Runs the `add` tasks with a Bull processor that is not ours: Bull stores each result and no
+   * report is made, as when a worker is killed between a task's end and its report.
+   */
+  const runAddsWithoutReports = async (ids: readonly string[]) => {
+    const { QUEUE_REDIS_URL, QUEUE_PREFIX } = fleet.environment.env;
+    const bare = new Bull(QUEUES.default, QUEUE_REDIS_URL, { prefix: QUEUE_PREFIX });
+    try {
+      void bare.process('add', 4, (job: Job<{ args: [number, number] }>) => job.data.args[0] + job.data.args[1]);
+      await pollUntil(
+        () => Promise.all(ids.map((id) => fleet.client.tasks.result(id))),
+        (tasks) => tasks.every((task) => task.state === 'SUCCESS'),
+        'the tasks to succeed',
+      );
+    } finally {
+      await bare.close();
+    }
+  };
   /** The runs of `testing.record` tasks given this list name. */
   const record = (list = randomUUID()) => {
     const keys = recordKeys(`e2e-queue-${fleet.environment.id}`, list);
@@ -123,19 +141,7 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
   it("counts a chord's members that finished with no report, as a worker killed after a member's end leaves them, and runs the body once", async () => {
     const header = Array.from({ length: 10 }, (_, i) => ({ name: 'add', args: [i, i] }));
     const { id, tasks } = await fleet.client.tasks.chord(header, { name: 'xsum' });
-    // A Bull processor that is not ours runs the members: Bull stores each result, no report is made.
-    const { QUEUE_REDIS_URL, QUEUE_PREFIX } = fleet.environment.env;
-    const bare = new Bull(QUEUES.default, QUEUE_REDIS_URL, { prefix: QUEUE_PREFIX });
-    try {
-      void bare.process('add', 4, (job: Job<{ args: [number, number] }>) => job.data.args[0] + job.data.args[1]);
-      await pollUntil(
-        () => Promise.all(tasks.slice(0, 10).map((task) => fleet.client.tasks.result(task))),
-        (members) => members.every((member) => member.state === 'SUCCESS'),
-        'the members to succeed',
-      );
-    } finally {
-      await bare.close();
-    }
+    await runAddsWithoutReports(tasks.slice(0, 10));
     await expect(fleet.client.tasks.workflow(id)).resolves.toMatchObject({ state: 'STARTED', tasks: { length: 10 } });
 
     await startWorkers(1);
@@ -148,18 +154,7 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
   it('enqueues the body of a chord whose header was counted whole by a worker killed before it enqueued the body', async () => {
     const header = Array.from({ length: 5 }, (_, i) => ({ name: 'add', args: [i, i] }));
     const { id, tasks } = await fleet.client.tasks.chord(header, { name: 'xsum' });
-    const { QUEUE_REDIS_URL, QUEUE_PREFIX } = fleet.environment.env;
-    const bare = new Bull(QUEUES.default, QUEUE_REDIS_URL, { prefix: QUEUE_PREFIX });
-    try {
-      void bare.process('add', 4, (job: Job<{ args: [number, number] }>) => job.data.args[0] + job.data.args[1]);
-      await pollUntil(
-        () => Promise.all(tasks.slice(0, 5).map((task) => fleet.client.tasks.result(task))),
-        (members) => members.every((member) => member.state === 'SUCCESS'),
-        'the members to succeed',
-      );
-    } finally {
-      await bare.close();
-    }
+    await runAddsWithoutReports(tasks.slice(0, 5));
     // Counted as a worker counts them, by a caller that then goes no further.
     const store = fleet.client.app.get(WorkflowStore);
     const answers = await Promise.all(header.map((_, i) => store.countMember(id, 'r.h', i, header.length, 2 * i)));
