@@ -125,7 +125,7 @@ interface MemberReport {
  * TASK_RESULT_TTL, renewed on each write: a workflow expires that long after it last changed.
  *
  * Workflows with a group are also in one sorted set, `…:workflow:recovery`, scored by when a
- * worker should next check them for members whose report was lost (see WorkflowsService.recover),
+ * worker should next check them for members whose report was lost (see WorkflowsService.recoverDue),
  * until they finish.
  */
 @Injectable()
@@ -235,9 +235,10 @@ export class WorkflowStore {
 
   /**
    * Counts a finished member of the group at `groupPath` (see COUNT_MEMBERS_SCRIPT). The reports of
-   * a group's members made while a call for that group is in flight in this process go together in
-   * the next call: one round trip for many members. When the call counted the last member, or came
-   * after it, one of its callers gets the results and the others null.
+   * a group's members made in this process within {@link COUNT_GATHER_MS}, or while a call for that
+   * group is in flight, go together in one call: one round trip for many members. When the call
+   * counted the last member, or came after it, one of its callers gets the results and the others
+   * null.
    * @returns every member's result in order once all are counted (to one caller per call), else null.
    */
   countMember(workflowId: string, groupPath: string, index: number, size: number, result: unknown): Promise<unknown[] | null> {

@@ -249,16 +249,16 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit {
       await this.store.forget(id);
       return;
     }
-    const plan = this.remember(id, new WorkflowPlan(JSON.parse(stored.plan) as PlanNode));
+    const plan = this.plans.get(id) ?? this.remember(id, new WorkflowPlan(JSON.parse(stored.plan) as PlanNode));
     for (const group of plan.groups()) await this.recoverGroup(id, plan, group);
     await this.store.checkLater(id, stored.createdAt);
   }
 
   private async recoverGroup(workflowId: string, plan: WorkflowPlan, group: GroupNode): Promise<void> {
+    // A group that went on is done: what followed may even have finished, and left Bull's history.
+    if (await this.store.continued(workflowId, group.path)) return;
     const counted = await this.store.counted(workflowId, group.path);
     if (counted.size === group.members.length) {
-      // Not once it went on: what followed may have finished, and its job left Bull's history.
-      if (await this.store.continued(workflowId, group.path)) return;
       const first = firstTasks(group.members[0])[0];
       await this.countMember(workflowId, plan, group, 0, null, first.id);
       return;
