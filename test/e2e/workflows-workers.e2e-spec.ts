@@ -172,20 +172,23 @@ describe('workflows over worker processes (e2e, real Redis broker)', () => {
     const workers = await startWorkers(2);
     const steps = record();
     // add(0, 1) then record, add(1), record, …: ten adds, each result recorded once by the step after.
+    // The fourth record step is the one killed: it waits 2 s, the others 50 ms, so that it is still
+    // running when the worker is killed, however slow the machine is to see it start.
+    const killedStep = 7;
     const chain = Array.from({ length: 20 }, (_, i) =>
       i % 2 === 0
         ? i === 0
           ? { name: 'add', args: [0, 1] }
           : { name: 'add', args: [1] }
-        : { name: 'testing.record', args: [steps.list, 400] },
+        : { name: 'testing.record', args: [steps.list, i === killedStep ? 2_000 : 50] },
     );
 
     const { id } = await fleet.client.tasks.chain(...chain);
-    // A record step is running (it started, has not recorded yet) once three have recorded.
+    // The fourth record step is running once three have recorded and four have started.
     const [runs] = await pollUntil(
       async () => [await steps.started(), await steps.values()] as const,
-      ([started, values]) => values.length >= 3 && started.length === values.length + 1,
-      'a record step to be running',
+      ([started, values]) => values.length === 3 && started.length === 4,
+      'the fourth record step to be running',
     );
     const victim = workers.find((worker) => worker.child.pid === runs.at(-1))!;
     victim.child.kill('SIGKILL');
