@@ -20,10 +20,10 @@ const EXIT_USAGE = 2;
 // usage error does not wait for them to load.
 
 /** The validated configuration, or one line naming the bad variable and the exit code given. */
-async function loadConfigOrExit(exitCode: number): Promise<LoadedConfig> {
+function loadConfigOrExit(exitCode: number): LoadedConfig {
   const { AppConfigModule } = require('./config/config.module') as typeof import('./config/config.module');
   try {
-    return await AppConfigModule.load();
+    return AppConfigModule.load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -32,7 +32,7 @@ async function loadConfigOrExit(exitCode: number): Promise<LoadedConfig> {
 }
 
 async function serve({ roles, queues }: ServeCommand): Promise<void> {
-  const loaded = await loadConfigOrExit(EXIT_BAD_CONFIG);
+  const loaded = loadConfigOrExit(EXIT_BAD_CONFIG);
   const { createRootLogger } = require('./logging/root-logger') as typeof import('./logging/root-logger');
   const { startApplication } = require('./bootstrap') as typeof import('./bootstrap');
   const { installShutdown } = require('./shutdown') as typeof import('./shutdown');
@@ -55,7 +55,7 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
  * with stdout kept for the answer and warnings on stderr.
  */
 async function runTask(command: EnqueueCommand | ResultCommand | WorkflowCommand): Promise<never> {
-  const loaded = await loadConfigOrExit(CLI_EXIT.unavailable);
+  const loaded = loadConfigOrExit(CLI_EXIT.unavailable);
   const pino = require('pino') as typeof import('pino');
   const { startApplication } = require('./bootstrap') as typeof import('./bootstrap');
   const { TasksService } = require('./tasks/tasks.service') as typeof import('./tasks/tasks.service');

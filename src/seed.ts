@@ -28,7 +28,7 @@ export async function runSeed(
   overrides: Readonly<Record<string, string>> = {},
   { ifEmpty = false }: SeedOptions = {},
 ): Promise<DemoSeedResult | undefined> {
-  const loaded = await AppConfigModule.load(overrides);
+  const loaded = AppConfigModule.load(overrides);
   const app = await NestFactory.createApplicationContext(
     {
       module: SeedModule,

@@ -33,7 +33,7 @@ const { startApplication } = require('../../dist/bootstrap') as typeof Bootstrap
 const { AppConfigModule } = require('../../dist/config/config.module') as typeof ConfigModule;
 const { TasksService } = require('../../dist/tasks/tasks.service') as typeof Service;
 
-const loaded = await AppConfigModule.load();
+const loaded = AppConfigModule.load();
 const logger = pino({ level: 'warn', base: { role: 'bench-workflow-producer' } });
 const { app } = await startApplication(new Set(), loaded, logger);
 const tasks = app.get(TasksService);

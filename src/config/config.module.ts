@@ -1,6 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { AppConfig, parseConfig } from './app-config';
+
+/** Reads `.env` from the working directory into the environment, when there is one; variables already set win. */
+function loadEnvFile(): void {
+  try {
+    process.loadEnvFile();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
 
 /** The validated configuration and the global module that provides it. */
 export interface LoadedConfig {
@@ -11,29 +19,21 @@ export interface LoadedConfig {
 @Module({})
 export class AppConfigModule {
   /**
-   * Reads `.env` (when present) and the process environment through @nestjs/config, validates
+   * Reads `.env` (when present, with Node's own parser) and the process environment, validates
    * them once with {@link parseConfig} and provides the typed {@link AppConfig} to every module.
    * Called before the application is composed, so a bad value stops the start before any
    * connection is opened.
    * @param overrides take precedence over both (the e2e tests give each run its own names).
    * @throws ConfigError naming the first bad variable.
    */
-  static async load(overrides: Readonly<Record<string, string>> = {}): Promise<LoadedConfig> {
-    let config: AppConfig | undefined;
-    const nestConfig = await ConfigModule.forRoot({
-      cache: true,
-      validate: (env) => {
-        config = parseConfig({ ...env, ...overrides });
-        return env;
-      },
-    });
-    if (!config) throw new Error('@nestjs/config did not call the validator');
+  static load(overrides: Readonly<Record<string, string>> = {}): LoadedConfig {
+    loadEnvFile();
+    const config = parseConfig({ ...process.env, ...overrides });
     return {
       config,
       module: {
         module: AppConfigModule,
         global: true,
-        imports: [nestConfig],
         providers: [{ provide: AppConfig, useValue: config }],
         exports: [AppConfig],
       },

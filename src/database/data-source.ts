@@ -3,4 +3,4 @@ import { AppConfigModule } from '../config/config.module';
 import { dataSourceOptions } from './data-source.options';
 
 /** Entry point of the TypeORM CLI (`npm run migration:run`, `migration:generate`). */
-export default AppConfigModule.load().then(({ config }) => new DataSource(dataSourceOptions(config)));
+export default new DataSource(dataSourceOptions(AppConfigModule.load().config));

@@ -53,7 +53,7 @@ describe('cached routes declared once, on the controller method (e2e, real Maria
 
   beforeAll(async () => {
     environment = createTestEnvironment();
-    const loaded = await AppConfigModule.load({ ...environment.env, LOG_LEVEL: 'warn' });
+    const loaded = AppConfigModule.load({ ...environment.env, LOG_LEVEL: 'warn' });
     const roles = parseRoles('api');
     // The application as production composes it, plus the demo controller.
     const logger = createRootLogger(loaded.config, roles);

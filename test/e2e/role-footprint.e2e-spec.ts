@@ -90,7 +90,7 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     expect(naming).toEqual([]);
   });
 
-  it('beat loads no TypeORM, MySQL, cache, Fastify, Swagger, bull-board, terminus, pool of threads, workflows or prom-client (no METRICS_PORT)', async () => {
+  it("beat loads no TypeORM, MySQL, cache, Fastify, Swagger, bull-board, terminus, pool of threads, workflows, prom-client (no METRICS_PORT) or the worker's registered queues", async () => {
     const { packages, files } = await loadedBy('beat');
 
     for (const name of ['bull', '@nestjs/schedule']) expect(packages).toContain(name);
@@ -110,6 +110,7 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
       '@bull-board/api',
       '@nestjs/terminus',
       'piscina',
+      '@nestjs/bull',
     ]) {
       expect(packages).not.toContain(name);
     }
@@ -122,7 +123,7 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     // The pool of isolated tasks, for fib; its handler file is loaded at start to check it.
     expect(files).toContain('tasks/runtime/isolated/isolated-pool.js');
     expect(files).toContain('tasks/seed/fib.task.js');
-    for (const name of ['typeorm', 'mysql2', '@nestjs/cache-manager', 'piscina']) expect(packages).toContain(name);
+    for (const name of ['typeorm', 'mysql2', '@nestjs/cache-manager', 'piscina', '@nestjs/bull']) expect(packages).toContain(name);
     for (const name of [
       'fastify',
       '@nestjs/platform-fastify',
@@ -136,13 +137,14 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     }
   });
 
-  it('api loads everything HTTP but no processor, no pool of threads and no isolated handler', async () => {
+  it("api loads everything HTTP but no processor, no worker's registered queues, no pool of threads and no isolated handler", async () => {
     const { packages, files } = await loadedBy('api');
 
     for (const name of ['fastify', '@nestjs/swagger', '@nestjs/terminus', 'typeorm', 'prom-client']) expect(packages).toContain(name);
     expect(files).not.toContain('tasks/runtime/tasks.processor.js');
     expect(files).not.toContain('tasks/seed/fib.task.js');
     expect(packages).not.toContain('piscina');
+    expect(packages).not.toContain('@nestjs/bull');
   });
 
   it('api loads bull-board on the first request to the queue dashboard, not before', async () => {

@@ -36,7 +36,7 @@ export interface Gate {
 }
 
 export async function startTaskClient(env: Readonly<Record<string, string>>): Promise<TaskClient> {
-  const loaded = await AppConfigModule.load(env);
+  const loaded = AppConfigModule.load(env);
   const { app } = await startApplication(new Set(), loaded, createRootLogger(loaded.config, new Set()));
   const tasks = app.get(TasksService);
   const redis = new Redis(loaded.config.queue.redis.url);

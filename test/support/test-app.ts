@@ -22,7 +22,7 @@ export interface TestApp {
  */
 export async function startTestApp(role: string, env: Readonly<Record<string, string>>): Promise<TestApp> {
   const roles = parseRoles(role);
-  const loaded = await AppConfigModule.load(env);
+  const loaded = AppConfigModule.load(env);
   const { app, url } = await startApplication(roles, loaded, createRootLogger(loaded.config, roles));
   return { app, url, close: () => app.close() };
 }

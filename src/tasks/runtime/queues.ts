@@ -37,11 +37,14 @@ export function parseQueueList(value: string): QueueName[] {
   return [...new Set(names as QueueName[])];
 }
 
+/** The injection token of the queues registered for a worker (RegisteredQueuesModule), in {@link ALL_QUEUES}' order. */
+export const REGISTERED_QUEUES = Symbol('REGISTERED_QUEUES');
+
 /**
  * The Bull queue of every name in {@link QUEUES}, twice over the same keys:
- * - as registered by the tasks module, for the worker: its connection queues commands while Redis
- *   is away and sends them again when it is back, so a job that finished during an outage is
- *   still marked done;
+ * - as registered for the worker, in a process that plays it (RegisteredQueuesModule): its
+ *   connection queues commands while Redis is away and sends them again when it is back, so a job
+ *   that finished during an outage is still marked done;
  * - fail-fast, for calls someone waits on (enqueue, status, revoke, list, beat ticks, readiness,
  *   metrics, the dashboard): a command is sent on a live connection or refused at once, and never
  *   sent again. A caller told TASK_BROKER_UNAVAILABLE must not see its task run later, on the
@@ -51,13 +54,17 @@ export class TaskQueues implements OnApplicationShutdown {
   private readonly byName: ReadonlyMap<string, Queue>;
   private readonly failFastByName: ReadonlyMap<string, Queue>;
 
+  /**
+   * @param registered the worker's queues; none in a process that does not play worker.
+   * @param failFastOf the fail-fast queue of a name, given its registered queue when there is one.
+   */
   constructor(
-    queues: readonly Queue[],
+    registered: readonly Queue[],
     private readonly cluster: QueueClusterClients,
-    failFastOf: (queue: Queue) => Queue,
+    failFastOf: (name: QueueName, registered?: Queue) => Queue,
   ) {
-    this.byName = new Map(queues.map((queue) => [queue.name, queue]));
-    this.failFastByName = new Map(queues.map((queue) => [queue.name, failFastOf(queue)]));
+    this.byName = new Map(registered.map((queue) => [queue.name, queue]));
+    this.failFastByName = new Map(ALL_QUEUES.map((name) => [name, failFastOf(name, this.byName.get(name))]));
   }
 
   /**

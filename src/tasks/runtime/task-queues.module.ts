@@ -1,100 +1,40 @@
-import { BullModule, getQueueToken } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
-import Bull, { type Queue, type QueueOptions } from 'bull';
-import type { RedisOptions } from 'ioredis';
+import Bull, { type Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
-import { type BullClientType, QueueClusterClients, QueueClusterModule } from './queue-cluster';
-import { ALL_QUEUES, TaskQueues } from './queues';
-import { RateLimited } from './rate-limit/rate-limited';
-import { RETRY_BACKOFF, type RetryPolicy, retryDelay } from './retry-backoff';
+import { brokerConnection, bullOptions } from './bull-options';
+import { QueueClusterClients, QueueClusterModule } from './queue-cluster';
+import { type QueueName, REGISTERED_QUEUES, TaskQueues } from './queues';
 import { TaskLifecycle } from './task-lifecycle';
 import { TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
 
 /**
- * How often a job may be found stalled (its worker stopped renewing the lock) and run again before
- * it fails with "job stalled more than allowable limit" (OptimalBits/bull#1982). Bull's 1 fails a
- * job on its second stall; 2 lets it survive a worker crash plus one false alarm from an event
- * loop that was blocked too long, while a job that kills every worker taking it still ends in
- * FAILURE after three runs instead of crash-looping the fleet.
- */
-export const MAX_STALLED_COUNT = 2;
-
-/** Longest pause between two reconnection attempts to the broker (Bull's own grows to 20 s). */
-const MAX_RECONNECT_DELAY_MS = 2_000;
-
-function brokerConnection(config: AppConfig): RedisOptions {
-  const { host, port, db, username, password } = config.queue.redis;
-  return {
-    host,
-    port,
-    db,
-    username,
-    password,
-    // Bull backs off up to 20 s between attempts, which would keep the tasks down that long
-    // after Redis is back; with this cap they resume within about 2 s.
-    retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
-    // A worker's commands wait for Redis however long it is away (ioredis would fail them after
-    // 20 attempts, now about 20 s, and a worker started then would never take a job). Callers
-    // that must not wait use the fail-fast queues and QUEUE_TIMEOUT_MS.
-    maxRetriesPerRequest: null,
-  };
-}
-
-/** Bull's options for every queue, from the configuration. */
-function bullOptions(config: AppConfig, cluster: QueueClusterClients): QueueOptions {
-  const { lockMs } = config.worker;
-  return {
-    ...(config.queue.cluster ? { createClient: (type: BullClientType) => cluster.create(type) } : { redis: brokerConnection(config) }),
-    prefix: config.queue.prefix,
-    // A running job's lock lasts lockMs (WORKER_LOCK_SECONDS, 180 s by default) and is
-    // renewed every lockMs / 2, so only an event loop blocked for more than half of it looks
-    // like a dead worker. A killed worker's jobs come back within seconds through its
-    // heartbeat (WorkerHeartbeat); the stalled check, every lockMs, catches the rest.
-    settings: {
-      lockDuration: lockMs,
-      lockRenewTime: lockMs / 2,
-      stalledInterval: lockMs,
-      maxStalledCount: MAX_STALLED_COUNT,
-      // Run by the worker when a run fails: the delay of the retry, or -1 for none. A run put off
-      // by its rate limit waits for its turn (and uses no attempt: see RateLimited).
-      backoffStrategies: {
-        [RETRY_BACKOFF]: (attemptsMade: number, error: Error, policy: RetryPolicy | null) =>
-          error instanceof RateLimited ? error.waitMs : retryDelay(attemptsMade, error, policy),
-      },
-    },
-  };
-}
-
-/**
  * A queue over the same keys whose connection refuses commands while Redis is away and never
  * sends one again after a reconnection (see {@link TaskQueues}). Only its command connection is
  * ever opened: it adds and reads jobs, and processes none. On a Redis Cluster the registered queue
- * serves instead: ioredis's cluster client has no such switch for its node connections.
+ * serves instead, or one like it where no worker registered it: ioredis's cluster client has no
+ * such switch for its node connections.
  */
-function failFastOf(config: AppConfig, queue: Queue): Queue {
-  if (config.queue.cluster) return queue;
+function failFastOf(config: AppConfig, cluster: QueueClusterClients, name: QueueName, registered?: Queue): Queue {
+  if (config.queue.cluster) return registered ?? new Bull(name, bullOptions(config, cluster));
   const redis = { ...brokerConnection(config), enableOfflineQueue: false, autoResendUnfulfilledCommands: false };
-  return new Bull(queue.name, { prefix: config.queue.prefix, redis });
+  return new Bull(name, { prefix: config.queue.prefix, redis });
 }
 
 /**
  * The broker and result store: Bull on `QUEUE_REDIS_URL`, a single Redis or, with
  * `QUEUE_REDIS_CLUSTER=true`, a seed node of a Redis Cluster, with the task registry and the job
- * repository. Internal to src/tasks: other modules import TasksModule and its facades.
+ * repository. The queues a worker consumes come from {@link RegisteredQueuesModule}, which only the
+ * worker role imports. Internal to src/tasks: other modules import TasksModule and its facades.
  */
 @Module({
-  imports: [
-    BullModule.forRootAsync({ imports: [QueueClusterModule], inject: [AppConfig, QueueClusterClients], useFactory: bullOptions }),
-    BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
-    QueueClusterModule,
-  ],
+  imports: [QueueClusterModule],
   providers: [
     {
       provide: TaskQueues,
-      useFactory: (config: AppConfig, cluster: QueueClusterClients, ...queues: Queue[]) =>
-        new TaskQueues(queues, cluster, (queue) => failFastOf(config, queue)),
-      inject: [AppConfig, QueueClusterClients, ...ALL_QUEUES.map((name) => getQueueToken(name))],
+      useFactory: (config: AppConfig, cluster: QueueClusterClients, registered: readonly Queue[] = []) =>
+        new TaskQueues(registered, cluster, (name, queue) => failFastOf(config, cluster, name, queue)),
+      inject: [AppConfig, QueueClusterClients, { token: REGISTERED_QUEUES, optional: true }],
     },
     TaskRegistry,
     TasksRepository,

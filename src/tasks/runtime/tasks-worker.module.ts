@@ -4,6 +4,7 @@ import { WorkerHeartbeat } from './heartbeat/worker-heartbeat';
 import { IsolatedTasks } from './isolated/isolated-tasks';
 import { ALL_QUEUES, type QueueName } from './queues';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
+import { RegisteredQueuesModule } from './registered-queues.module';
 import { TaskQueuesModule } from './task-queues.module';
 import { TaskTerminations } from './task-cancel';
 import { TaskOverruns } from './task-overruns';
@@ -17,7 +18,7 @@ export class TasksWorkerModule {
   static forQueues(queues: readonly QueueName[] = ALL_QUEUES): DynamicModule {
     return {
       module: TasksWorkerModule,
-      imports: [DiscoveryModule, TaskQueuesModule],
+      imports: [DiscoveryModule, RegisteredQueuesModule, TaskQueuesModule],
       providers: [
         TasksProcessor,
         TaskOverruns,

@@ -2,7 +2,7 @@ import type { Job } from 'bull';
 
 /**
  * Thrown by a run that must wait for its task's rate limit, before its handler starts. Bull fails
- * the run, and the backoff strategy (task-queues.module.ts) answers `waitMs`, so the job goes back
+ * the run, and the backoff strategy (bull-options.ts) answers `waitMs`, so the job goes back
  * to `delayed` until then: the worker's slot is free at once, and the job runs when a start is free.
  * Use {@link postponed} to build one: it keeps the wait from counting as an attempt.
  */
