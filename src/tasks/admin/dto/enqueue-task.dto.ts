@@ -12,8 +12,8 @@ import { MAX_TIME_LIMIT_SECONDS } from '../../runtime/time-limits';
  * The decorators' rules again as a JSON schema, so that a valid body (the enqueue route's hot path)
  * skips class-validator. Written by hand: the OpenAPI metadata is not these rules (it documents
  * bounds that TasksService checks with its own errors, and not PlainText). Every property may be
- * left out but `name`; `null` passes no rule but `@Allow()`. enqueue-task.dto.spec.ts holds the two
- * to the same verdicts.
+ * left out but `name`; `null` passes no rule but `@Allow()`. enqueue-task.schema.spec.ts holds
+ * the two to the same verdicts.
  */
 @BodySchema({
   type: 'object',
