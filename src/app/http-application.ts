@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,6 +6,7 @@ import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { answerClientError, HttpErrorFilter } from '../common/http-error.filter';
 import { jsonBodyParser } from '../common/json-body-parser';
+import { SchemaFirstValidationPipe } from '../common/schema-first-validation.pipe';
 import { CachedRoutes } from '../cache/cached-routes';
 import type { LoadedConfig } from '../config/config.module';
 import { QueueDashboard } from '../dashboard/queue-dashboard';
@@ -75,7 +75,7 @@ export async function startHttpApplication(
   // @fastify/static must not decorate the reply again.
   app.useStaticAssets({ root: PUBLIC_ROOT, prefix: '/', wildcard: false, decorateReply: false });
   app.useGlobalFilters(errorFilter);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
+  app.useGlobalPipes(new SchemaFirstValidationPipe());
   setUpOpenApi(app);
   app.get(QueueDashboard).mount(fastify);
   app.get(CachedRoutes).mount(fastify, GLOBAL_PREFIX, answerError);
