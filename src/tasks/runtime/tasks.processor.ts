@@ -1,6 +1,8 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
+import { PinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { WorkInFlight } from '../../memory/work-in-flight';
 import { MetricsService } from '../../metrics/metrics.service';
@@ -57,7 +59,11 @@ function runTimeMs(job: Job): number {
  */
 @Injectable()
 export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(TasksProcessor.name);
+  /**
+   * pino itself, bound to this class's context: the lines Nest's Logger wrote through nestjs-pino,
+   * byte for byte, without its two layers of argument copying, twice per task (BENCHMARKS.md).
+   */
+  private readonly logger: Logger;
   private handlers: ReadonlyMap<string, TaskHandler> = new Map();
   private readonly expiries = new Map<Queue, Batch<string>>();
   private slots: ReadonlyMap<QueueName, number> = new Map();
@@ -76,7 +82,10 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly terminations: TaskTerminations,
     private readonly work: WorkInFlight,
     @Inject(WORKER_QUEUES) private readonly consumed: readonly QueueName[],
-  ) {}
+    pino: PinoLogger,
+  ) {
+    this.logger = pino.logger.child({ context: TasksProcessor.name });
+  }
 
   /** Fails the start when a registered task has no handler here (see pairHandlers) or WORKER_CONCURRENCY names no queue. */
   onModuleInit(): void {
@@ -86,7 +95,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   onApplicationBootstrap(): void {
-    this.logger.log({ queues: Object.fromEntries(this.slots) }, 'Taking jobs from the queues');
+    this.logger.info({ queues: Object.fromEntries(this.slots) }, 'Taking jobs from the queues');
     for (const [name, slots] of this.slots) {
       const queue = this.queues.get(name);
       this.expiries.set(queue, new Batch(EXPIRY_BATCH_MS, (ids) => this.expire(queue, ids)));
@@ -122,7 +131,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   async beforeApplicationShutdown(): Promise<void> {
     const queues = [...this.slots.keys()].map((name) => this.queues.get(name));
     await Promise.all(queues.map((queue) => queue.pause(true, true)));
-    this.logger.log({ active: this.work.active }, 'Stopped taking jobs, waiting for the active ones');
+    this.logger.info({ active: this.work.active }, 'Stopped taking jobs, waiting for the active ones');
     await Promise.all(queues.map((queue) => queue.whenCurrentJobsFinished()));
     await Promise.all([...this.expiries.values()].map((batch) => batch.flush()));
   }
@@ -169,7 +178,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
           throw new TaskRetry(request);
         },
       };
-      this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
+      this.logger.info({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
       run.start();
       // The one call that runs the handler: whatever runs it elsewhere takes run.signal and stops on run.hardStop.
       const result = await run.race(
@@ -186,7 +195,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
         ),
       );
       if (run.terminated) throw new Terminated(); // a result that came after the terminate is not kept
-      this.logger.log({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
+      this.logger.info({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
       // Reported before Bull marks the job done, so a worker killed in between reports it again on
       // the next run (see TaskLifecycle).
       await this.lifecycle.finished({ id, name: job.name, data: job.data, state: 'SUCCESS', result: result ?? null });
