@@ -25,6 +25,21 @@ interface Side {
   readonly workerCpuUs: number;
   /** The broker's CPU time per header member or plain task, in µs (its `INFO cpu`, main thread and children). */
   readonly brokerCpuUs: number;
+  /** The broker's EVAL calls (the workflow's counting and finishing scripts, a recovery check), per side. */
+  readonly evalCalls: number;
+  /** Where the time went, in ms, from Bull's timestamps: see {@link phasesOf}. */
+  readonly phases: Phases;
+}
+
+interface Phases {
+  /** From the first enqueue to the first header member's or plain task's start. */
+  readonly firstStart: number;
+  /** From the first enqueue to the last header member's or plain task's end. */
+  readonly lastEnd: number;
+  /** From the last header member's end to the body's start (0 for plain tasks). */
+  readonly bodyWait: number;
+  /** The body's run, from its start to its end (0 for plain tasks). */
+  readonly bodyRun: number;
 }
 
 interface Pair {
@@ -38,6 +53,31 @@ async function brokerCpuUs(broker: Redis): Promise<number> {
   const info = await broker.info('cpu');
   const seconds = ['used_cpu_sys', 'used_cpu_user'].map((field) => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)![1]));
   return (seconds[0] + seconds[1]) * 1e6;
+}
+
+/** How many EVAL calls the broker has answered so far (Bull's own scripts go by EVALSHA). */
+async function brokerEvalCalls(broker: Redis): Promise<number> {
+  const match = /^cmdstat_eval:calls=(\d+)/m.exec(await broker.info('commandstats'));
+  return match ? Number(match[1]) : 0;
+}
+
+/** The phases of a side that started at `startedAt`, read from its completed jobs; `bodyId` is the chord's body. */
+async function phasesOf(broker: Redis, startedAt: number, bodyId?: string): Promise<Phases> {
+  const ids = (await broker.zrange(`${PREFIX}:default:completed`, 0, -1)).filter((id) => id !== bodyId);
+  const read = broker.pipeline();
+  for (const id of bodyId ? [...ids, bodyId] : ids) read.hmget(`${PREFIX}:default:${id}`, 'processedOn', 'finishedOn');
+  const times = ((await read.exec()) as [Error | null, [string, string]][]).map(([, [start, end]]) => ({
+    start: Number(start),
+    end: Number(end),
+  }));
+  const body = bodyId ? times.pop() : undefined;
+  const lastEnd = Math.max(...times.map(({ end }) => end));
+  return {
+    firstStart: Math.min(...times.map(({ start }) => start)) - startedAt,
+    lastEnd: lastEnd - startedAt,
+    bodyWait: body ? body.start - lastEnd : 0,
+    bodyRun: body ? body.end - body.start : 0,
+  };
 }
 
 /** Waits for a task to complete and returns when it did (its score in Bull's completed set). Fails on a failed one. */
@@ -60,8 +100,10 @@ async function completedAt(broker: Redis, id: string): Promise<number> {
  * Workflows through one worker process: a chord of 1,000 `add` with an `xsum` body against 1,000
  * independent `add`, back to back in every repetition (alternating which goes first) after one
  * unmeasured of each, from the first enqueue to the last completion; the chord's overhead is the
- * median of the pairs' ratios, beside each side's enqueue time and the worker's and the broker's CPU
- * per task (the broker's includes the bench's own polls for the end, a few dozen on either side).
+ * median of the pairs' ratios, beside each side's enqueue time, the worker's and the broker's CPU
+ * per task (the broker's includes the bench's own polls for the end, a few dozen on either side) and
+ * the broker's EVAL calls (a chord's counting script calls, its finish, any recovery check), and the
+ * phases of each side from Bull's timestamps (read once it ended).
  * Then a chain of 100 `add` steps: its time per step, each step enqueued by the worker when the
  * previous one finished.
  */
@@ -79,6 +121,7 @@ export async function workflowsFigure({ environment, options, progress }: BenchC
       await broker.flushdb();
       const cpuBefore = worker.cpuMs();
       const brokerCpuBefore = await brokerCpuUs(broker);
+      const evalCallsBefore = await brokerEvalCalls(broker);
       const produced = await produce({ kind, size: CHORD_SIZE });
       const endedAt = kind === 'chord' ? await completedAt(broker, produced.lastTaskId!) : await drained(broker, PREFIX, TIMEOUT_MS);
       return {
@@ -86,6 +129,8 @@ export async function workflowsFigure({ environment, options, progress }: BenchC
         enqueueMs: produced.endedAt - produced.startedAt,
         workerCpuUs: ((worker.cpuMs() - cpuBefore) * 1000) / CHORD_SIZE,
         brokerCpuUs: ((await brokerCpuUs(broker)) - brokerCpuBefore) / CHORD_SIZE,
+        evalCalls: (await brokerEvalCalls(broker)) - evalCallsBefore,
+        phases: await phasesOf(broker, produced.startedAt, produced.lastTaskId),
       };
     };
     // Unmeasured, as the other figures warm up: the first pair's chord, always going first, paid
@@ -116,7 +161,8 @@ export async function workflowsFigure({ environment, options, progress }: BenchC
   const overheads = pairs.map((pair) => pair.chord.ms / pair.plain.ms - 1);
   const overhead = median(overheads);
   const percent = (value: number) => `${round(value * 100, 1)} %`;
-  const medianOf = (side: 'chord' | 'plain', field: keyof Side) => Math.round(median(pairs.map((pair) => pair[side][field])));
+  const medianOf = (side: 'chord' | 'plain', field: Exclude<keyof Side, 'phases'>) =>
+    Math.round(median(pairs.map((pair) => pair[side][field])));
   const rows: Row[] = [
     {
       figure: `workflows: chord of ${CHORD_SIZE} \`add\` + \`xsum\` ÷ ${CHORD_SIZE} plain \`add\`, one worker, overhead`,
@@ -124,7 +170,8 @@ export async function workflowsFigure({ environment, options, progress }: BenchC
         `${percent(overhead)} (min ${percent(Math.min(...overheads))}, max ${percent(Math.max(...overheads))}; ` +
         `${medianOf('chord', 'ms')} ms ÷ ${medianOf('plain', 'ms')} ms; enqueue ${medianOf('chord', 'enqueueMs')} ms ÷ ${medianOf('plain', 'enqueueMs')} ms; ` +
         `worker CPU per task ${medianOf('chord', 'workerCpuUs')} µs ÷ ${medianOf('plain', 'workerCpuUs')} µs; ` +
-        `broker CPU per task ${medianOf('chord', 'brokerCpuUs')} µs ÷ ${medianOf('plain', 'brokerCpuUs')} µs)`,
+        `broker CPU per task ${medianOf('chord', 'brokerCpuUs')} µs ÷ ${medianOf('plain', 'brokerCpuUs')} µs; ` +
+        `EVAL calls ${medianOf('chord', 'evalCalls')} ÷ ${medianOf('plain', 'evalCalls')})`,
       target: `≤ ${CHORD_OVERHEAD_TARGET * 100} %`,
       met: overhead <= CHORD_OVERHEAD_TARGET,
     },

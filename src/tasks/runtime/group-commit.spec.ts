@@ -120,7 +120,7 @@ describe('GroupCommit', () => {
           new Promise<readonly string[]>((resolve, reject) => {
             calls.push({ key, items, answer: resolve, fail: reject });
           }),
-        5,
+        { ms: 5, isWhole: () => false },
       );
       const answers = [gathering.submit('a', 1)];
       await turn();
@@ -148,6 +148,31 @@ describe('GroupCommit', () => {
       ]);
       calls[1].answer(['three', 'four']);
       await expect(Promise.all(answers)).resolves.toEqual(['one', 'two', 'three', 'four']);
+    });
+
+    it('starts a call at once when the items waiting are whole, on a submit or once the previous call returns', async () => {
+      const whole = new Map([['a', 2]]);
+      const gathering = new GroupCommit<string, number, string>(
+        (key, items) =>
+          new Promise<readonly string[]>((resolve, reject) => {
+            calls.push({ key, items, answer: resolve, fail: reject });
+          }),
+        { ms: 5, isWhole: (key, waiting) => waiting >= (whole.get(key) ?? Infinity) },
+      );
+      const answers = [gathering.submit('a', 1)];
+      await turn();
+      expect(calls).toEqual([]);
+
+      answers.push(gathering.submit('a', 2));
+      await turn();
+      expect(calls.map(({ items }) => items)).toEqual([[1, 2]]);
+      whole.set('a', 1);
+      answers.push(gathering.submit('a', 3));
+      calls[0].answer(['one', 'two']);
+      await turn();
+      expect(calls.map(({ items }) => items)).toEqual([[1, 2], [3]]);
+      calls[1].answer(['three']);
+      await expect(Promise.all(answers)).resolves.toEqual(['one', 'two', 'three']);
     });
   });
 });

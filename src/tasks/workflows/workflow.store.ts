@@ -23,8 +23,9 @@ export interface StoredWorkflow {
 
 /**
  * Counts finished members of a group once each and stores their results, atomically; once every
- * member is counted, answers their results in order. A member reported again (a replayed
- * completion, a task run twice) is in the set already: it adds nothing and its first result stays.
+ * member is counted, answers their results in order, until then how many are counted. A member
+ * reported again (a replayed completion, a task run twice) is in the set already: it adds nothing
+ * and its first result stays.
  * Every call made after the last member is counted answers the results again, so the caller who
  * was killed before acting on them is replaced by the next report or by the workflow's recovery;
  * what it does with them (enqueue the chord body under its derived id) is itself idempotent.
@@ -49,7 +50,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[4], 'XX', ARGV[5], ARGV[4])
 redis.call('PEXPIRE', KEYS[4], ARGV[2])
 local size = tonumber(ARGV[1])
-if redis.call('SCARD', KEYS[2]) < size then return false end
+local counted = redis.call('SCARD', KEYS[2])
+if counted < size then return counted end
 local results = {}
 local chunk = {}
 for i = 0, size - 1 do
@@ -103,9 +105,13 @@ const CONTINUED_FIELD_PREFIX = 'continued:';
 export const RECOVERY_DELAY_MS = 5_000;
 /**
  * How long a group member's count waits for those of the members finishing after it, to go in one
- * call: its task's job does not wait for it (see WorkflowsService).
+ * call: its task's job does not wait for it (see WorkflowsService). The counts that complete the
+ * group as far as this process knows go at once, so that only a group whose last members finish in
+ * several workers waits for it at its end.
  */
-const COUNT_GATHER_MS = 2;
+const COUNT_GATHER_MS = 10;
+/** Groups whose uncounted members a process keeps track of; those another worker completed are never answered here. */
+const TRACKED_GROUPS = 1_000;
 /** The longest wait between two checks of a workflow that is still running. */
 const RECOVERY_MAX_DELAY_MS = 60_000;
 
@@ -135,9 +141,11 @@ export class WorkflowStore {
   private readonly timeoutMs: number;
   /** Reports of one group's members, counted together (see countMember). */
   private readonly memberCounts = new GroupCommit<string, MemberReport, unknown[] | null>(
-    (_, reports) => this.countMembers(reports),
-    COUNT_GATHER_MS,
+    (group, reports) => this.countMembers(group, reports),
+    { ms: COUNT_GATHER_MS, isWhole: (group, waiting) => waiting >= (this.uncounted.get(group) ?? Infinity) },
   );
+  /** Per group, its members not counted as of its last call from this process (its size before), oldest first. */
+  private readonly uncounted = new Map<string, number>();
 
   constructor(queues: TaskQueues, config: AppConfig) {
     this.queue = queues.failFast(QUEUES.default);
@@ -236,29 +244,43 @@ export class WorkflowStore {
   /**
    * Counts a finished member of the group at `groupPath` (see COUNT_MEMBERS_SCRIPT). The reports of
    * a group's members made in this process within {@link COUNT_GATHER_MS}, or while a call for that
-   * group is in flight, go together in one call: one round trip for many members. When the call
-   * counted the last member, or came after it, one of its callers gets the results and the others
-   * null.
+   * group is in flight, go together in one call: one round trip for many members; as many reports
+   * as the group's last call left members uncounted go at once. When the call counted the last
+   * member, or came after it, one of its callers gets the results and the others null.
    * @returns every member's result in order once all are counted (to one caller per call), else null.
    */
   countMember(workflowId: string, groupPath: string, index: number, size: number, result: unknown): Promise<unknown[] | null> {
-    return this.memberCounts.submit(`${workflowId} ${groupPath}`, { workflowId, groupPath, size, index, result });
+    const group = `${workflowId} ${groupPath}`;
+    if (!this.uncounted.has(group)) this.trackUncounted(group, size);
+    return this.memberCounts.submit(group, { workflowId, groupPath, size, index, result });
   }
 
   /** Counts reports of one group's members in one script call; the results, if any, go to the first. */
-  private async countMembers(reports: readonly MemberReport[]): Promise<(unknown[] | null)[]> {
+  private async countMembers(group: string, reports: readonly MemberReport[]): Promise<(unknown[] | null)[]> {
     const { workflowId, groupPath, size } = reports[0];
     const base = this.key(workflowId);
     const keys = [base, `${base}:done:${groupPath}`, `${base}:results`, this.recoveryKey()];
     const prefix = `${groupPath}${RESULT_FIELD_SEPARATOR}`;
     const members = reports.flatMap(({ index, result }) => [index, JSON.stringify(result ?? null)]);
     const checkAt = Date.now() + RECOVERY_DELAY_MS;
-    const results = (await this.call(`count members of workflow ${workflowId}`, () =>
+    const reply = (await this.call(`count members of workflow ${workflowId}`, () =>
       this.queue.client.eval(COUNT_MEMBERS_SCRIPT, keys.length, ...keys, size, this.ttlMs, prefix, workflowId, checkAt, ...members),
-    )) as (string | null)[] | null;
+    )) as (string | null)[] | number | null;
     const answers: (unknown[] | null)[] = reports.map(() => null);
-    if (results) answers[0] = results.map((value) => (value === null ? null : (JSON.parse(value) as unknown)));
+    if (typeof reply === 'number') {
+      this.trackUncounted(group, size - reply);
+      return answers;
+    }
+    this.uncounted.delete(group);
+    if (reply) answers[0] = reply.map((value) => (value === null ? null : (JSON.parse(value) as unknown)));
     return answers;
+  }
+
+  /** Notes how many members of the group are uncounted, forgetting the oldest group beyond {@link TRACKED_GROUPS}. */
+  private trackUncounted(group: string, members: number): void {
+    this.uncounted.delete(group);
+    this.uncounted.set(group, members);
+    if (this.uncounted.size > TRACKED_GROUPS) this.uncounted.delete(this.uncounted.keys().next().value!);
   }
 
   /**
