@@ -25,7 +25,10 @@ interface Side {
   readonly workerCpuUs: number;
   /** The broker's CPU time per header member or plain task, in µs (its `INFO cpu`, main thread and children). */
   readonly brokerCpuUs: number;
-  /** The broker's EVAL calls (the workflow's counting and finishing scripts, a recovery check), per side. */
+  /**
+   * The broker's EVAL calls, per side: the worker's result-TTL batches (one per 100 ms, on both
+   * sides), and on the chord's the workflow's counting and finishing scripts and any recovery check.
+   */
   readonly evalCalls: number;
   /** Where the time went, in ms, from Bull's timestamps: see {@link phasesOf}. */
   readonly phases: Phases;
@@ -102,8 +105,9 @@ async function completedAt(broker: Redis, id: string): Promise<number> {
  * unmeasured of each, from the first enqueue to the last completion; the chord's overhead is the
  * median of the pairs' ratios, beside each side's enqueue time, the worker's and the broker's CPU
  * per task (the broker's includes the bench's own polls for the end, a few dozen on either side) and
- * the broker's EVAL calls (a chord's counting script calls, its finish, any recovery check), and the
- * phases of each side from Bull's timestamps (read once it ended).
+ * the broker's EVAL calls (the result-TTL batches on both sides; a chord's counts, finish and any
+ * recovery check on its own), and the phases of each side from Bull's timestamps (read once it
+ * ended).
  * Then a chain of 100 `add` steps: its time per step, each step enqueued by the worker when the
  * previous one finished.
  */
