@@ -28,14 +28,18 @@ describe('task time limits and terminate (e2e, real Redis and worker processes)'
   /**
    * Resolves once the heartbeat of the worker running the task lists its lock's token: killed
    * earlier, in its first moments, a worker is unknown to the others (docs/crash-recovery.md).
+   * Bull moves a job to `active` (STARTED) a round trip before it locks it, so the lock is read
+   * again until there is one.
    */
   const heartbeatListed = async (id: string) => {
     const queueKey = `${fleet.environment.env.QUEUE_PREFIX}:default`;
-    const token = (await fleet.client.redis.get(`${queueKey}:${id}:lock`)) ?? '';
     await pollUntil(
-      () => fleet.client.redis.sismember(`${queueKey}:heartbeats`, token),
+      async () => {
+        const token = await fleet.client.redis.get(`${queueKey}:${id}:lock`);
+        return token === null ? 'unlocked' : await fleet.client.redis.sismember(`${queueKey}:heartbeats`, token);
+      },
       (listed) => listed === 1,
-      "the worker's heartbeat to be listed",
+      "the task's lock and the worker's heartbeat to be listed",
     );
   };
 
