@@ -1,7 +1,7 @@
 import { AppError } from '../../common/app-error';
 import { CALL_OPTION_KEYS, type CallOptions, pickCallOptions } from '../runtime/call-options';
 import type { Canvas, Signature, WorkflowKind } from '../task-workflows';
-import { uuidV5 } from './uuid-v5';
+import { uuidV5Of } from './uuid-v5';
 
 /** Chains, groups and chords nested in one another, at most (the outermost counts one). */
 export const MAX_WORKFLOW_DEPTH = 8;
@@ -149,10 +149,11 @@ export function kindOf(canvas: Canvas): WorkflowKind {
  * step, however often, enqueues the same job.
  */
 export function compileCanvas(canvas: Canvas, workflowId: string): PlanNode {
+  const idOf = uuidV5Of(workflowId);
   const call = (signature: Signature, path: string, input: boolean): PlannedCall => {
     const { eta, ...options } = pickCallOptions(signature.options ?? {});
     return {
-      id: uuidV5(path, workflowId),
+      id: idOf(path),
       name: signature.name,
       args: signature.args ?? [],
       kwargs: signature.kwargs ?? {},

@@ -322,17 +322,19 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit, OnApplicat
       await this.store.finish(workflowId, 'FAILURE', { error: `${call.name} (${call.id}) cannot take its input: ${message}` });
       return;
     }
-    const applies = steps.map(({ call, node, args }) => {
-      const lineage = { workflowId, parentId, ...(node !== undefined && { node }) };
-      return { name: call.name, options: { ...pickCallOptions(call), id: call.id, args, kwargs: call.kwargs, lineage } };
-    });
-    const batches = Array.from({ length: Math.ceil(applies.length / ENQUEUE_BATCH) }, (_, i) =>
-      applies.slice(i * ENQUEUE_BATCH, (i + 1) * ENQUEUE_BATCH),
+    const batches = Array.from({ length: Math.ceil(steps.length / ENQUEUE_BATCH) }, (_, i) =>
+      steps.slice(i * ENQUEUE_BATCH, (i + 1) * ENQUEUE_BATCH),
     );
+    // Each batch's calls are built when it goes, so that the first goes before the others are built.
     await eachLimited(batches, ENQUEUE_BATCHES_IN_FLIGHT, async (batch) => {
-      await this.tasks.applyAsyncBulk(batch);
+      await this.tasks.applyAsyncBulk(
+        batch.map(({ call, node, args }) => {
+          const lineage = { workflowId, parentId, ...(node !== undefined && { node }) };
+          return { name: call.name, options: { ...pickCallOptions(call), id: call.id, args, kwargs: call.kwargs, lineage } };
+        }),
+      );
       if (follows && (await this.store.state(workflowId)) === 'REVOKED') {
-        await Promise.all(batch.map(({ options }) => this.revokeQuietly(options.id)));
+        await Promise.all(batch.map(({ call }) => this.revokeQuietly(call.id)));
       }
     });
   }
