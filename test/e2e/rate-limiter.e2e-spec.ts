@@ -64,51 +64,82 @@ describe('RateLimiter (e2e, real Redis)', () => {
     expect(waits).toBeLessThan(3 * (runs - rate.limit));
   });
 
-  it('leases starts in batches while the window is less than half full, and the bound still holds', async () => {
-    const rate = { limit: 400, windowMs: 500 };
-    const runsPerWorker = 500;
-    const slots = 4;
+  // Leases grow with each worker's pace up to the room left in the window's free half: at 2,000, hundreds of starts at once.
+  it.each([
+    [{ limit: 400, windowMs: 500 }, 500],
+    [{ limit: 2_000, windowMs: 500 }, 2_500],
+  ])(
+    'leases starts in batches while the window is less than half full, and the bound still holds (%o, %i runs a worker)',
+    async (rate, runsPerWorker) => {
+      const slots = 4;
 
-    // Two workers, each with its own leases and 4 slots taking its runs one after another.
-    const outcomes = await Promise.all(
-      workers.map(async (client, worker) => {
-        const limiter = new RateLimiter(prefix);
-        let next = 0;
-        const lane = async () => {
-          const mine = [];
-          while (next < runsPerWorker) mine.push(await startWhenAdmitted(client, 'leased', rate, `leased-${worker}-${next++}`, limiter));
-          return mine;
-        };
-        return (await Promise.all(Array.from({ length: slots }, lane))).flat();
-      }),
-    ).then((byWorker) => byWorker.flat());
+      // Two workers, each with its own leases and 4 slots taking its runs one after another.
+      const outcomes = await Promise.all(
+        workers.map(async (client, worker) => {
+          const limiter = new RateLimiter(prefix);
+          let next = 0;
+          const lane = async () => {
+            const mine = [];
+            while (next < runsPerWorker) mine.push(await startWhenAdmitted(client, 'leased', rate, `leased-${worker}-${next++}`, limiter));
+            return mine;
+          };
+          return (await Promise.all(Array.from({ length: slots }, lane))).flat();
+        }),
+      ).then((byWorker) => byWorker.flat());
 
-    expect(outcomes).toHaveLength(2 * runsPerWorker);
-    const starts = outcomes.map((outcome) => outcome.startedAt).sort((a, b) => a - b);
-    const crowded = starts.filter(
-      (start, index) => index + rate.limit < starts.length && starts[index + rate.limit] - start < rate.windowMs,
-    );
-    expect(crowded).toEqual([]);
-    expect(outcomes.filter((outcome) => outcome.leased).length).toBeGreaterThan(0);
-  });
+      expect(outcomes).toHaveLength(2 * runsPerWorker);
+      const starts = outcomes.map((outcome) => outcome.startedAt).sort((a, b) => a - b);
+      const crowded = starts.filter(
+        (start, index) => index + rate.limit < starts.length && starts[index + rate.limit] - start < rate.windowMs,
+      );
+      expect(crowded).toEqual([]);
+      expect(outcomes.filter((outcome) => outcome.leased).length).toBeGreaterThan(0);
+    },
+  );
 
-  it('logs leased starts at the end of their lease, their latest start, and counts them for every worker', async () => {
+  it('logs a lease as one entry of its count at the end of the lease, its latest start, and counts it for every worker', async () => {
     const rate = { limit: 100, windowMs: 60_000 };
     const [first, second] = [new RateLimiter(prefix), new RateLimiter(prefix)];
     const [client] = workers;
+    const keys = sut.keysOf('lease-log');
 
     const granted = await first.admit(client, 'lease-log', rate, jobKey('l1'), 'l1');
     const fromLease = await first.admit(client, 'lease-log', rate, jobKey('l2'), 'l2');
-    const log = await client.zrange(sut.keysOf('lease-log').starts, 0, -1, 'WITHSCORES');
-    // 32 starts logged: 32 more would fill more than half the window, so the other worker gets one.
+    const leases = await client.zrange(keys.leases, 0, -1, 'WITHSCORES');
+    // 32 starts leased: 32 more would fill more than half the window, so the other worker gets one.
     const otherWorker = await second.admit(client, 'lease-log', rate, jobKey('l3'), 'l3');
 
     const startedAt = (granted as { startedAt: number }).startedAt;
     expect(fromLease).toEqual({ granted: true, startedAt: null });
-    const scores = log.filter((_, index) => index % 2 === 1).map(Number);
-    expect(scores).toEqual(Array.from({ length: LEASE_SIZE }, () => startedAt + LEASE_MS));
+    expect(leases).toEqual([`${LEASE_SIZE}:${startedAt}:l1`, String(startedAt + LEASE_MS)]);
     expect(otherWorker).toMatchObject({ granted: true, startedAt: expect.any(Number) as number });
-    expect(await client.zcard(sut.keysOf('lease-log').starts)).toBe(LEASE_SIZE + 1);
+    expect(await client.get(keys.leased)).toBe(String(LEASE_SIZE));
+    expect(await client.zcard(keys.starts)).toBe(1);
+    expect(await client.pttl(keys.leases)).toBeLessThanOrEqual(rate.windowMs + LEASE_MS);
+    expect(await client.pttl(keys.leased)).toBeLessThanOrEqual(rate.windowMs + LEASE_MS);
+  });
+
+  it('sizes the next lease to the pace of the last, within the free half of the window, and lowers the count as leases leave it', async () => {
+    const rate = { limit: 1_000, windowMs: 400 };
+    const limiter = new RateLimiter(prefix);
+    const [client] = workers;
+    const keys = sut.keysOf('lease-size');
+
+    // 32 starts taken at once: the next lease asks for far more, and gets the rest of the free half.
+    for (let n = 0; n < LEASE_SIZE; n++) await limiter.admit(client, 'lease-size', rate, jobKey(`s${n}`), `s${n}`);
+    await limiter.admit(client, 'lease-size', rate, jobKey('next'), 'next');
+
+    const leases = await client.zrange(keys.leases, 0, -1);
+    expect(leases.map((entry) => Number(entry.split(':')[0]))).toEqual([LEASE_SIZE, rate.limit / 2 - LEASE_SIZE]);
+    expect(await client.get(keys.leased)).toBe(String(rate.limit / 2));
+    // The free half leased, another worker's start is logged alone; once the leases leave the window, leases come again.
+    await new RateLimiter(prefix).admit(client, 'lease-size', rate, jobKey('alone'), 'alone');
+    expect(await client.zcard(keys.starts)).toBe(1);
+    await sleep(rate.windowMs + LEASE_MS + 50);
+    const later = new RateLimiter(prefix);
+    await later.admit(client, 'lease-size', rate, jobKey('again'), 'again');
+    expect(await client.zrange(keys.leases, 0, -1)).toEqual([expect.stringMatching(new RegExp(`^${LEASE_SIZE}:\\d+:again$`))]);
+    expect(await client.get(keys.leased)).toBe(String(LEASE_SIZE));
   });
 
   it('stamps a granted start on the job as Bull’s processedOn, and removes it from a job that must wait', async () => {

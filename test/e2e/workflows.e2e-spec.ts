@@ -10,6 +10,7 @@ import { recordKeys } from '../fixtures/testing-tasks/record.task';
 import { WAIT_TASK } from '../fixtures/testing-tasks/wait.task';
 import { MAX_WORKFLOW_DEPTH, MAX_WORKFLOW_TASKS } from '../../src/tasks/workflows/canvas';
 import { uuidV5 } from '../../src/tasks/workflows/uuid-v5';
+import { WorkflowsService } from '../../src/tasks/workflows/workflows.service';
 import { pollUntil } from '../support/poll';
 import { startTaskClient, type TaskClient } from '../support/task-client';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -631,6 +632,29 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
   it.each([randomUUID(), 'not-a-uuid'])('answers 404 for the unknown id %s', async (id) => {
     await expect(request('GET', `/${id}`)).resolves.toMatchObject({ status: 404, body: { code: 'WORKFLOW_NOT_FOUND' } });
     await expect(request('DELETE', `/${id}`)).resolves.toMatchObject({ status: 404, body: { code: 'WORKFLOW_NOT_FOUND' } });
+  });
+
+  // WorkflowsService sends the chord counts it still holds as the worker stops; that needs the
+  // queues open, so Nest must shut its module down first (the shallower module goes first).
+  it.each(['worker', 'api,worker'])('as %s, sends the counts it holds before the queues close', async (role) => {
+    const sut = await startTestApp(role, { ...environment.env, LOG_LEVEL: 'error' });
+    const order: string[] = [];
+    const watched = [
+      ['workflows', sut.app.get(WorkflowsService, { strict: false })],
+      ['queues', sut.app.get(TaskQueues, { strict: false })],
+    ] as const;
+    for (const [name, instance] of watched) {
+      const shutDown = instance.onApplicationShutdown.bind(instance);
+      instance.onApplicationShutdown = async () => {
+        order.push(`${name} began`);
+        await shutDown();
+        order.push(`${name} ended`);
+      };
+    }
+
+    await sut.close();
+
+    expect(order).toEqual(['workflows began', 'workflows ended', 'queues began', 'queues ended']);
   });
 
   it('documents the canvas with an example of each kind in OpenAPI', async () => {

@@ -53,6 +53,17 @@ function runTimeMs(job: Job): number {
 }
 
 /**
+ * Bull 4's `process` names its blocking connection (`CLIENT SETNAME`, lib/worker.js) and leaves the
+ * answer unhandled: a shutdown right after the start, which disconnects that connection, would end
+ * the process on an unhandled rejection. The name only serves Bull's `getWorkers`.
+ */
+function nameWorkerWithoutRejection(queue: Queue, onError: (error: unknown) => void): void {
+  const named = queue as Queue & { setWorkerName(): Promise<void> };
+  const setWorkerName = named.setWorkerName.bind(queue);
+  named.setWorkerName = () => setWorkerName().catch(onError);
+}
+
+/**
  * The worker: runs every registered task from the queues it consumes (`--queues`, all by default),
  * WORKER_CONCURRENCY jobs at a time per queue. Loaded by the worker role only; the api and beat
  * enqueue through TasksService and run nothing.
@@ -117,6 +128,9 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
         this.logger.warn({ taskId: job.id, task: job.name, attempt: job.attemptsMade, err: error.message }, 'Task failed');
       });
       queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
+      nameWorkerWithoutRejection(queue, (error) =>
+        this.logger.debug({ err: error, queue: queue.name }, 'Could not name the blocking connection'),
+      );
       queue
         .process(ANY_JOB_NAME, slots, (job: Job<TaskData>) => this.execute(job))
         .catch((error: unknown) => this.logger.error({ err: error, queue: queue.name }, 'Queue stopped processing'));
