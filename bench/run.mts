@@ -35,7 +35,7 @@ const FIGURES = {
   tasks: { run: tasksFigure, plannedSeconds: (o: BenchOptions) => 20 + (o.reps + 1) * 4 * (o.tasks / 1500) },
   'rate-limit': { run: rateLimitFigure, plannedSeconds: (o: BenchOptions) => 20 + (o.reps + 1) * 4 * (o.tasks / 1500) },
   enqueue: { run: enqueueFigure, plannedSeconds: (o: BenchOptions) => 10 + (o.reps + 1) * 2 * (o.tasks / 1500) },
-  eta: { run: etaFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 4 },
+  eta: { run: etaFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 8 },
   beat: { run: beatFigure, plannedSeconds: (o: BenchOptions) => o.reps * (o.beatSeconds + 8) },
   memory: {
     run: memoryFigure,

@@ -1,11 +1,12 @@
 /**
  * The baseline: plain Bull, no Nest, with the application's queue settings and job options
  * (src/tasks/runtime/task-queues.module.ts, tasks.repository.ts, the task defaults). `worker <concurrency>`
- * runs add tasks; `producer` enqueues them on request. The memory figure runs the worker from
- * bare-bull-worker.cjs instead, the same in plain JavaScript: keep the two in step.
+ * runs add tasks; `producer` enqueues them on request, each due at its eta when the request gives
+ * etas. The memory figure runs the worker from bare-bull-worker.cjs instead, the same in plain
+ * JavaScript: keep the two in step.
  */
 import { randomUUID } from 'node:crypto';
-import Queue from 'bull';
+import Queue, { type JobOptions } from 'bull';
 import { serveRequests } from '../lib/ipc.mts';
 import { enqueueAll, type ProduceRequest } from './produce.mts';
 
@@ -18,7 +19,7 @@ const KEEP = { age: 86_400, count: 10_000 };
 interface AddJob {
   args: [number, number];
   kwargs: object;
-  eta: null;
+  eta: string | null;
 }
 
 const queue = new Queue<AddJob>('default', {
@@ -32,22 +33,24 @@ if (mode === 'worker') {
 }
 
 serveRequests(async (body) => {
-  const { count } = body as ProduceRequest;
+  const { count, etas } = body as ProduceRequest;
   return enqueueAll(count, async (index) => {
     const id = randomUUID();
-    await queue.add(
-      'add',
-      { args: [index, 1], kwargs: {}, eta: null },
-      {
-        jobId: id,
-        delay: 0,
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 1_000 },
-        timeout: 60_000,
-        removeOnComplete: KEEP,
-        removeOnFail: KEEP,
-      },
-    );
+    const eta = etas?.[index];
+    // As TasksRepository does: the delay counts from the caller's moment, so that a job is due at
+    // its eta (Bull reads `timestamp`, which its typings leave out).
+    const timestamp = Date.now();
+    const options: JobOptions & { timestamp: number } = {
+      jobId: id,
+      timestamp,
+      delay: eta === undefined ? 0 : Math.max(0, eta - timestamp),
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 1_000 },
+      timeout: 60_000,
+      removeOnComplete: KEEP,
+      removeOnFail: KEEP,
+    };
+    await queue.add('add', { args: [index, 1], kwargs: {}, eta: eta === undefined ? null : new Date(eta).toISOString() }, options);
     return id;
   });
 });
