@@ -1,6 +1,6 @@
 /**
  * The baseline: plain Bull, no Nest, with the application's queue settings and job options
- * (src/tasks/runtime/task-queues.module.ts, tasks.repository.ts, the task defaults). `worker <concurrency>`
+ * (src/tasks/runtime/bull-options.ts, tasks.repository.ts, the task defaults). `worker <concurrency>`
  * runs add tasks; `producer` enqueues them on request, each due at its eta when the request gives
  * etas. The memory figure runs the worker from bare-bull-worker.cjs instead, the same in plain
  * JavaScript: keep the two in step.

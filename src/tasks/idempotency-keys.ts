@@ -3,10 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { TaskBroker } from './task-broker';
-import { uuidV5 } from './workflows/uuid-v5';
+import { uuidV5Of } from './workflows/uuid-v5';
 
-/** The namespace of the ids derived from idempotency keys (a fixed random UUID). */
-const KEY_NAMESPACE = 'f7a678d4-d14c-4e39-8336-00042b6cf601';
+/** The id derived from an idempotency key, in a namespace of its own (a fixed random UUID). */
+const idOfKey = uuidV5Of('f7a678d4-d14c-4e39-8336-00042b6cf601');
 
 /** Printable ASCII, as header values are; long enough for a UUID or a client's own scheme. */
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -55,7 +55,7 @@ export class IdempotencyKeys {
     if (!VALID_KEY.test(key)) {
       throw new AppError('IDEMPOTENCY_KEY_INVALID', 'An Idempotency-Key must be 1 to 255 printable ASCII characters', 'invalid');
     }
-    const id = uuidV5(`${scope}:${key}`, KEY_NAMESPACE);
+    const id = idOfKey(`${scope}:${key}`);
     const fingerprint = sha256(canonicalJson(body));
     const redisKey = this.broker.key(`idempotency:${scope}:${sha256(key)}`);
     // SET NX GET answers the value already there, or null when this request set it.

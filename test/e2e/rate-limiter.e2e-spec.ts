@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
-import { LEASE_MS, LEASE_SIZE, RateLimiter } from '../../src/tasks/runtime/rate-limit/rate-limiter';
+import { LEASE_MS, MIN_LEASE_SIZE, RateLimiter } from '../../src/tasks/runtime/rate-limit/rate-limiter';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 /** The limiter's script on the real broker Redis, called from two connections as two workers would. */
@@ -111,9 +111,9 @@ describe('RateLimiter (e2e, real Redis)', () => {
 
     const startedAt = (granted as { startedAt: number }).startedAt;
     expect(fromLease).toEqual({ granted: true, startedAt: null });
-    expect(leases).toEqual([`${LEASE_SIZE}:${startedAt}:l1`, String(startedAt + LEASE_MS)]);
+    expect(leases).toEqual([`${MIN_LEASE_SIZE}:${startedAt}:l1`, String(startedAt + LEASE_MS)]);
     expect(otherWorker).toMatchObject({ granted: true, startedAt: expect.any(Number) as number });
-    expect(await client.get(keys.leased)).toBe(String(LEASE_SIZE));
+    expect(await client.get(keys.leased)).toBe(String(MIN_LEASE_SIZE));
     expect(await client.zcard(keys.starts)).toBe(1);
     expect(await client.pttl(keys.leases)).toBeLessThanOrEqual(rate.windowMs + LEASE_MS);
     expect(await client.pttl(keys.leased)).toBeLessThanOrEqual(rate.windowMs + LEASE_MS);
@@ -126,11 +126,11 @@ describe('RateLimiter (e2e, real Redis)', () => {
     const keys = sut.keysOf('lease-size');
 
     // 32 starts taken at once: the next lease asks for far more, and gets the rest of the free half.
-    for (let n = 0; n < LEASE_SIZE; n++) await limiter.admit(client, 'lease-size', rate, jobKey(`s${n}`), `s${n}`);
+    for (let n = 0; n < MIN_LEASE_SIZE; n++) await limiter.admit(client, 'lease-size', rate, jobKey(`s${n}`), `s${n}`);
     await limiter.admit(client, 'lease-size', rate, jobKey('next'), 'next');
 
     const leases = await client.zrange(keys.leases, 0, -1);
-    expect(leases.map((entry) => Number(entry.split(':')[0]))).toEqual([LEASE_SIZE, rate.limit / 2 - LEASE_SIZE]);
+    expect(leases.map((entry) => Number(entry.split(':')[0]))).toEqual([MIN_LEASE_SIZE, rate.limit / 2 - MIN_LEASE_SIZE]);
     expect(await client.get(keys.leased)).toBe(String(rate.limit / 2));
     // The free half leased, another worker's start is logged alone; once the leases leave the window, leases come again.
     await new RateLimiter(prefix).admit(client, 'lease-size', rate, jobKey('alone'), 'alone');
@@ -138,8 +138,8 @@ describe('RateLimiter (e2e, real Redis)', () => {
     await sleep(rate.windowMs + LEASE_MS + 50);
     const later = new RateLimiter(prefix);
     await later.admit(client, 'lease-size', rate, jobKey('again'), 'again');
-    expect(await client.zrange(keys.leases, 0, -1)).toEqual([expect.stringMatching(new RegExp(`^${LEASE_SIZE}:\\d+:again$`))]);
-    expect(await client.get(keys.leased)).toBe(String(LEASE_SIZE));
+    expect(await client.zrange(keys.leases, 0, -1)).toEqual([expect.stringMatching(new RegExp(`^${MIN_LEASE_SIZE}:\\d+:again$`))]);
+    expect(await client.get(keys.leased)).toBe(String(MIN_LEASE_SIZE));
   });
 
   it('stamps a granted start on the job as Bull’s processedOn, and removes it from a job that must wait', async () => {

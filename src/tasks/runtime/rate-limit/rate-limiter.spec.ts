@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { LEASE_MS, LEASE_SIZE, leaseSizeAfter, MAX_LEASE_SIZE, RateLimiter } from './rate-limiter';
+import { LEASE_MS, MIN_LEASE_SIZE, leaseSizeAfter, MAX_LEASE_SIZE, RateLimiter } from './rate-limiter';
 
 type Answer = [number, number, number?];
 
@@ -23,7 +23,7 @@ describe('leaseSizeAfter', () => {
   });
 
   it('asks for no fewer than the smallest lease, however few starts were used', () => {
-    expect(leaseSizeAfter(1, LEASE_MS)).toBe(LEASE_SIZE);
+    expect(leaseSizeAfter(1, LEASE_MS)).toBe(MIN_LEASE_SIZE);
   });
 
   it('asks for no more than the largest lease, even for a lease spent at once', () => {
@@ -40,7 +40,7 @@ describe('RateLimiter', () => {
     const decisions = Array.from({ length: 16 }, (_, n) => sut.admit(client, 'add', RATE, `job:${n}`, String(n)));
     await flush();
     expect(calls).toHaveLength(1);
-    calls[0].release([1, 1_000, LEASE_SIZE - 1]);
+    calls[0].release([1, 1_000, MIN_LEASE_SIZE - 1]);
 
     await expect(Promise.all(decisions)).resolves.toEqual([
       { granted: true, startedAt: 1_000 },
@@ -55,15 +55,15 @@ describe('RateLimiter', () => {
 
     const first = sut.admit(client, 'add', RATE, 'job:0', '0');
     await flush();
-    calls[0].release([1, 1_000, LEASE_SIZE - 1]);
+    calls[0].release([1, 1_000, MIN_LEASE_SIZE - 1]);
     await first;
-    for (let n = 1; n < LEASE_SIZE; n++) await sut.admit(client, 'add', RATE, `job:${n}`, String(n));
+    for (let n = 1; n < MIN_LEASE_SIZE; n++) await sut.admit(client, 'add', RATE, `job:${n}`, String(n));
     void sut.admit(client, 'add', RATE, 'job:next', 'next');
     await flush();
 
-    expect(calls.map((call) => call.lease)).toEqual([LEASE_SIZE, expect.any(Number)]);
+    expect(calls.map((call) => call.lease)).toEqual([MIN_LEASE_SIZE, expect.any(Number)]);
     // 32 starts in well under the lease's 100 ms: the next asks for many times more.
-    expect(calls[1].lease).toBeGreaterThan(4 * LEASE_SIZE);
+    expect(calls[1].lease).toBeGreaterThan(4 * MIN_LEASE_SIZE);
   });
 
   it('lets the runs ask side by side when the last answer brought no lease, as near the limit', async () => {
@@ -93,7 +93,7 @@ describe('RateLimiter', () => {
     await expect(asker).rejects.toThrow('connection lost');
     await flush();
     expect(calls).toHaveLength(2);
-    calls[1].release([1, 2_000, LEASE_SIZE - 1]);
+    calls[1].release([1, 2_000, MIN_LEASE_SIZE - 1]);
 
     await expect(waiter).resolves.toEqual({ granted: true, startedAt: 2_000 });
   });

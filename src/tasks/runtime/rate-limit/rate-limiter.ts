@@ -12,7 +12,7 @@ export type RateDecision =
   | { readonly granted: false; readonly waitMs: number };
 
 /** The fewest starts a lease holds: no lease while the window's free half has less room (and none below a limit of 64). */
-export const LEASE_SIZE = 32;
+export const MIN_LEASE_SIZE = 32;
 /** The most starts one lease asks for: 100,000 starts a second for one task in one process. */
 export const MAX_LEASE_SIZE = 10_000;
 /** How long leased starts may be used; they are logged at the end of it, their latest possible start. */
@@ -22,13 +22,13 @@ const LEASE_MARGIN = 1.25;
 
 /**
  * How many starts to ask for next, from the last lease: `used` of its starts in `elapsedMs` (up to
- * the lease's end), scaled to a whole lease with a margin, from {@link LEASE_SIZE} to
+ * the lease's end), scaled to a whole lease with a margin, from {@link MIN_LEASE_SIZE} to
  * {@link MAX_LEASE_SIZE}. Asking for what will be used keeps the window's count near the real
  * starts: the starts a lease leaves unused count all the same.
  */
 export function leaseSizeAfter(used: number, elapsedMs: number): number {
   const pace = (used * LEASE_MS) / Math.max(elapsedMs, 1);
-  return Math.min(MAX_LEASE_SIZE, Math.max(LEASE_SIZE, Math.ceil(pace * LEASE_MARGIN)));
+  return Math.min(MAX_LEASE_SIZE, Math.max(MIN_LEASE_SIZE, Math.ceil(pace * LEASE_MARGIN)));
 }
 
 /**
@@ -167,7 +167,7 @@ export class RateLimiter {
    */
   async admit(client: Redis | Cluster, task: string, rate: Rate, jobKey: string, jobId: string): Promise<RateDecision> {
     let leases = this.tasks.get(task);
-    if (!leases) this.tasks.set(task, (leases = { want: LEASE_SIZE, leasing: true }));
+    if (!leases) this.tasks.set(task, (leases = { want: MIN_LEASE_SIZE, leasing: true }));
     // One lease asked at a time: the runs that find the lease spent take from the next, instead of
     // each asking for (and leaving unused) a lease of its own.
     while (!takeLeased(leases)) {
@@ -206,7 +206,7 @@ export class RateLimiter {
       rate.windowMs,
       jobId,
       leases.want,
-      LEASE_SIZE,
+      MIN_LEASE_SIZE,
       LEASE_MS,
     ).then(
       (answered) => {
