@@ -31,7 +31,8 @@ COPY --chown=node:node public ./public
 USER node
 EXPOSE 3000
 # A young generation of 16 MB semi-spaces (Node's default grows with the host's memory): 25 to 80 MB
-# less resident memory per process once it has served load (BENCHMARKS.md). The bench, and the test
-# of this image's runtime, start the service with the flags given here.
+# less resident memory per process once it has served load (BENCHMARKS.md). Without the flag the
+# process caps itself the same way once running (src/memory/young-generation-cap.ts); the flag also
+# covers start-up. The bench, and the test of this image's runtime, start the service with the flags given here.
 ENTRYPOINT ["node", "--max-semi-space-size=16", "dist/main"]
 CMD ["--role=api"]

@@ -1,4 +1,23 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { mainProcessSuite } from '../support/main-process-suite';
+
+/** The young generation's largest size (both semi-spaces, MB) in each phase of the probe. */
+interface YoungGenerationProbe {
+  readonly capped: boolean;
+  readonly grownMb: number;
+  readonly trimmedMb: number;
+  readonly regrownMb: number;
+}
+
+const PROBE = join(__dirname, '..', 'fixtures', 'young-generation-probe.cjs');
+
+/** Runs the probe in a Node of its own: V8 fixes its heap's limits at start-up. */
+async function probeYoungGeneration(nodeArgs: readonly string[], mode: 'cap' | 'none'): Promise<YoungGenerationProbe> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, PROBE, mode], { env: { ...process.env, NODE_OPTIONS: '' } });
+  return JSON.parse(stdout) as YoungGenerationProbe;
+}
 
 /** The figures of the trim's log line: each a pair, before and after. */
 interface TrimLine {
@@ -22,5 +41,40 @@ describe('the heap given back once idle (e2e: node dist/main, real Redis)', () =
     expect(trim.youngGenerationMb[1]).toBeLessThanOrEqual(1);
     expect(trim.heapMb[1]).toBeLessThan(trim.heapMb[0]);
     expect(trim.rssMb[1]).toBeLessThan(trim.rssMb[0]);
+  });
+
+  it('logs that it caps the young generation when Node has no --max-semi-space-size, and leaves it to the flag otherwise', async () => {
+    const capped = suite.start(['--role=beat'], { LOG_LEVEL: 'debug' }, { nodeArgs: [] });
+    await capped.waitForLine(/"msg":"Young generation capped at 16 MB semi-spaces"/);
+    await capped.stop();
+
+    const flagged = suite.start(['--role=beat'], { LOG_LEVEL: 'debug' }, { nodeArgs: ['--max-semi-space-size=16'] });
+    await flagged.waitForLine(/"msg":"Young generation left to --max-semi-space-size"/);
+  });
+});
+
+describe('the young generation capped at 16 MB semi-spaces (a Node of its own, no flag)', () => {
+  it('grows past 32 MB under a load of survivors without the cap: the load is enough to show it', async () => {
+    const probe = await probeYoungGeneration([], 'none');
+
+    expect(probe.grownMb).toBeGreaterThanOrEqual(64);
+  });
+
+  it('stays at 32 MB (two semi-spaces of 16) under the same load with the cap, and grows back to it after a trim', async () => {
+    const probe = await probeYoungGeneration([], 'cap');
+
+    expect(probe.capped).toBe(true);
+    expect(probe.grownMb).toBe(32);
+    expect(probe.trimmedMb).toBeLessThanOrEqual(1);
+    // V8's own growth factor is back once the trim shrank it: with the factor left at 1 it would
+    // stay far below.
+    expect(probe.regrownMb).toBe(32);
+  });
+
+  it('leaves the size to --max-semi-space-size when Node was started with it', async () => {
+    const probe = await probeYoungGeneration(['--max-semi-space-size=32'], 'cap');
+
+    expect(probe.capped).toBe(false);
+    expect(probe.grownMb).toBe(64);
   });
 });
