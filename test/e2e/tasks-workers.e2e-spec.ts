@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { pollUntil } from '../support/poll';
 import { startTestApp } from '../support/test-app';
 import { workerFleet } from '../support/worker-fleet';
@@ -72,6 +73,30 @@ describe('node dist/main --role=worker (e2e, real Redis broker)', () => {
     expect(worker.lines.at(-1)).toContain('Shut down cleanly');
     await expect(fleet.client.tasks.result(active.id)).resolves.toMatchObject({ state: 'SUCCESS', result: worker.child.pid });
     await expect(fleet.client.tasks.result(queued.id)).resolves.toMatchObject({ state: 'PENDING' });
+  });
+
+  it('on SIGTERM while it waits for jobs, stops taking them without waiting for its blocking pop, and exits 0', async () => {
+    const worker = await startWorker();
+    const { QUEUE_REDIS_URL, QUEUE_PREFIX } = fleet.environment.env;
+    const redis = new Redis(QUEUE_REDIS_URL);
+    try {
+      // Bull names each queue's blocking connection `<prefix>:<queue name in base64>`.
+      await pollUntil(
+        async () => ((await redis.client('LIST')) as string).split('\n').filter((line) => line.includes(` name=${QUEUE_PREFIX}:`)),
+        (blocking) => blocking.length > 0 && blocking.every((line) => /\bflags=\S*b/.test(line)),
+        'every queue of the worker to block on its pop',
+      );
+    } finally {
+      redis.disconnect();
+    }
+
+    worker.child.kill('SIGTERM');
+
+    await expect(worker.exitCode()).resolves.toBe(0);
+    const timeOf = (message: RegExp) => (JSON.parse(worker.lines.find((line) => message.test(line))!) as { time: number }).time;
+    // Bull's own local pause waits 500 ms for a QUIT that Redis answers only after the pop.
+    expect(timeOf(/"msg":"Stopped taking jobs/) - timeOf(/"msg":"Received SIGTERM/)).toBeLessThan(500);
+    expect(worker.lines.at(-1)).toContain('Shut down cleanly');
   });
 
   it('takes what was queued while no worker ran', async () => {

@@ -63,6 +63,25 @@ function nameWorkerWithoutRejection(queue: Queue, onError: (error: unknown) => v
   named.setWorkerName = () => setWorkerName().catch(onError);
 }
 
+/** What {@link stopTakingJobs} reads of a Bull 4 queue; `bclient` is made on first read, hence `bclientInitialized`. */
+type PausableQueue = Queue & { paused?: Promise<void> | null; bclientInitialized?: boolean; bclient: { blocked?: boolean; disconnect(): void } };
+
+/**
+ * Bull's local pause without its half-second wait. To abort the blocking pop, Bull 4 sends QUIT on
+ * that connection, which Redis answers only once the pop returns, and waits up to 500 ms for it
+ * (lib/queue.js, redisClientDisconnect). Once Bull has marked the queue paused, which makes it
+ * ignore the aborted pop's error, the connection is dropped at once, as Bull's own `disconnect`
+ * does with a blocked client; Bull then connects it again, idle while paused.
+ */
+async function stopTakingJobs(queue: Queue): Promise<void> {
+  const pausing = queue.pause(true, true);
+  // Resumes after `pause`'s own callback on isReady, which marks the queue paused and sends QUIT.
+  await queue.isReady();
+  const bull = queue as PausableQueue;
+  if (bull.paused && bull.bclientInitialized && bull.bclient.blocked) bull.bclient.disconnect();
+  await pausing;
+}
+
 /**
  * The worker: runs every registered task from the queues it consumes (`--queues`, all by default),
  * WORKER_CONCURRENCY jobs at a time per queue. Loaded by the worker role only; the api and beat
@@ -144,7 +163,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
    */
   async beforeApplicationShutdown(): Promise<void> {
     const queues = [...this.slots.keys()].map((name) => this.queues.get(name));
-    await Promise.all(queues.map((queue) => queue.pause(true, true)));
+    await Promise.all(queues.map(stopTakingJobs));
     this.logger.info({ active: this.work.active }, 'Stopped taking jobs, waiting for the active ones');
     await Promise.all(queues.map((queue) => queue.whenCurrentJobsFinished()));
     await Promise.all([...this.expiries.values()].map((batch) => batch.flush()));
