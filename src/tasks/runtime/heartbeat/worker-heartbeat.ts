@@ -29,7 +29,7 @@ const THREAD_EXEC_ARGV = extname(__filename) === '.ts' ? ['--disable-warning=MOD
 /**
  * The thread's young generation, in MB. It allocates a few objects per beat, yet V8 would let the
  * space grow to 16 MB in the first seconds and keep it: this bound saves about 6 MB of resident
- * memory per worker (BENCHMARKS.md, Memory).
+ * memory per worker (docs/benchmark-history.md, Heartbeat thread with a 2 MB young generation).
  */
 const THREAD_YOUNG_GENERATION_MB = 2;
 
