@@ -14,8 +14,10 @@ interface YoungGenerationProbe {
 const PROBE = join(__dirname, '..', 'fixtures', 'young-generation-probe.cjs');
 
 /** Runs the probe in a Node of its own: V8 fixes its heap's limits at start-up. */
-async function probeYoungGeneration(nodeArgs: readonly string[], mode: 'cap' | 'none'): Promise<YoungGenerationProbe> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, PROBE, mode], { env: { ...process.env, NODE_OPTIONS: '' } });
+async function probeYoungGeneration(nodeArgs: readonly string[], mode: 'cap' | 'none', nodeOptions = ''): Promise<YoungGenerationProbe> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, PROBE, mode], {
+    env: { ...process.env, NODE_OPTIONS: nodeOptions },
+  });
   return JSON.parse(stdout) as YoungGenerationProbe;
 }
 
@@ -71,8 +73,11 @@ describe('the young generation capped at 16 MB semi-spaces (a Node of its own, n
     expect(probe.regrownMb).toBe(32);
   });
 
-  it('leaves the size to --max-semi-space-size when Node was started with it', async () => {
-    const probe = await probeYoungGeneration(['--max-semi-space-size=32'], 'cap');
+  it.each([
+    ['on the command line', ['--max-semi-space-size=32'], ''],
+    ['in NODE_OPTIONS', [], '--max-semi-space-size=32'],
+  ])('leaves the size to --max-semi-space-size when Node was started with it %s', async (_where, nodeArgs, nodeOptions) => {
+    const probe = await probeYoungGeneration(nodeArgs, 'cap', nodeOptions);
 
     expect(probe.capped).toBe(false);
     expect(probe.grownMb).toBe(64);
