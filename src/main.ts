@@ -33,7 +33,8 @@ function loadConfigOrExit(exitCode: number): LoadedConfig {
 
 async function serve({ roles, queues }: ServeCommand): Promise<void> {
   const loaded = loadConfigOrExit(EXIT_BAD_CONFIG);
-  const { capYoungGeneration, SEMI_SPACE_CAP_MB } = require('./memory/young-generation-cap') as typeof import('./memory/young-generation-cap');
+  const { capYoungGeneration, SEMI_SPACE_CAP_MB } =
+    require('./memory/young-generation-cap') as typeof import('./memory/young-generation-cap');
   // Before the application loads, so that its start-up grows the young generation no further.
   const youngGenerationCapped = capYoungGeneration() !== undefined;
   const { createRootLogger } = require('./logging/root-logger') as typeof import('./logging/root-logger');
@@ -42,7 +43,11 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
 
   const logger = createRootLogger(loaded.config, roles);
   logger.info(`Starting as ${[...roles].join(', ')}`);
-  logger.debug(youngGenerationCapped ? `Young generation capped at ${SEMI_SPACE_CAP_MB} MB semi-spaces` : 'Young generation left to --max-semi-space-size');
+  logger.debug(
+    youngGenerationCapped
+      ? `Young generation capped at ${SEMI_SPACE_CAP_MB} MB semi-spaces`
+      : 'Young generation left to --max-semi-space-size',
+  );
   try {
     const { app, url } = await startApplication(roles, loaded, logger, { queues });
     installShutdown(app, loaded.config.shutdownGraceMs, logger);

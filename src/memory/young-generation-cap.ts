@@ -9,6 +9,9 @@ const V8_GROWTH_FACTOR = 2;
 
 const MB = 1024 * 1024;
 
+/** V8 reports both semi-spaces as the new space. */
+const CAP_BYTES = 2 * SEMI_SPACE_CAP_MB * MB;
+
 function youngGenerationBytes(): number {
   return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 }
@@ -17,6 +20,21 @@ function youngGenerationBytes(): number {
 function semiSpaceSetByNode(): boolean {
   const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
   return flags.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag));
+}
+
+// V8's flags are the process's, so is this state: one cap per process, installed by main.ts.
+let installed = false;
+let growing = true;
+let holds = 0;
+
+function setGrowing(grow: boolean): void {
+  if (grow === growing) return;
+  setFlagsFromString(`--semi-space-growth-factor=${grow ? V8_GROWTH_FACTOR : 1}`);
+  growing = grow;
+}
+
+function adjust(): void {
+  setGrowing(holds > 0 || youngGenerationBytes() < CAP_BYTES);
 }
 
 /**
@@ -31,17 +49,30 @@ function semiSpaceSetByNode(): boolean {
  */
 export function capYoungGeneration(): PerformanceObserver | undefined {
   if (semiSpaceSetByNode()) return undefined;
-  // V8 reports both semi-spaces as the new space.
-  const capBytes = 2 * SEMI_SPACE_CAP_MB * MB;
-  let growing = true;
-  const adjust = () => {
-    const full = youngGenerationBytes() >= capBytes;
-    if (full !== growing) return;
-    setFlagsFromString(`--semi-space-growth-factor=${full ? 1 : V8_GROWTH_FACTOR}`);
-    growing = !full;
-  };
+  installed = true;
   const observer = new PerformanceObserver(adjust);
   observer.observe({ entryTypes: ['gc'] });
   adjust();
   return observer;
+}
+
+/**
+ * Lets young generations grow as V8 would until the returned function is called. The growth
+ * factor is the process's: while the main thread's young generation is at its cap, a worker
+ * thread's could not grow either, and an allocation-heavy thread ran four times slower (1.7
+ * against 0.45 s for 3 million objects, measured by hand). Isolated tasks hold it while they run;
+ * the main thread may then grow past the cap until the heap trim. Does nothing where the cap is
+ * not installed.
+ */
+export function holdYoungGenerationGrowth(): () => void {
+  if (!installed) return () => undefined;
+  holds++;
+  setGrowing(true);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holds--;
+    adjust();
+  };
 }

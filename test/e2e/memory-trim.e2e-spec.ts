@@ -13,12 +13,19 @@ interface YoungGenerationProbe {
 
 const PROBE = join(__dirname, '..', 'fixtures', 'young-generation-probe.cjs');
 
+/** A worker thread's largest young generation (MB) with the main thread at its cap, without and with the growth held. */
+interface ThreadProbe {
+  readonly mainMb: number;
+  readonly threadMb: number;
+  readonly heldMb: number;
+}
+
 /** Runs the probe in a Node of its own: V8 fixes its heap's limits at start-up. */
-async function probeYoungGeneration(nodeArgs: readonly string[], mode: 'cap' | 'none', nodeOptions = ''): Promise<YoungGenerationProbe> {
+async function runProbe<T>(nodeArgs: readonly string[], mode: 'cap' | 'none' | 'thread', nodeOptions = ''): Promise<T> {
   const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, PROBE, mode], {
     env: { ...process.env, NODE_OPTIONS: nodeOptions },
   });
-  return JSON.parse(stdout) as YoungGenerationProbe;
+  return JSON.parse(stdout) as T;
 }
 
 /** The figures of the trim's log line: each a pair, before and after. */
@@ -57,13 +64,13 @@ describe('the heap given back once idle (e2e: node dist/main, real Redis)', () =
 
 describe('the young generation capped at 16 MB semi-spaces (a Node of its own, no flag)', () => {
   it('grows past 32 MB under a load of survivors without the cap: the load is enough to show it', async () => {
-    const probe = await probeYoungGeneration([], 'none');
+    const probe = await runProbe<YoungGenerationProbe>([], 'none');
 
     expect(probe.grownMb).toBeGreaterThanOrEqual(64);
   });
 
   it('stays at 32 MB (two semi-spaces of 16) under the same load with the cap, and grows back to it after a trim', async () => {
-    const probe = await probeYoungGeneration([], 'cap');
+    const probe = await runProbe<YoungGenerationProbe>([], 'cap');
 
     expect(probe.capped).toBe(true);
     expect(probe.grownMb).toBe(32);
@@ -77,9 +84,18 @@ describe('the young generation capped at 16 MB semi-spaces (a Node of its own, n
     ['on the command line', ['--max-semi-space-size=32'], ''],
     ['in NODE_OPTIONS', [], '--max-semi-space-size=32'],
   ])('leaves the size to --max-semi-space-size when Node was started with it %s', async (_where, nodeArgs, nodeOptions) => {
-    const probe = await probeYoungGeneration(nodeArgs, 'cap', nodeOptions);
+    const probe = await runProbe<YoungGenerationProbe>(nodeArgs, 'cap', nodeOptions);
 
     expect(probe.capped).toBe(false);
     expect(probe.grownMb).toBe(64);
+  });
+
+  // V8's growth factor is the process's: the isolated tasks' threads hold the growth while they run.
+  it("keeps a worker thread's young generation small while the main thread is at its cap, and lets it grow while the growth is held", async () => {
+    const threads = await runProbe<ThreadProbe>([], 'thread');
+
+    expect(threads.mainMb).toBe(32);
+    expect(threads.threadMb).toBeLessThan(32);
+    expect(threads.heldMb).toBeGreaterThanOrEqual(64);
   });
 });

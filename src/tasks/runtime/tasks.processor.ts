@@ -64,7 +64,11 @@ function nameWorkerWithoutRejection(queue: Queue, onError: (error: unknown) => v
 }
 
 /** What {@link stopTakingJobs} reads of a Bull 4 queue; `bclient` is made on first read, hence `bclientInitialized`. */
-type PausableQueue = Queue & { paused?: Promise<void> | null; bclientInitialized?: boolean; bclient: { blocked?: boolean; disconnect(): void } };
+type PausableQueue = Queue & {
+  paused?: Promise<void> | null;
+  bclientInitialized?: boolean;
+  bclient: { blocked?: boolean; disconnect(): void };
+};
 
 /**
  * Bull's local pause without its half-second wait. To abort the blocking pop, Bull 4 sends QUIT on

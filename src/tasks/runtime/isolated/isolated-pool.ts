@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { holdYoungGenerationGrowth } from '../../../memory/young-generation-cap';
 import type { RegisteredTask } from '../task.registry';
 import {
   carryError,
@@ -68,6 +69,7 @@ export class IsolatedPool {
    * the hard stop's reason once the thread is terminated.
    */
   async run(task: Pick<RegisteredTask, 'name' | 'handlerFile'>, args: unknown[], options: IsolatedRunOptions): Promise<unknown> {
+    const releaseGrowth = holdYoungGenerationGrowth();
     const { port1: port, port2: threadPort } = new MessageChannel();
     const send = (message: WorkerMessage) => port.postMessage(message);
     let thread: Worker | undefined;
@@ -107,6 +109,7 @@ export class IsolatedPool {
       }
       throw error;
     } finally {
+      releaseGrowth();
       signal?.removeEventListener('abort', forwardAbort);
       port.close();
     }
