@@ -8,6 +8,7 @@ import { WorkInFlight } from '../../memory/work-in-flight';
 import { MetricsService } from '../../metrics/metrics.service';
 import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
+import { nameWorkerWithoutRejection, readJobsWithoutTraceErrors, stopTakingJobs } from './bull-workarounds';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { RateLimited } from './rate-limit/rate-limited';
 import { bindArguments } from './task-arguments';
@@ -50,40 +51,6 @@ function withoutRetry(job: Job): void {
 /** How long the job's last run took (Bull stamps the start and, for a final outcome, the end). */
 function runTimeMs(job: Job): number {
   return (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now());
-}
-
-/**
- * Bull 4's `process` names its blocking connection (`CLIENT SETNAME`, lib/worker.js) and leaves the
- * answer unhandled: a shutdown right after the start, which disconnects that connection, would end
- * the process on an unhandled rejection. The name only serves Bull's `getWorkers`.
- */
-function nameWorkerWithoutRejection(queue: Queue, onError: (error: unknown) => void): void {
-  const named = queue as Queue & { setWorkerName(): Promise<void> };
-  const setWorkerName = named.setWorkerName.bind(queue);
-  named.setWorkerName = () => setWorkerName().catch(onError);
-}
-
-/** What {@link stopTakingJobs} reads of a Bull 4 queue; `bclient` is made on first read, hence `bclientInitialized`. */
-type PausableQueue = Queue & {
-  paused?: Promise<void> | null;
-  bclientInitialized?: boolean;
-  bclient: { blocked?: boolean; disconnect(): void };
-};
-
-/**
- * Bull's local pause without its half-second wait. To abort the blocking pop, Bull 4 sends QUIT on
- * that connection, which Redis answers only once the pop returns, and waits up to 500 ms for it
- * (lib/queue.js, redisClientDisconnect). Once Bull has marked the queue paused, which makes it
- * ignore the aborted pop's error, the connection is dropped at once, as Bull's own `disconnect`
- * does with a blocked client; Bull then connects it again, idle while paused.
- */
-async function stopTakingJobs(queue: Queue): Promise<void> {
-  const pausing = queue.pause(true, true);
-  // Resumes after `pause`'s own callback on isReady, which marks the queue paused and sends QUIT.
-  await queue.isReady();
-  const bull = queue as PausableQueue;
-  if (bull.paused && bull.bclientInitialized && bull.bclient.blocked) bull.bclient.disconnect();
-  await pausing;
 }
 
 /**
@@ -151,6 +118,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
         this.logger.warn({ taskId: job.id, task: job.name, attempt: job.attemptsMade, err: error.message }, 'Task failed');
       });
       queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
+      readJobsWithoutTraceErrors(queue);
       nameWorkerWithoutRejection(queue, (error) =>
         this.logger.debug({ err: error, queue: queue.name }, 'Could not name the blocking connection'),
       );
