@@ -18,7 +18,7 @@ export function nameWorkerWithoutRejection(queue: Queue, onError: (error: unknow
 type PausableQueue = Queue & {
   paused?: Promise<void> | null;
   bclientInitialized?: boolean;
-  bclient: { blocked?: boolean; disconnect(): void };
+  bclient: { blocked?: boolean; isCluster?: boolean; disconnect(): void };
 };
 
 /**
@@ -33,7 +33,9 @@ export async function stopTakingJobs(queue: Queue): Promise<void> {
   // Resumes after `pause`'s own callback on isReady, which marks the queue paused and sends QUIT.
   await queue.isReady();
   const bull = queue as PausableQueue;
-  if (bull.paused && bull.bclientInitialized && bull.bclient.blocked) bull.bclient.disconnect();
+  // Not on a Redis Cluster: ioredis' Cluster, dropped while its QUIT is pending, fails the
+  // reconnection that follows, and the pause never ends.
+  if (bull.paused && bull.bclientInitialized && bull.bclient.blocked && !bull.bclient.isCluster) bull.bclient.disconnect();
   await pausing;
 }
 
