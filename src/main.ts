@@ -36,7 +36,7 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
   const { capYoungGeneration, SEMI_SPACE_CAP_MB } =
     require('./memory/young-generation-cap') as typeof import('./memory/young-generation-cap');
   // Before the application loads, so that its start-up grows the young generation no further.
-  const youngGenerationCapped = capYoungGeneration() !== undefined;
+  const youngGenerationCapped = capYoungGeneration();
   const { createRootLogger } = require('./logging/root-logger') as typeof import('./logging/root-logger');
   const { startApplication } = require('./bootstrap') as typeof import('./bootstrap');
   const { installShutdown } = require('./shutdown') as typeof import('./shutdown');

@@ -1,10 +1,11 @@
-import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
+import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { IdleTrimPolicy } from './idle-trim-policy';
 import { lastResortCollection } from './last-resort-collection';
 import { WorkInFlight } from './work-in-flight';
+import { youngGenerationBytes } from './young-generation-cap';
 
 /** How often the event loop and the heap are read. */
 const CHECK_MS = 1_000;
@@ -18,10 +19,6 @@ const MAX_COLLECTIONS = 2;
 
 const MB = 1024 * 1024;
 const inMb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
-
-function youngGenerationBytes(): number {
-  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
-}
 
 /**
  * Gives the heap's unused memory back to the system once the process is idle (MEMORY_TRIM_IDLE_SECONDS).

@@ -12,7 +12,8 @@ const MB = 1024 * 1024;
 /** V8 reports both semi-spaces as the new space. */
 const CAP_BYTES = 2 * SEMI_SPACE_CAP_MB * MB;
 
-function youngGenerationBytes(): number {
+/** The young generation's size: both semi-spaces, as V8 reports its new space. */
+export function youngGenerationBytes(): number {
   return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 }
 
@@ -44,16 +45,15 @@ function adjust(): void {
  * (BENCHMARKS.md, Memory). V8 fixes its maximum when the process starts, but reads its growth
  * factor each time it grows the young generation, after a scavenge: so after each collection the
  * factor is set to 1 once the cap is reached, and back to V8's own once a collection (the trim's)
- * has shrunk it.
- * @returns the observer to disconnect, or undefined when Node's own flag rules.
+ * has shrunk it. The observer lasts as long as the process.
+ * @returns whether it capped it: false when Node's own flag rules.
  */
-export function capYoungGeneration(): PerformanceObserver | undefined {
-  if (semiSpaceSetByNode()) return undefined;
+export function capYoungGeneration(): boolean {
+  if (semiSpaceSetByNode()) return false;
   installed = true;
-  const observer = new PerformanceObserver(adjust);
-  observer.observe({ entryTypes: ['gc'] });
+  new PerformanceObserver(adjust).observe({ entryTypes: ['gc'] });
   adjust();
-  return observer;
+  return true;
 }
 
 /**

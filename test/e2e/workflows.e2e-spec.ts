@@ -9,7 +9,7 @@ import type { Canvas, SubmittedWorkflow, WorkflowState } from '../../src/tasks/t
 import { recordKeys } from '../fixtures/testing-tasks/record.task';
 import { WAIT_TASK } from '../fixtures/testing-tasks/wait.task';
 import { MAX_WORKFLOW_DEPTH, MAX_WORKFLOW_TASKS } from '../../src/tasks/workflows/canvas';
-import { uuidV5 } from '../../src/tasks/workflows/uuid-v5';
+import { uuidV5Of } from '../../src/tasks/workflows/uuid-v5';
 import { WorkflowsService } from '../../src/tasks/workflows/workflows.service';
 import { pollUntil } from '../support/poll';
 import { startTaskClient, type TaskClient } from '../support/task-client';
@@ -144,7 +144,7 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       const sut = await waitFor(submitted.id);
 
       expect(sut).toMatchObject({ kind: 'signature', state: 'SUCCESS', result: 4 });
-      const link = await client.waitForState(uuidV5('r!link', submitted.id), ['SUCCESS', 'FAILURE']);
+      const link = await client.waitForState(uuidV5Of(submitted.id)('r!link'), ['SUCCESS', 'FAILURE']);
       expect(link).toMatchObject({ name: 'low', args: [4, 1], result: 3, workflowId: submitted.id, parentId: submitted.tasks[0] });
     });
 
@@ -256,7 +256,7 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       await expect(waitFor(submitted.id)).resolves.toMatchObject({ state: 'FAILURE' });
       // The failure shows as soon as Bull stores it; the worker's report, which enqueues the errback, follows.
       const errback = await pollUntil(
-        () => taskOrNull(uuidV5('r!linkError', submitted.id)),
+        () => taskOrNull(uuidV5Of(submitted.id)('r!linkError')),
         (task) => task?.state === 'SUCCESS' || task?.state === 'FAILURE',
         'the errback to finish',
       );
@@ -440,7 +440,7 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       expect(await jobData(QUEUES.banner, second.id)).toMatchObject({ softTimeLimit: 5, timeLimit: 7 });
       expect(last).toMatchObject({ id: submitted.tasks[4], name: 'xsum', queue: QUEUES.banner, priority: 2 });
       expect(await jobData(QUEUES.banner, last.id)).toMatchObject({ timeLimit: 11 });
-      const linked = await client.waitForState(uuidV5('r.1!link', submitted.id), TASK_FINAL);
+      const linked = await client.waitForState(uuidV5Of(submitted.id)('r.1!link'), TASK_FINAL);
       expect(linked).toMatchObject({ name: 'low', result: 2, queue: QUEUES.banner, priority: 4 });
       expect(await jobData(QUEUES.banner, linked.id)).toMatchObject({ timeLimit: 9 });
     });
@@ -474,7 +474,7 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
       ]);
       await expect(storedState(submitted.id)).resolves.toBe('REVOKED');
       await expect(taskOrNull(submitted.tasks[2])).resolves.toBeNull();
-      await expect(taskOrNull(uuidV5('r.1!linkError', submitted.id))).resolves.toBeNull();
+      await expect(taskOrNull(uuidV5Of(submitted.id)('r.1!linkError'))).resolves.toBeNull();
     });
 
     it('ends the workflow REVOKED, without its linkError, when its running step is terminated', async () => {
@@ -486,7 +486,7 @@ describe('/api/admin/workflows (e2e, real Redis broker)', () => {
 
       await expect(storedState(submitted.id)).resolves.toBe('REVOKED');
       await expect(waitFor(submitted.id)).resolves.toMatchObject({ state: 'REVOKED', error: null, tasks: [{ state: 'REVOKED' }] });
-      await expect(taskOrNull(uuidV5('r.0!linkError', submitted.id))).resolves.toBeNull();
+      await expect(taskOrNull(uuidV5Of(submitted.id)('r.0!linkError'))).resolves.toBeNull();
     });
   });
 

@@ -10,7 +10,7 @@ import {
   type TaskNode,
   WorkflowPlan,
 } from './canvas';
-import { uuidV5 } from './uuid-v5';
+import { uuidV5Of } from './uuid-v5';
 
 const WORKFLOW_ID = '6f1d2c3b-0a9e-4c8d-b7f6-5e4d3c2b1a09';
 const add = (...args: number[]) => ({ name: 'add', args });
@@ -121,7 +121,7 @@ describe('compileCanvas and WorkflowPlan', () => {
 
   it('lists the tasks in canvas order, with ids derived from the workflow id and the position', () => {
     expect(sut.tasks().map((node) => node.path)).toEqual(['r.0', 'r.1.h.0', 'r.1.h.1', 'r.1.b', 'r.2']);
-    expect(sut.tasks().map((node) => node.id)).toEqual(sut.tasks().map((node) => uuidV5(node.path, WORKFLOW_ID)));
+    expect(sut.tasks().map((node) => node.id)).toEqual(sut.tasks().map((node) => uuidV5Of(WORKFLOW_ID)(node.path)));
     expect(new WorkflowPlan(compileCanvas(canvas, WORKFLOW_ID)).tasks()).toEqual(sut.tasks());
   });
 
@@ -137,7 +137,7 @@ describe('compileCanvas and WorkflowPlan', () => {
 
   it('compiles callbacks with their own derived ids; a linkError receives the failed id', () => {
     expect(task('r.2').linkError).toEqual({
-      id: uuidV5('r.2!linkError', WORKFLOW_ID),
+      id: uuidV5Of(WORKFLOW_ID)('r.2!linkError'),
       name: 'test_task',
       args: [],
       kwargs: {},
@@ -157,7 +157,7 @@ describe('compileCanvas and WorkflowPlan', () => {
 
     expect(root).toMatchObject({ ...options, countdown: 5 });
     expect(root.link).toEqual({
-      id: uuidV5('r!link', WORKFLOW_ID),
+      id: uuidV5Of(WORKFLOW_ID)('r!link'),
       name: 'low',
       args: [1],
       kwargs: {},

@@ -4,6 +4,10 @@ const SHA1_BLOCK = 64;
 const SHA1_PADDING = 9;
 const utf8 = new TextEncoder();
 
+/** A 32-bit word as 8 hex digits. */
+const hexOf = (word: number) =>
+  HEX_BYTES[word >>> 24] + HEX_BYTES[(word >>> 16) & 0xff] + HEX_BYTES[(word >>> 8) & 0xff] + HEX_BYTES[word & 0xff];
+
 /**
  * RFC 9562 version 5 UUIDs in one namespace: the SHA-1 of the namespace UUID's 16 bytes and a
  * name's UTF-8, so the same pair always gives the same id. SHA-1 is written out (FIPS 180-4) over
@@ -76,14 +80,7 @@ export function uuidV5Of(namespace: string): (name: string) => string {
     // The version (5) in the high nibble of byte 6, the variant (10) in the top bits of byte 8.
     h1 = (h1 & ~0xf000) | 0x5000;
     h2 = (h2 & 0x3fffffff) | 0x80000000;
-    const hex = (word: number) =>
-      HEX_BYTES[word >>> 24] + HEX_BYTES[(word >>> 16) & 0xff] + HEX_BYTES[(word >>> 8) & 0xff] + HEX_BYTES[word & 0xff];
-    const [x0, x1, x2, x3] = [hex(h0), hex(h1), hex(h2), hex(h3)];
+    const [x0, x1, x2, x3] = [hexOf(h0), hexOf(h1), hexOf(h2), hexOf(h3)];
     return `${x0}-${x1.slice(0, 4)}-${x1.slice(4)}-${x2.slice(0, 4)}-${x2.slice(4)}${x3}`;
   };
-}
-
-/** The version 5 UUID of one name in a namespace (see {@link uuidV5Of}, for many names in one namespace). */
-export function uuidV5(name: string, namespace: string): string {
-  return uuidV5Of(namespace)(name);
 }
