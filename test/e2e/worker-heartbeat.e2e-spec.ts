@@ -6,6 +6,7 @@ import Bull, { type Job, type Queue } from 'bull';
 import Redis, { type Cluster } from 'ioredis';
 import { type BeatOutcome, HeartbeatStore, type HeartbeatTarget } from '../../src/tasks/runtime/heartbeat/heartbeat.store';
 import { QueueClusterClients } from '../../src/tasks/runtime/queue-cluster';
+import { READY_AHEAD_MS } from '../../src/tasks/runtime/due-task-readiness';
 import { QUEUES, TaskQueues } from '../../src/tasks/runtime/queues';
 import { GATE_TASK } from '../fixtures/testing-tasks/gate.task';
 import type { MainProcess } from '../support/main-process';
@@ -353,6 +354,22 @@ describe('the worker’s heartbeat thread runs only while the worker runs tasks 
     expect(await tokens()).toContain(token);
     expect(await fleet.client.tasks.result(second.id)).toMatchObject({ state: 'SUCCESS' });
     expect(warnings(worker)).toEqual([]);
+  });
+
+  it('an idle worker starts its heartbeat thread READY_AHEAD_MS before a delayed task is due, not as it starts', async () => {
+    const { worker } = await startWorker();
+    const threads = () => heartbeatThreads(worker.child.pid!);
+    const eta = Date.now() + 4_000;
+    const { id } = await fleet.client.tasks.applyAsync('add', { args: [1, 2], eta: new Date(eta).toISOString() });
+
+    await pollUntil(threads, (count) => count === 1, 'a heartbeat thread ahead of the due task', { intervalMs: 10 });
+    const startedAt = Date.now();
+    expect(await fleet.client.tasks.result(id)).toMatchObject({ state: 'PENDING' });
+    expect(startedAt).toBeGreaterThanOrEqual(eta - READY_AHEAD_MS);
+    // The thread's start-up is behind it before the task is due.
+    expect(startedAt).toBeLessThan(eta - READY_AHEAD_MS / 2);
+    await fleet.client.waitForState(id, ['SUCCESS']);
+    expect(threads()).toBe(1);
   });
 
   it('a heartbeat thread gives back the garbage of its start-up once it beats', async () => {

@@ -1,5 +1,5 @@
 import Bull, { type Job, type Queue } from 'bull';
-import { readJobsWithoutTraceErrors } from './bull-workarounds';
+import { promoteDueJobsOnTime, readJobsWithoutTraceErrors } from './bull-workarounds';
 
 /** A queue with Bull's own methods and no connection: `nextJobFromJobData` only builds the job. */
 function offlineQueue(): Queue & { nextJobFromJobData(jobData: Record<string, string>, jobId: string): Job } {
@@ -39,5 +39,52 @@ describe('readJobsWithoutTraceErrors', () => {
     const job = sut.nextJobFromJobData({ ...freshJob(), stacktrace: '["Error: boom"]' }, '1');
 
     expect(job.stacktrace).toEqual(['Error: boom']);
+  });
+});
+
+describe('promoteDueJobsOnTime', () => {
+  /** A queue whose command client answers Bull's promotion script with `nextScore`, recording its arguments. */
+  function queueAnswering(nextScore: string | null) {
+    const calls: (string | number)[][] = [];
+    const client = {
+      updateDelaySet: (args: (string | number)[]) => {
+        calls.push([...args]);
+        return Promise.resolve(nextScore);
+      },
+    };
+    return { queue: { client } as unknown as Queue, client, calls };
+  }
+  /** Bull's arguments (lib/scripts.js): six keys, the key prefix, the clock's reading, the queue's token. */
+  const bullArguments = (clock: number) => ['d', 'a', 'w', 'p', 'pd', 'mp', 'bull:default:', clock, 'token'];
+
+  it("hands Bull's script the end of the clock's millisecond: every score of a job due in it (due ms × 4096 plus 12 bits)", async () => {
+    const { queue, client, calls } = queueAnswering(null);
+    promoteDueJobsOnTime(queue, () => undefined);
+
+    await client.updateDelaySet(bullArguments(1_000));
+
+    const clock = Number(calls[0][7]);
+    expect(Math.floor(clock)).toBe(1_000);
+    expect(clock * 0x1000).toBe(1_000 * 0x1000 + 0xfff);
+    expect(calls[0].slice(0, 7)).toEqual(bullArguments(1_000).slice(0, 7));
+    expect(calls[0][8]).toBe('token');
+  });
+
+  it('tells when the next delayed job is due, in ms, and answers Bull what the script did', async () => {
+    const due: number[] = [];
+    const { queue, client } = queueAnswering(String(2_000 * 0x1000 + 17));
+    promoteDueJobsOnTime(queue, (dueAtMs) => due.push(dueAtMs));
+
+    expect(await client.updateDelaySet(bullArguments(1_000))).toBe(String(2_000 * 0x1000 + 17));
+    expect(due).toEqual([2_000]);
+  });
+
+  it('tells nothing when no delayed job is left', async () => {
+    const due: number[] = [];
+    const { queue, client } = queueAnswering(null);
+    promoteDueJobsOnTime(queue, (dueAtMs) => due.push(dueAtMs));
+
+    await client.updateDelaySet(bullArguments(1_000));
+    expect(due).toEqual([]);
   });
 });

@@ -8,7 +8,8 @@ import { WorkInFlight } from '../../memory/work-in-flight';
 import { MetricsService } from '../../metrics/metrics.service';
 import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
-import { nameWorkerWithoutRejection, readJobsWithoutTraceErrors, stopTakingJobs } from './bull-workarounds';
+import { nameWorkerWithoutRejection, promoteDueJobsOnTime, readJobsWithoutTraceErrors, stopTakingJobs } from './bull-workarounds';
+import { DueTaskReadiness } from './due-task-readiness';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { RateLimited } from './rate-limit/rate-limited';
 import { bindArguments } from './task-arguments';
@@ -68,6 +69,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   private handlers: ReadonlyMap<string, TaskHandler> = new Map();
   private readonly expiries = new Map<Queue, Batch<string>>();
   private slots: ReadonlyMap<QueueName, number> = new Map();
+  private readonly dueTasks: DueTaskReadiness;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -86,6 +88,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
     pino: PinoLogger,
   ) {
     this.logger = pino.logger.child({ context: TasksProcessor.name });
+    this.dueTasks = new DueTaskReadiness(work);
   }
 
   /** Fails the start when a registered task has no handler here (see pairHandlers) or WORKER_CONCURRENCY names no queue. */
@@ -119,6 +122,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       });
       queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
       readJobsWithoutTraceErrors(queue);
+      promoteDueJobsOnTime(queue, (dueAtMs) => this.dueTasks.comesDueAt(name, dueAtMs));
       nameWorkerWithoutRejection(queue, (error) =>
         this.logger.debug({ err: error, queue: queue.name }, 'Could not name the blocking connection'),
       );
@@ -135,6 +139,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
    */
   async beforeApplicationShutdown(): Promise<void> {
     const queues = [...this.slots.keys()].map((name) => this.queues.get(name));
+    this.dueTasks.stop();
     await Promise.all(queues.map(stopTakingJobs));
     this.logger.info({ active: this.work.active }, 'Stopped taking jobs, waiting for the active ones');
     await Promise.all(queues.map((queue) => queue.whenCurrentJobsFinished()));
