@@ -10,7 +10,7 @@ import { SchemaFirstValidationPipe } from '../common/schema-first-validation.pip
 import { CachedRoutes } from '../cache/cached-routes';
 import type { LoadedConfig } from '../config/config.module';
 import { QueueDashboard } from '../dashboard/queue-dashboard';
-import { logAccess } from '../logging/access-log';
+import { AccessLog, logAccess } from '../logging/access-log';
 import { echoRequestId, genRequestId } from '../logging/request-id';
 import { instrumentHttp } from '../metrics/http-metrics';
 import { METRICS_PATH } from '../metrics/metrics-path';
@@ -19,6 +19,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { setUpOpenApi } from '../openapi/openapi';
 import { HttpSecurity } from '../security/http-security';
 import { serverLimits } from '../security/server-limits';
+import { answerHitsEarly } from './early-hits';
+import { type EarlyAnswer, httpServerFactory } from './http-server';
 
 export const GLOBAL_PREFIX = 'api';
 
@@ -44,6 +46,8 @@ export async function startHttpApplication(
   // sees the request.
   const errorFilter = new HttpErrorFilter();
   const answerError = (error: unknown, request: FastifyRequest, reply: FastifyReply) => errorFilter.answer(error, request, reply);
+  // Set once the cached routes are known (below).
+  const early: { answer?: EarlyAnswer } = {};
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule,
     new FastifyAdapter({
@@ -52,6 +56,7 @@ export async function startHttpApplication(
       frameworkErrors: answerError,
       clientErrorHandler: answerClientError,
       ...serverLimits(loaded.config.http),
+      serverFactory: httpServerFactory(early),
     }),
     options,
   );
@@ -59,10 +64,12 @@ export async function startHttpApplication(
   // Bodies keep Fastify's limit of 1 MiB (413 beyond); JSON ones also a nesting limit.
   app.useBodyParser('application/json', {}, jsonBodyParser(fastify));
   const security = app.get(HttpSecurity);
+  const metrics = app.get(MetricsService);
+  const access = new AccessLog(logger);
   security.addSecurityHeaders(fastify);
   echoRequestId(fastify);
-  logAccess(fastify, logger, await app.resolve(PinoLogger));
-  instrumentHttp(fastify, app.get(MetricsService));
+  logAccess(fastify, access, await app.resolve(PinoLogger));
+  instrumentHttp(fastify, metrics);
   // Before any route: admin authentication and throttles are Fastify hooks.
   security.register(fastify, {
     adminPaths: metricsOnPublicPort(loaded.config) ? [`/${METRICS_PATH}`] : [],
@@ -78,7 +85,9 @@ export async function startHttpApplication(
   app.useGlobalPipes(new SchemaFirstValidationPipe());
   setUpOpenApi(app);
   app.get(QueueDashboard).mount(fastify);
-  app.get(CachedRoutes).mount(fastify, GLOBAL_PREFIX, answerError);
+  const cachedRoutes = app.get(CachedRoutes);
+  cachedRoutes.mount(fastify, GLOBAL_PREFIX, answerError);
+  early.answer = answerHitsEarly(fastify, { routes: cachedRoutes, securityHeaders: security.headers, access, metrics });
   const { host, port } = loaded.config.http;
   await app.listen(port, host);
   return { app, url: await app.getUrl() };

@@ -17,23 +17,29 @@ export function cacheControlOf(policy: ResponseCachePolicy, config: AppConfig): 
   });
 }
 
+/** A cached answer's status and headers, in the order they are sent. */
+export interface CachedAnswerHead {
+  /** 304: send no body. */
+  readonly notModified: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 /**
- * Sets the status and headers of a cached answer: `X-Cache`, `ETag`, `Cache-Control`, and either
- * 304 (true: send no body) or the JSON content type of the stored body (false). Both ways of
- * answering a cached route (the interceptor and the fast path) answer through this.
+ * The status and headers of a cached answer: `X-Cache`, `ETag`, `Cache-Control`, and either 304
+ * or the JSON content type of the stored body. Every way of answering a cached route (the
+ * interceptor, the fast path, the early hit) answers through this.
  */
-export function writeCachedHeaders(
-  reply: FastifyReply,
-  request: FastifyRequest,
-  { entry, status }: CacheOutcome,
-  cacheControl: string,
-): boolean {
-  reply.header('x-cache', status).header('etag', entry.etag).header('cache-control', cacheControl);
-  if (ifNoneMatchHits(request.headers['if-none-match'], entry.etag)) {
-    reply.status(304);
-    return true;
-  }
+export function cachedAnswerHead(ifNoneMatch: string | undefined, { entry, status }: CacheOutcome, cacheControl: string): CachedAnswerHead {
+  const validators = { 'x-cache': status, etag: entry.etag, 'cache-control': cacheControl };
+  if (ifNoneMatchHits(ifNoneMatch, entry.etag)) return { notModified: true, headers: validators };
   // A string body with a JSON content type is sent by Fastify without serializing it again.
-  reply.header('content-type', 'application/json; charset=utf-8');
-  return false;
+  return { notModified: false, headers: { ...validators, 'content-type': 'application/json; charset=utf-8' } };
+}
+
+/** Sets {@link cachedAnswerHead} on a Fastify reply; true: send no body (304). */
+export function writeCachedHeaders(reply: FastifyReply, request: FastifyRequest, outcome: CacheOutcome, cacheControl: string): boolean {
+  const { notModified, headers } = cachedAnswerHead(request.headers['if-none-match'], outcome, cacheControl);
+  reply.headers(headers);
+  if (notModified) reply.status(304);
+  return notModified;
 }

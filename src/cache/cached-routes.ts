@@ -66,6 +66,9 @@ export function fastPathRouteOf(controller: Type, methodName: string, globalPref
  */
 @Injectable()
 export class CachedRoutes {
+  /** The fast-path routes by URL, once mounted. */
+  private routes: ReadonlyMap<string, MountedRoute> = new Map();
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -79,7 +82,7 @@ export class CachedRoutes {
    * @returns the URLs answered ahead of Nest.
    */
   mount(fastify: FastifyInstance, globalPrefix: string, answerError: ErrorAnswer): string[] {
-    const routes = new Map(
+    const routes = new Map<string, MountedRoute>(
       this.discovery.getControllers().flatMap(({ metatype, instance }) => {
         if (!metatype || !instance) return [];
         return this.scanner.getAllMethodNames(metatype.prototype as object).flatMap((name) => {
@@ -87,7 +90,7 @@ export class CachedRoutes {
           if (!route) return [];
           // Awaited, so that a handler that throws at once still ends in a rejected promise.
           const load = async () => await (instance as Record<string, () => unknown>)[name]();
-          return [[route.url, { policy: route.policy, load, cacheControl: cacheControlOf(route.policy, this.config) }] as const];
+          return [[route.url, { policy: route.policy, load, cacheControl: cacheControlOf(route.policy, this.config) }]] as const;
         });
       }),
     );
@@ -112,8 +115,32 @@ export class CachedRoutes {
         )
         .catch(done);
     });
+    this.routes = routes;
     return [...routes.keys()];
   }
+
+  /**
+   * The answer of a fast-path route whose URL is exactly `url` (no query string), when this
+   * process's copy of its entry holds it; undefined otherwise, for the route's full way.
+   */
+  hitHere(url: string): CachedHit | undefined {
+    const route = this.routes.get(url);
+    const outcome = route && this.cache.hitHere(route.policy);
+    return outcome && { outcome, cacheControl: route.cacheControl };
+  }
+}
+
+/** A fast-path route as mounted: its policy, its handler and its Cache-Control. */
+interface MountedRoute {
+  readonly policy: ResponseCachePolicy;
+  readonly load: () => Promise<unknown>;
+  readonly cacheControl: string;
+}
+
+/** A hit on this process's copy, with the route's Cache-Control. */
+export interface CachedHit {
+  readonly outcome: CacheOutcome;
+  readonly cacheControl: string;
 }
 
 /** The interceptor's answer: the cached headers, then the stored bytes or, for a 304, nothing. */

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import pino, { type LevelWithSilent } from 'pino';
-import { logAccess } from './access-log';
+import { AccessLog, logAccess } from './access-log';
 import { genRequestId } from './request-id';
 import { REDACTED_PATHS } from './root-logger';
 
@@ -23,7 +23,7 @@ describe('logAccess', () => {
     const logger = pino({ level, base: undefined, redact: REDACTED_PATHS }, output);
     const context = new PinoLogger({ pinoHttp: { logger } });
     sut = Fastify({ genReqId: genRequestId });
-    logAccess(sut, logger, context);
+    logAccess(sut, new AccessLog(logger), context);
     sut.get('/items/:id', async () => {
       context.warn('inside the handler');
       return { ok: true };

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PinoLogger } from 'nestjs-pino';
 import type { Level, Logger } from 'pino';
@@ -10,7 +11,8 @@ export interface AccessLogLine {
     readonly method: string;
     /** The route template (`/api/admin/tasks/:id`), `(unmatched)` for an unknown URL. */
     readonly route: string;
-    readonly remoteAddress: string;
+    /** Undefined only for a socket already closed as the request arrived. */
+    readonly remoteAddress: string | undefined;
     readonly url?: string;
     readonly headers?: FastifyRequest['headers'];
   };
@@ -29,34 +31,74 @@ function bodyBytes(reply: FastifyReply): number | undefined {
   return length === undefined ? undefined : Number(length);
 }
 
+/** What the access line says of an answered request, however it was answered. */
+export interface AnsweredRequest {
+  readonly id: string;
+  readonly method: string;
+  readonly route: string;
+  readonly remoteAddress: string | undefined;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly statusCode: number;
+  readonly bytes: number | undefined;
+  /** Milliseconds from the request's arrival to the end of the response. */
+  readonly elapsedMs: number;
+}
+
 /**
- * One structured line per answered request, written when the response is done; request headers
- * are added only at debug, where the root logger's redaction hides `authorization` and `cookie`.
- * It replaces pino-http, which serialized and redacted every request's and response's headers:
- * a quarter of the CPU time of a cached answer (BENCHMARKS.md).
+ * Writes one structured line per answered request; request headers are added only at debug, where
+ * the root logger's redaction hides `authorization` and `cookie`. It replaces pino-http, which
+ * serialized and redacted every request's and response's headers: a quarter of the CPU time of a
+ * cached answer (BENCHMARKS.md).
+ */
+export class AccessLog {
+  private readonly verbose: boolean;
+  private readonly lines: Logger;
+
+  constructor(logger: Logger) {
+    this.verbose = logger.isLevelEnabled('debug');
+    // Below debug the line holds no header, so the root logger's redaction would search it for
+    // nothing on every request.
+    this.lines = this.verbose ? logger : logger.child({}, { redact: [] });
+  }
+
+  write(answered: AnsweredRequest): void {
+    const line: AccessLogLine = {
+      req: {
+        id: answered.id,
+        method: answered.method,
+        route: answered.route,
+        remoteAddress: answered.remoteAddress,
+        ...(this.verbose ? { url: answered.url, headers: answered.headers } : {}),
+      },
+      res: { statusCode: answered.statusCode, bytes: answered.bytes },
+      responseTime: Math.round(answered.elapsedMs * 100) / 100,
+    };
+    this.lines[levelOf(answered.statusCode)](line, 'request completed');
+  }
+}
+
+/**
+ * The access line of every request Fastify answers, written when the response is done (see
+ * {@link AccessLog}).
  *
  * Every other line logged while a request is handled carries its id (`reqId`), through the
  * request context of nestjs-pino.
  */
-export function logAccess(fastify: FastifyInstance, logger: Logger, context: PinoLogger): void {
-  const verbose = logger.isLevelEnabled('debug');
-  // Below debug the line holds no header, so the root logger's redaction would search it for
-  // nothing on every request.
-  const lines = verbose ? logger : logger.child({}, { redact: [] });
+export function logAccess(fastify: FastifyInstance, access: AccessLog, context: PinoLogger): void {
   fastify.addHook('onRequest', (request, _reply, done) => context.runInContext(done, { bindings: { reqId: request.id } }));
   fastify.addHook('onResponse', (request, reply, done) => {
-    const line: AccessLogLine = {
-      req: {
-        id: String(request.id),
-        method: request.method,
-        route: routeLabel(request),
-        remoteAddress: request.ip,
-        ...(verbose ? { url: request.url, headers: request.headers } : {}),
-      },
-      res: { statusCode: reply.statusCode, bytes: bodyBytes(reply) },
-      responseTime: Math.round(reply.elapsedTime * 100) / 100,
-    };
-    lines[levelOf(reply.statusCode)](line, 'request completed');
+    access.write({
+      id: String(request.id),
+      method: request.method,
+      route: routeLabel(request),
+      remoteAddress: request.ip,
+      url: request.url,
+      headers: request.headers,
+      statusCode: reply.statusCode,
+      bytes: bodyBytes(reply),
+      elapsedMs: reply.elapsedTime,
+    });
     done();
   });
 }

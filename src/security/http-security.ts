@@ -7,7 +7,7 @@ import { checkBearerToken, hasDuplicateAuthorization } from '../auth/bearer-toke
 import { secretDigest } from '../auth/same-secret';
 import { drainRefusedBody } from './drain-refused-body';
 import { type CountedWithLogin, LoginThrottle } from './login-throttle';
-import { securityHeaders } from './security-headers';
+import { type HeaderSet, securityHeaders } from './security-headers';
 
 const ONE_MINUTE_MS = 60_000;
 const PAYLOAD_TOO_LARGE = 413;
@@ -38,11 +38,14 @@ export class HttpSecurity {
   private readonly tokenDigest?: Buffer;
   /** TASK_ENQUEUES_PER_MINUTE over every route marked `@Enqueues()`, all admins and processes together. */
   private readonly enqueues: CountedWithLogin;
+  /** The security headers of every answer (see `securityHeaders`), computed once. */
+  readonly headers: HeaderSet;
 
   constructor(
     private readonly config: AppConfig,
     private readonly loginThrottle: LoginThrottle,
   ) {
+    this.headers = securityHeaders(config.banner.mediaBaseUrl);
     const { token } = config.admin;
     this.tokenDigest = token === undefined ? undefined : secretDigest(token);
     const max = config.throttle.enqueuesPerMinute;
@@ -62,7 +65,7 @@ export class HttpSecurity {
    * helmet's did.
    */
   addSecurityHeaders(fastify: FastifyInstance): void {
-    const headers = securityHeaders(this.config.banner.mediaBaseUrl);
+    const headers = this.headers;
     fastify.addHook('onRequest', (_request, reply, done) => {
       reply.headers(headers);
       done();

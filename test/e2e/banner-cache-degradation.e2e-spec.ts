@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { BannerRows } from '../support/banner-rows';
 import { jsonBody } from '../support/json-body';
-import { deleteEntry, openRedisClient } from '../support/cache-redis-client';
+import { deleteEntry, localCopyDropped, openRedisClient } from '../support/cache-redis-client';
 import { BANNER_SELECT, QueryCounter } from '../support/query-counter';
 import { TestRedisServer } from '../support/redis-server';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -149,6 +149,7 @@ describe('GET /api/home/banners when a store fails (e2e, real MariaDB and Redis)
       await mysql.stop();
       const redis = await openRedisClient(environment.env.REDIS_URL);
       await deleteEntry(redis, environment.env.CACHE_KEY_PREFIX, 'banner_list');
+      await localCopyDropped(sut!.app, 'banner_list');
       redis.destroy();
 
       expect(await home()).toEqual({ status: 200, xCache: 'STALE', body: cached.body });

@@ -1,13 +1,17 @@
 import { Controller, Get, Module, UseInterceptors } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
+import { connect } from 'node:net';
 import { AppModule } from '../../src/app.module';
 import { startHttpApplication } from '../../src/app/http-application';
 import { AdminOnly } from '../../src/auth/admin-only.decorator';
 import { CacheResponse, type ResponseCachePolicy } from '../../src/cache/cache-response.decorator';
 import { CacheModule } from '../../src/cache/cache.module';
+import { type CachedHit, CachedRoutes } from '../../src/cache/cached-routes';
 import { HttpCacheInterceptor } from '../../src/cache/http-cache.interceptor';
 import { AppConfigModule } from '../../src/config/config.module';
+import { AccessLog, type AnsweredRequest } from '../../src/logging/access-log';
 import { createRootLogger } from '../../src/logging/root-logger';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { parseRoles } from '../../src/roles';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
@@ -123,5 +127,77 @@ describe('cached routes declared once, on the controller method (e2e, real Maria
     expect(hit.headers.get('etag')).toBe(miss.headers.get('etag'));
     expect(calls.secret).toBe(1);
     expect(intercept).toHaveBeenCalledTimes(3);
+  });
+
+  describe('a hit on the local copy, answered by Node’s HTTP server ahead of Fastify (answerHitsEarly)', () => {
+    /** The raw bytes of an answer: status line, headers in order, body. */
+    async function rawAnswer(path: string, method = 'GET', headers: Record<string, string> = {}): Promise<string> {
+      const { hostname, port } = new URL(url);
+      const socket = connect(Number(port), hostname);
+      const lines = [`${method} ${path} HTTP/1.1`, `host: ${hostname}:${port}`, 'connection: close', 'x-request-id: same-id'];
+      for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+      socket.end(`${lines.join('\r\n')}\r\n\r\n`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of socket) chunks.push(chunk as Buffer);
+      // The one line that differs between two answers a moment apart.
+      return Buffer.concat(chunks)
+        .toString('latin1')
+        .replace(/\r\nDate: [^\r]+/, '');
+    }
+
+    let access: jest.SpyInstance<void, [AnsweredRequest]>;
+    let metrics: jest.SpyInstance<void, [string, string, number, number]>;
+
+    beforeEach(async () => {
+      await fetch(`${url}/api/home/banners`); // the local copy holds the entry
+      access = jest.spyOn(AccessLog.prototype, 'write');
+      metrics = jest.spyOn(app.get(MetricsService), 'httpRequest');
+    });
+
+    afterEach(() => {
+      access.mockRestore();
+      metrics.mockRestore();
+    });
+
+    it('sends the bytes of the full way (a query string takes it): 200, 304 and HEAD', async () => {
+      const etag = (await fetch(`${url}/api/home/banners`)).headers.get('etag')!;
+      for (const [method, headers] of [
+        ['GET', {}],
+        ['GET', { 'if-none-match': etag }],
+        ['HEAD', {}],
+      ] as const) {
+        const early = await rawAnswer('/api/home/banners', method, headers);
+        const fullWay = await rawAnswer('/api/home/banners?via=fastify', method, headers);
+
+        expect(early).toBe(fullWay);
+        expect(early).toMatch(/\r\nx-request-id: same-id\r\nx-cache: HIT\r\n/);
+      }
+      expect(intercept).not.toHaveBeenCalled();
+    });
+
+    it('answers the exact URL early, with the access line and the request metric of the full way', async () => {
+      const early = jest.spyOn(app.get(CachedRoutes), 'hitHere');
+      await rawAnswer('/api/home/banners');
+      await rawAnswer('/api/home/banners?via=fastify');
+      expect(early.mock.results.map(({ value }) => (value as CachedHit | undefined)?.outcome.status)).toEqual(['HIT', undefined]);
+      early.mockRestore();
+
+      // What the line says but the URL (its query string) and the time taken.
+      const said = ({ url: _url, headers: _headers, elapsedMs: _elapsedMs, ...rest }: AnsweredRequest) => rest;
+      const [earlyLine, fullWayLine] = access.mock.calls.map(([answered]) => said(answered));
+      expect(earlyLine).toEqual(fullWayLine);
+      expect(earlyLine).toEqual({
+        id: 'same-id',
+        method: 'GET',
+        route: '/api/home/banners',
+        remoteAddress: '127.0.0.1',
+        statusCode: 200,
+        bytes: 2,
+      });
+      expect(metrics.mock.calls.map(([method, route, status]) => [method, route, status])).toEqual([
+        ['GET', '/api/home/banners', 200],
+        ['GET', '/api/home/banners', 200],
+      ]);
+    });
   });
 });

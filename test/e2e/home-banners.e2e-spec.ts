@@ -2,7 +2,7 @@ import type { RedisClientType } from '@keyv/redis';
 import type { HomeBanner } from '../../src/banner/dto/home-banner.response';
 import { UpdateBannerListTask } from '../../src/banner/update-banner-list.task';
 import { BannerRows } from '../support/banner-rows';
-import { deleteEntry, openRedisClient } from '../support/cache-redis-client';
+import { deleteEntry, localCopyDropped, openRedisClient } from '../support/cache-redis-client';
 import { jsonBody } from '../support/json-body';
 import { BANNER_SELECT, QueryCounter } from '../support/query-counter';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -41,7 +41,10 @@ describe('GET /api/home/banners (e2e, real MariaDB and Redis)', () => {
   });
 
   // Each test starts cold: the entry deleted and every process's local copy dropped.
-  const dropEntry = () => deleteEntry(redis, env.CACHE_KEY_PREFIX, 'banner_list');
+  const dropEntry = async () => {
+    await deleteEntry(redis, env.CACHE_KEY_PREFIX, 'banner_list');
+    await localCopyDropped(sut.app, 'banner_list');
+  };
 
   beforeEach(async () => {
     await rows.clear();

@@ -1,4 +1,7 @@
 import { createClient, type RedisClientType } from '@keyv/redis';
+import type { INestApplicationContext } from '@nestjs/common';
+import { CacheStore } from '../../src/cache/cache-store';
+import { pollUntil } from './poll';
 
 /**
  * A plain node-redis client on the cache Redis, outside the application: what it reads is really
@@ -19,4 +22,19 @@ export async function openRedisClient(url: string): Promise<RedisClientType> {
 export async function deleteEntry(client: RedisClientType, keyPrefix: string, name: string): Promise<number> {
   await client.del(`${keyPrefix}:${name}`);
   return client.publish(`${keyPrefix}:invalidations`, name);
+}
+
+/**
+ * Resolves once the application booted in this process has dropped its local copy of `name`
+ * after {@link deleteEntry}: the announcement reaches it on a connection of its own, which a
+ * request sent right after the publish can overtake.
+ */
+export async function localCopyDropped(app: INestApplicationContext, name: string): Promise<void> {
+  const store = app.get(CacheStore);
+  await pollUntil(
+    () => store.readCopy(name),
+    (copy) => copy === undefined,
+    `the local copy of ${name} to be dropped`,
+    { intervalMs: 1 },
+  );
 }
