@@ -8,7 +8,7 @@ import { WorkInFlight } from '../../memory/work-in-flight';
 import { MetricsService } from '../../metrics/metrics.service';
 import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
-import { nameWorkerWithoutRejection, readJobsWithoutTraceErrors, stopTakingJobs } from './bull-workarounds';
+import { nameWorkerWithoutRejection, readJobsWithoutTraceErrors, stopTakingJobs, timeLocksWithoutUuids } from './bull-workarounds';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { RateLimited } from './rate-limit/rate-limited';
 import { bindArguments } from './task-arguments';
@@ -119,6 +119,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       });
       queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
       readJobsWithoutTraceErrors(queue);
+      timeLocksWithoutUuids(queue);
       nameWorkerWithoutRejection(queue, (error) =>
         this.logger.debug({ err: error, queue: queue.name }, 'Could not name the blocking connection'),
       );
