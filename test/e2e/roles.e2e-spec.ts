@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { MainProcess } from '../support/main-process';
 import { TestRedisServer } from '../support/redis-server';
@@ -150,3 +152,24 @@ async function pollStatus(url: string, expected: number, timeoutMs = 10_000): Pr
   }
   return status;
 }
+
+describe('the root logger of dist/ (e2e, a child Node process)', () => {
+  /** Runs `code` in a Node process with `logger`, the built root logger; answers its output and exit code. */
+  function withRootLogger(code: string): { output: string; status: number | null } {
+    const rootLogger = join(__dirname, '..', '..', 'dist', 'logging', 'root-logger.js');
+    const script =
+      `const { createRootLogger } = require(${JSON.stringify(rootLogger)});` +
+      `const logger = createRootLogger({ logLevel: 'info', nodeEnv: 'production' }, new Set(['api']));` +
+      code;
+    const { stdout, status } = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    return { output: stdout, status };
+  }
+
+  it('writes the lines still pending when the process exits, by process.exit or by a crash', () => {
+    const exited = withRootLogger(`logger.info('before exit'); process.exit(3);`);
+    const crashed = withRootLogger(`logger.info('before crash'); throw new Error('crash');`);
+
+    expect([exited.status, exited.output]).toEqual([3, expect.stringContaining('"msg":"before exit"')]);
+    expect([crashed.status, crashed.output]).toEqual([1, expect.stringContaining('"msg":"before crash"')]);
+  });
+});

@@ -1,5 +1,5 @@
 import Bull, { type Job, type Queue } from 'bull';
-import { promoteDueJobsOnTime, readJobsWithoutTraceErrors } from './bull-workarounds';
+import { LockTimers, promoteDueJobsOnTime, readJobsWithoutTraceErrors } from './bull-workarounds';
 
 /** A queue with Bull's own methods and no connection: `nextJobFromJobData` only builds the job. */
 function offlineQueue(): Queue & { nextJobFromJobData(jobData: Record<string, string>, jobId: string): Job } {
@@ -86,5 +86,70 @@ describe('promoteDueJobsOnTime', () => {
 
     await client.updateDelaySet(bullArguments(1_000));
     expect(due).toEqual([]);
+  });
+});
+
+describe('LockTimers', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('runs a timer once after its delay, unless it is cleared first', () => {
+    const sut = new LockTimers();
+    const fired: string[] = [];
+    sut.set('lockExtender', 100, () => fired.push('first'));
+    const second = sut.set('lockExtender', 100, () => fired.push('second'));
+    sut.clear(second);
+    jest.advanceTimersByTime(100);
+    expect(fired).toEqual(['first']);
+    jest.advanceTimersByTime(1000);
+    expect(fired).toEqual(['first']);
+  });
+
+  it('gives every timer its own id', () => {
+    const sut = new LockTimers();
+    const ids = Array.from({ length: 3 }, () => sut.set('lockExtender', 100, () => undefined));
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('is idle at first, and again once its last timer is cleared or has run', async () => {
+    const sut = new LockTimers();
+    await sut.whenIdle();
+    const first = sut.set('lockExtender', 100, () => undefined);
+    sut.set('lockExtender', 200, () => undefined);
+    let idle = false;
+    void sut.whenIdle().then(() => (idle = true));
+    sut.clear(first);
+    sut.clear(undefined); // Bull clears a job's timer even when none was set
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    jest.advanceTimersByTime(200);
+    await Promise.resolve();
+    expect(idle).toBe(true);
+  });
+
+  it('clears every timer at once for Bull to close the queue', async () => {
+    const sut = new LockTimers();
+    const fired: number[] = [];
+    sut.set('lockExtender', 100, () => fired.push(1));
+    sut.set('lockExtender', 100, () => fired.push(2));
+    const idle = sut.whenIdle();
+    sut.clearAll();
+    await idle;
+    jest.advanceTimersByTime(100);
+    expect(fired).toEqual([]);
+  });
+
+  it('keeps a later timer running when one throws', () => {
+    const sut = new LockTimers();
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const fired: string[] = [];
+    sut.set('lockExtender', 100, () => {
+      throw new Error('boom');
+    });
+    sut.set('lockExtender', 200, () => fired.push('later'));
+    jest.advanceTimersByTime(200);
+    expect(fired).toEqual(['later']);
+    expect(logged).toHaveBeenCalledTimes(1);
+    logged.mockRestore();
   });
 });

@@ -8,7 +8,13 @@ import { WorkInFlight } from '../../memory/work-in-flight';
 import { MetricsService } from '../../metrics/metrics.service';
 import { type QueueName, TaskQueues } from './queues';
 import { Batch } from './batch';
-import { nameWorkerWithoutRejection, promoteDueJobsOnTime, readJobsWithoutTraceErrors, stopTakingJobs } from './bull-workarounds';
+import {
+  nameWorkerWithoutRejection,
+  promoteDueJobsOnTime,
+  readJobsWithoutTraceErrors,
+  stopTakingJobs,
+  timeLocksWithoutUuids,
+} from './bull-workarounds';
 import { DueTaskReadiness } from './due-task-readiness';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { RateLimited } from './rate-limit/rate-limited';
@@ -19,6 +25,7 @@ import { TaskTerminations } from './task-cancel';
 import { TaskOverruns } from './task-overruns';
 import { type RunLimits, Terminated, TaskRun } from './time-limits';
 import { TaskLifecycle } from './task-lifecycle';
+import { TaskLines } from './task-lines';
 import type { TaskData } from './task-status';
 import { Task, type TaskContext, type TaskHandler } from './task.decorator';
 import { pairHandlers } from './task-handlers';
@@ -66,6 +73,8 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
    * byte for byte, without its two layers of argument copying, twice per task (BENCHMARKS.md).
    */
   private readonly logger: Logger;
+  /** The two lines per task, as this logger writes them (see TaskLines). */
+  private readonly taskLines: TaskLines;
   private handlers: ReadonlyMap<string, TaskHandler> = new Map();
   private readonly expiries = new Map<Queue, Batch<string>>();
   private slots: ReadonlyMap<QueueName, number> = new Map();
@@ -89,6 +98,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
   ) {
     this.logger = pino.logger.child({ context: TasksProcessor.name });
     this.dueTasks = new DueTaskReadiness(work);
+    this.taskLines = new TaskLines(this.logger);
   }
 
   /** Fails the start when a registered task has no handler here (see pairHandlers) or WORKER_CONCURRENCY names no queue. */
@@ -123,6 +133,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       queue.on('stalled', (job: Job) => this.logger.warn({ taskId: job.id, task: job.name }, 'Task stalled, it runs again'));
       readJobsWithoutTraceErrors(queue);
       promoteDueJobsOnTime(queue, (dueAtMs) => this.dueTasks.comesDueAt(name, dueAtMs));
+      timeLocksWithoutUuids(queue);
       nameWorkerWithoutRejection(queue, (error) =>
         this.logger.debug({ err: error, queue: queue.name }, 'Could not name the blocking connection'),
       );
@@ -188,7 +199,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
           throw new TaskRetry(request);
         },
       };
-      this.logger.info({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task started');
+      this.taskLines.write('Task started', id, job.name, context.attempt);
       run.start();
       // The one call that runs the handler: whatever runs it elsewhere takes run.signal and stops on run.hardStop.
       const result = await run.race(
@@ -205,7 +216,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
         ),
       );
       if (run.terminated) throw new Terminated(); // a result that came after the terminate is not kept
-      this.logger.info({ taskId: job.id, task: job.name, attempt: context.attempt }, 'Task succeeded');
+      this.taskLines.write('Task succeeded', id, job.name, context.attempt);
       // Reported before Bull marks the job done, so a worker killed in between reports it again on
       // the next run (see TaskLifecycle).
       await this.lifecycle.finished({ id, name: job.name, data: job.data, state: 'SUCCESS', result: result ?? null });
