@@ -64,12 +64,9 @@ export function answerHitsEarly(fastify: FastifyInstance, parts: EarlyHitParts):
     };
     response.on('finish', answered);
     response.on('error', answered);
-    response.writeHead(notModified ? 304 : 200, {
-      ...securityHeaders,
-      [REQUEST_ID_HEADER]: id,
-      ...headers,
-      ...(bytes === undefined ? {} : { 'content-length': String(bytes) }),
-    });
+    const head: Record<string, string> = { ...securityHeaders, [REQUEST_ID_HEADER]: id, ...headers };
+    if (bytes !== undefined) head['content-length'] = String(bytes);
+    response.writeHead(notModified ? 304 : 200, head);
     response.end(notModified || method === 'HEAD' ? undefined : body);
     return true;
   };

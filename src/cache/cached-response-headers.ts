@@ -30,10 +30,11 @@ export interface CachedAnswerHead {
  * interceptor, the fast path, the early hit) answers through this.
  */
 export function cachedAnswerHead(ifNoneMatch: string | undefined, { entry, status }: CacheOutcome, cacheControl: string): CachedAnswerHead {
-  const validators = { 'x-cache': status, etag: entry.etag, 'cache-control': cacheControl };
-  if (ifNoneMatchHits(ifNoneMatch, entry.etag)) return { notModified: true, headers: validators };
+  const notModified = ifNoneMatchHits(ifNoneMatch, entry.etag);
+  const headers: Record<string, string> = { 'x-cache': status, etag: entry.etag, 'cache-control': cacheControl };
   // A string body with a JSON content type is sent by Fastify without serializing it again.
-  return { notModified: false, headers: { ...validators, 'content-type': 'application/json; charset=utf-8' } };
+  if (!notModified) headers['content-type'] = 'application/json; charset=utf-8';
+  return { notModified, headers };
 }
 
 /** Sets {@link cachedAnswerHead} on a Fastify reply; true: send no body (304). */
