@@ -1,5 +1,5 @@
 import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, type HeapSpaceInfo, setFlagsFromString } from 'node:v8';
 
 /** The semi-space size the young generation stops growing at: the Docker image's `--max-semi-space-size=16`. */
 export const SEMI_SPACE_CAP_MB = 16;
@@ -9,12 +9,22 @@ const V8_GROWTH_FACTOR = 2;
 
 const MB = 1024 * 1024;
 
-/** V8 reports both semi-spaces as the new space. */
-const CAP_BYTES = 2 * SEMI_SPACE_CAP_MB * MB;
+/** V8 sizes its semi-spaces in pages of 256 KB. */
+const PAGE_BYTES = 256 * 1024;
+
+function newSpace(): HeapSpaceInfo | undefined {
+  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+}
 
 /** The young generation's size: both semi-spaces, as V8 reports its new space. */
 export function youngGenerationBytes(): number {
-  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+  return newSpace()?.space_size ?? 0;
+}
+
+/** One semi-space's capacity: its usable bytes, used and available, short of a few bytes per page. */
+function semiSpaceBytes(): number {
+  const space = newSpace();
+  return space ? Math.ceil((space.space_used_size + space.space_available_size) / PAGE_BYTES) * PAGE_BYTES : 0;
 }
 
 /** Whether Node was started with its own cap, which is then left to rule. */
@@ -34,8 +44,10 @@ function setGrowing(grow: boolean): void {
   growing = grow;
 }
 
+// V8 grows a semi-space to the factor times its size, which from a size it shrank to (twice the
+// survivors, in pages) can land anywhere up to twice the cap: it may grow only where that stays within.
 function adjust(): void {
-  setGrowing(holds > 0 || youngGenerationBytes() < CAP_BYTES);
+  setGrowing(holds > 0 || V8_GROWTH_FACTOR * semiSpaceBytes() <= SEMI_SPACE_CAP_MB * MB);
 }
 
 /**
@@ -44,8 +56,9 @@ function adjust(): void {
  * grow to 64 MB semi-spaces under load, 128 MB of resident memory that V8 keeps until the heap trim
  * (BENCHMARKS.md, Memory). V8 fixes its maximum when the process starts, but reads its growth
  * factor each time it grows the young generation, after a scavenge: so after each collection the
- * factor is set to 1 once the cap is reached, and back to V8's own once a collection (the trim's)
- * has shrunk it. The observer lasts as long as the process.
+ * factor is set to 1 where growing would pass the cap, and back to V8's own once a collection (the
+ * trim's) has shrunk the young generation. The cap is a bound: from a size V8 shrank to, the young
+ * generation may stop between half the cap and the cap. The observer lasts as long as the process.
  * @returns whether it capped it: false when Node's own flag rules.
  */
 export function capYoungGeneration(): boolean {
