@@ -8,6 +8,7 @@ export const SEMI_SPACE_CAP_MB = 16;
 const V8_GROWTH_FACTOR = 2;
 
 const MB = 1024 * 1024;
+const SEMI_SPACE_CAP_BYTES = SEMI_SPACE_CAP_MB * MB;
 
 /** V8 sizes its semi-spaces in pages of 256 KB. */
 const PAGE_BYTES = 256 * 1024;
@@ -47,11 +48,11 @@ function setGrowing(grow: boolean): void {
 // V8 grows a semi-space to the factor times its size, which from a size it shrank to (twice the
 // survivors, in pages) can land anywhere up to twice the cap: it may grow only where that stays within.
 function adjust(): void {
-  setGrowing(holds > 0 || V8_GROWTH_FACTOR * semiSpaceBytes() <= SEMI_SPACE_CAP_MB * MB);
+  setGrowing(holds > 0 || V8_GROWTH_FACTOR * semiSpaceBytes() <= SEMI_SPACE_CAP_BYTES);
 }
 
 /**
- * Keeps V8's young generation at {@link SEMI_SPACE_CAP_MB} MB semi-spaces in a process started
+ * Keeps V8's young generation within {@link SEMI_SPACE_CAP_MB} MB semi-spaces in a process started
  * without `--max-semi-space-size`, as users run `node dist/main`. On a large host Node 24 lets it
  * grow to 64 MB semi-spaces under load, 128 MB of resident memory that V8 keeps until the heap trim
  * (BENCHMARKS.md, Memory). V8 fixes its maximum when the process starts, but reads its growth
