@@ -21,7 +21,7 @@ import { memoryFigure } from './figures/memory.mts';
 import { rateLimitFigure } from './figures/rate-limit.mts';
 import { stampedeFigure } from './figures/stampede.mts';
 import { tasksFigure } from './figures/tasks.mts';
-import { workflowsFigure } from './figures/workflows.mts';
+import { CHORD_PAIRS_PER_REP, workflowsFigure } from './figures/workflows.mts';
 import type { BenchContext, BenchOptions } from './lib/context.mts';
 import { BenchEnvironment } from './lib/environment.mts';
 import { killAll, LOG_DIRECTORY, startMain } from './lib/processes.mts';
@@ -41,7 +41,7 @@ const FIGURES = {
     run: memoryFigure,
     plannedSeconds: (o: BenchOptions) => 2 * (40 + Math.max(o.beatSeconds - 15, o.durationSeconds + 2 * (o.tasks / 1500))),
   },
-  workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 12 + o.reps * 6 },
+  workflows: { run: workflowsFigure, plannedSeconds: (o: BenchOptions) => 10 + o.reps * (CHORD_PAIRS_PER_REP + 1) },
   isolated: { run: isolatedFigure, plannedSeconds: (o: BenchOptions) => 15 + (o.reps + 1) * 2 * (o.tasks / 1000) },
 } as const satisfies Record<
   string,
