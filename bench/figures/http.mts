@@ -19,6 +19,9 @@ interface Load {
   readonly errors: number;
   /** CPU time of the server per request, in µs. */
   readonly cpuUs: number;
+  /** The parts of cpuUs spent in the server's own code (Node, V8, JavaScript) and in the kernel (its socket calls). */
+  readonly userUs: number;
+  readonly kernelUs: number;
 }
 
 /** One whole response as it came over the wire: status, headers (in order) and body. */
@@ -44,10 +47,16 @@ function fetchRaw(url: string): Promise<CeilingResponse> {
 
 /** `seconds` of GETs of the cached route with `connections` connections, and what they cost `server`. */
 export async function load(server: Child, url: string, connections: number, seconds: number): Promise<Load> {
-  const cpuBefore = server.cpuMs();
+  const before = server.cpuSplitMs();
   const result = await autocannon({ url: `${url}${PATH}`, connections, duration: seconds });
+  const after = server.cpuSplitMs();
+  const perRequest = (ms: number) => (ms * 1000) / result.requests.total;
+  const userUs = perRequest(after.user - before.user);
+  const kernelUs = perRequest(after.kernel - before.kernel);
   return {
-    cpuUs: ((server.cpuMs() - cpuBefore) * 1000) / result.requests.total,
+    cpuUs: userUs + kernelUs,
+    userUs,
+    kernelUs,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -104,7 +113,8 @@ export async function httpFigure({ environment, options, progress }: BenchContex
     const errors = Object.values(reps)
       .flat()
       .reduce((sum, run) => sum + run.errors, 0);
-    const latency = (name: Target) => `p50 ${m(name, 'p50')} ms, p99 ${m(name, 'p99')} ms, ${Math.round(m(name, 'cpuUs'))} µs CPU/req`;
+    const latency = (name: Target) =>
+      `p50 ${m(name, 'p50')} ms, p99 ${m(name, 'p99')} ms, ${Math.round(m(name, 'cpuUs'))} µs CPU/req (user ${Math.round(m(name, 'userUs'))}, kernel ${Math.round(m(name, 'kernelUs'))})`;
     return {
       rows: [
         {

@@ -3,7 +3,16 @@ import type { BenchContext } from '../lib/context.mts';
 import { drained } from '../lib/broker.mts';
 import { enqueueOverHttp } from '../lib/enqueue-load.mts';
 import { childReady, request } from '../lib/ipc.mts';
-import { type Child, HEAP_PROBE, type HeapProbe, IMAGE_NODE_FLAGS, type NodeFlags, startChild, startMain } from '../lib/processes.mts';
+import {
+  type Child,
+  HEAP_PROBE,
+  type HeapNow,
+  type HeapProbe,
+  IMAGE_NODE_FLAGS,
+  type NodeFlags,
+  startChild,
+  startMain,
+} from '../lib/processes.mts';
 import type { FigureResult, Row } from '../lib/report.mts';
 import { round } from '../lib/stats.mts';
 import { load } from './http.mts';
@@ -26,7 +35,7 @@ const NAMES = {
 } as const;
 type Footprint = Record<
   Role | 'bareWorker' | 'tasklessWorker' | 'floor',
-  { idleMb: number; afterLoadMb: number; settledMb: number; afterLoadHeap: HeapProbe }
+  { idleMb: number; afterLoadMb: number; afterLoadHeap: HeapNow; settledMb: number; settledHeap: HeapProbe }
 >;
 
 /** Idle RSS limits, and the after-load limits of the api and the beat, in MB; the worker's is relative. */
@@ -46,10 +55,11 @@ const WORKER_TO_BARE = 1.15;
  * a worker on queues of its own, which runs no task (the worker above runs the loaded beat's task
  * every second), for the footprint of a worker between tasks (its heartbeat thread runs only with tasks).
  *
- * Every process also preloads {@link HEAP_PROBE}, which changes nothing until asked: once the
- * resident memory after the load is read, it forces a full garbage collection and reports the
- * live JavaScript heap beside V8's heap as it had grown, so that the table tells what a process
- * holds from what V8 keeps (garbage not yet collected, a young generation grown under load).
+ * Every process also preloads {@link HEAP_PROBE}, which changes nothing until asked: as the
+ * resident memory after the load is read, it reports V8's heap as it stands, garbage and all; once
+ * the settled resident memory is read, it forces a full garbage collection and reports the live
+ * JavaScript heap. So the table tells what a process holds from what V8 keeps (garbage not yet
+ * collected, a young generation grown under load), each beside the resident memory of its moment.
  */
 export async function memoryFigure({ environment, options, progress }: BenchContext): Promise<FigureResult> {
   const broker = environment.brokerClient();
@@ -97,19 +107,41 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
         idle.beat = idleBeat.child.rssMb();
 
         progress.step(`memory (${flags} Node flags): cached load, then ${options.tasks} tasks over HTTP and to bare Bull`);
+        // Each process is read as its own load ends, before it has idled long enough to give its
+        // heap back (MEMORY_TRIM_IDLE_SECONDS): the resident memory first, then V8's heap.
+        const afterLoad: Record<string, number> = {};
+        const afterLoadHeap: Record<string, HeapNow> = {};
+        const readAfterLoad = (...names: (keyof typeof processes)[]) =>
+          Promise.all(
+            names.map(async (name) => {
+              afterLoad[name] = processes[name].rssMb();
+              afterLoadHeap[name] = await processes[name].heapNow();
+            }),
+          );
         await load(api.child, api.url!, options.connections, options.durationSeconds);
         await enqueueOverHttp(api.url!, environment.adminToken, options.tasks, options.connections);
-        await request(bareProducer, { count: options.tasks });
-        await Promise.all([drained(broker, prefix, DRAIN_TIMEOUT_MS), drained(broker, `${prefix}-bare`, DRAIN_TIMEOUT_MS)]);
+        await readAfterLoad('api');
+        await Promise.all([
+          drained(broker, prefix, DRAIN_TIMEOUT_MS).then(() => readAfterLoad('worker')),
+          request(bareProducer, { count: options.tasks })
+            .then(() => drained(broker, `${prefix}-bare`, DRAIN_TIMEOUT_MS))
+            .then(() => readAfterLoad('bareWorker')),
+        ]);
         await sleep(Math.max(0, beatStartedAt + options.beatSeconds * 1000 - Date.now()));
-        const afterLoad = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.rssMb()]));
+        await readAfterLoad('beat', 'floor', 'tasklessWorker');
         progress.step(`memory (${flags} Node flags): idle for ${SETTLE_MS / 1000} s after the load`);
         await sleep(SETTLE_MS);
         const settled = Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.rssMb()]));
         const entries = await Promise.all(
           Object.entries(processes).map(async ([name, child]) => [
             name,
-            { idleMb: idle[name], afterLoadMb: afterLoad[name], settledMb: settled[name], afterLoadHeap: await child.heapProbe() },
+            {
+              idleMb: idle[name],
+              afterLoadMb: afterLoad[name],
+              afterLoadHeap: afterLoadHeap[name],
+              settledMb: settled[name],
+              settledHeap: await child.heapProbe(),
+            },
           ]),
         );
         footprints[flags] = Object.fromEntries(entries) as Footprint;
@@ -122,10 +154,14 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
   }
 
   const mb = (value: number) => `${round(value, 1)} MB`;
-  const heap = (role: keyof Footprint) => {
-    const { liveHeap, heapTotalBefore, youngGenerationBefore } = footprints.default[role].afterLoadHeap;
-    const inMb = (bytes: number) => mb(bytes / 2 ** 20);
-    return `${inMb(liveHeap)} live, of a V8 heap of ${inMb(heapTotalBefore)} (young generation ${inMb(youngGenerationBefore)}) beside ${mb(footprints.default[role].afterLoadMb)} of RSS`;
+  const inMb = (bytes: number) => mb(bytes / 2 ** 20);
+  const heapAfterLoad = (role: keyof Footprint) => {
+    const { heapTotal, heapUsed, youngGeneration } = footprints.default[role].afterLoadHeap;
+    return `${inMb(heapTotal)}, young generation ${inMb(youngGeneration)}, objects live or not yet collected ${inMb(heapUsed)}, beside ${mb(footprints.default[role].afterLoadMb)} of RSS`;
+  };
+  const heapSettled = (role: keyof Footprint) => {
+    const { liveHeap, heapTotalBefore, youngGenerationBefore } = footprints.default[role].settledHeap;
+    return `${inMb(liveHeap)} live, of a V8 heap of ${inMb(heapTotalBefore)} (young generation ${inMb(youngGenerationBefore)}) beside ${mb(footprints.default[role].settledMb)} of RSS`;
   };
   const pair = (role: keyof Footprint, moment: 'idleMb' | 'afterLoadMb' | 'settledMb') =>
     `${mb(footprints.default[role][moment])} (image flags: ${mb(footprints.image[role][moment])})`;
@@ -185,8 +221,13 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
       target: '',
     },
     ...(['api', 'worker', 'bareWorker', 'beat', 'floor'] as const).map((role) => ({
-      figure: `memory: ${NAMES[role]} after the load, JavaScript heap after a forced full GC (default flags)`,
-      value: heap(role),
+      figure: `memory: ${NAMES[role]} after the load, V8's heap as it stood, nothing collected (default flags)`,
+      value: heapAfterLoad(role),
+      target: '',
+    })),
+    ...(['api', 'worker', 'bareWorker', 'beat', 'floor'] as const).map((role) => ({
+      figure: `memory: ${NAMES[role]} after the load, then ${SETTLE_MS / 1000} s idle, JavaScript heap after a forced full GC (default flags)`,
+      value: heapSettled(role),
       target: '',
     })),
   ];

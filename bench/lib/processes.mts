@@ -73,6 +73,13 @@ export class Child {
     return (JSON.parse(line) as { heapProbe: HeapProbe }).heapProbe;
   }
 
+  /** Has the child's {@link HEAP_PROBE} report V8's heap as it stands, without collecting; once per child. */
+  async heapNow(): Promise<HeapNow> {
+    this.process.kill('SIGWINCH');
+    const line = await this.waitForLine(/^\{"heapNow":/);
+    return (JSON.parse(line) as { heapNow: HeapNow }).heapNow;
+  }
+
   /** Resident memory in MB, from /proc (VmRSS). */
   rssMb(): number {
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
@@ -84,9 +91,15 @@ export class Child {
    * costs barely moves when other processes take the cores.
    */
   cpuMs(): number {
+    const { user, kernel } = this.cpuSplitMs();
+    return user + kernel;
+  }
+
+  /** {@link cpuMs} in its two parts: in the process's own code, and in the kernel on its behalf. */
+  cpuSplitMs(): { user: number; kernel: number } {
     const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ');
     // utime and stime (fields 14 and 15 of the file) in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return { user: Number(fields[11]) * 10, kernel: Number(fields[12]) * 10 };
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within the grace period. */
@@ -112,8 +125,18 @@ export interface HeapProbe {
   readonly external: number;
 }
 
+/** V8's heap as it stood when bench/children/heap-probe.cjs was asked, nothing collected, in bytes. */
+export interface HeapNow {
+  /** What V8 has grown its heap to, garbage included. */
+  readonly heapTotal: number;
+  /** The part of it that holds objects, live or not yet collected. */
+  readonly heapUsed: number;
+  /** The young generation's part of heapTotal. */
+  readonly youngGeneration: number;
+}
+
 /**
- * `--require` of the preload that reports the live heap on demand ({@link Child.heapProbe}); it
+ * `--require` of the preload that reports the heap on demand ({@link Child.heapNow}, {@link Child.heapProbe}); it
  * changes no V8 setting before it is asked.
  */
 export const HEAP_PROBE: readonly string[] = ['--require', fileURLToPath(new URL('../children/heap-probe.cjs', import.meta.url))];
