@@ -38,6 +38,9 @@ type Footprint = Record<
   { idleMb: number; afterLoadMb: number; afterLoadHeap: HeapNow; settledMb: number; settledHeap: HeapProbe }
 >;
 
+/** The processes whose heap the table gives, after the load and once settled. */
+const HEAP_READ = ['api', 'worker', 'bareWorker', 'beat', 'floor'] as const;
+
 /** Idle RSS limits, and the after-load limits of the api and the beat, in MB; the worker's is relative. */
 const LIMITS = { api: { idle: 130, after: 150 }, worker: { idle: 110 }, beat: { idle: 90, after: 100 } } as const;
 const WORKER_TO_BARE = 1.15;
@@ -220,12 +223,12 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
       value: pair('floor', 'idleMb'),
       target: '',
     },
-    ...(['api', 'worker', 'bareWorker', 'beat', 'floor'] as const).map((role) => ({
+    ...HEAP_READ.map((role) => ({
       figure: `memory: ${NAMES[role]} after the load, V8's heap as it stood, nothing collected (default flags)`,
       value: heapAfterLoad(role),
       target: '',
     })),
-    ...(['api', 'worker', 'bareWorker', 'beat', 'floor'] as const).map((role) => ({
+    ...HEAP_READ.map((role) => ({
       figure: `memory: ${NAMES[role]} after the load, then ${SETTLE_MS / 1000} s idle, JavaScript heap after a forced full GC (default flags)`,
       value: heapSettled(role),
       target: '',

@@ -107,12 +107,12 @@ async function completedAt(broker: Redis, id: string): Promise<number> {
 /**
  * Workflows through one worker process: a chord of 1,000 `add` with an `xsum` body against 1,000
  * independent `add`, back to back, {@link CHORD_PAIRS_PER_REP} pairs in every repetition (the pairs
- * alternating which goes first) after one unmeasured of each, from the first enqueue to the last completion; the chord's overhead is the
- * median of the pairs' ratios, beside each side's enqueue time, the worker's and the broker's CPU
- * per task (the broker's includes the bench's own polls for the end, a few dozen on either side) and
- * the broker's EVAL calls (the result-TTL batches on both sides; a chord's counts, finish and any
- * recovery check on its own), and the phases of each side from Bull's timestamps (read once it
- * ended).
+ * alternating which goes first) after one unmeasured of each, from the first enqueue to the last
+ * completion; the chord's overhead is the median of the pairs' ratios, beside each side's enqueue
+ * time, the worker's and the broker's CPU per task (the broker's includes the bench's own polls for
+ * the end, a few dozen on either side) and the broker's EVAL calls (the result-TTL batches on both
+ * sides; a chord's counts, finish and any recovery check on its own), and the phases of each side
+ * from Bull's timestamps (read once it ended).
  * Then a chain of 100 `add` steps: its time per step, each step enqueued by the worker when the
  * previous one finished.
  */

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -8,6 +8,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** A file's text from byte `start` on: a log after a load holds hundreds of MB before it. */
+function readFrom(path: string, start: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.max(0, fstatSync(fd).size - start));
+    readSync(fd, buffer, 0, buffer.length, start);
+    return buffer.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Every child the bench started: stopped on the way out, whatever the way (see killAll). */
 const children = new Set<ChildProcess>();
@@ -44,11 +56,14 @@ export class Child {
     this.process.once('exit', () => children.delete(this.process));
   }
 
-  /** Resolves with the first line of the log that matches; fails if the child exits first. */
-  async waitForLine(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  /**
+   * Resolves with the first line of the log, from byte `fromByte` on, that matches; fails if the
+   * child exits first.
+   */
+  async waitForLine(pattern: RegExp, timeoutMs = 60_000, fromByte = 0): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const output = readFileSync(this.logPath, 'utf8');
+      const output = readFrom(this.logPath, fromByte);
       const line = output.split('\n').find((candidate) => pattern.test(candidate));
       if (line) return line;
       const exited = this.process.exitCode ?? this.process.signalCode;
@@ -67,17 +82,21 @@ export class Child {
    * Has the child's {@link HEAP_PROBE} force a full garbage collection and resolves with its report;
    * read the resident memory first, as the collection changes it.
    */
-  async heapProbe(): Promise<HeapProbe> {
-    this.process.kill('SIGUSR2');
-    const line = await this.waitForLine(/^\{"heapProbe":/);
-    return (JSON.parse(line) as { heapProbe: HeapProbe }).heapProbe;
+  heapProbe(): Promise<HeapProbe> {
+    return this.askProbe<HeapProbe>('SIGUSR2', 'heapProbe');
   }
 
-  /** Has the child's {@link HEAP_PROBE} report V8's heap as it stands, without collecting; once per child. */
-  async heapNow(): Promise<HeapNow> {
-    this.process.kill('SIGWINCH');
-    const line = await this.waitForLine(/^\{"heapNow":/);
-    return (JSON.parse(line) as { heapNow: HeapNow }).heapNow;
+  /** Has the child's {@link HEAP_PROBE} report V8's heap as it stands, without collecting. */
+  heapNow(): Promise<HeapNow> {
+    return this.askProbe<HeapNow>('SIGWINCH', 'heapNow');
+  }
+
+  /** Signals the {@link HEAP_PROBE} and reads its answer, a `{"<key>":…}` line, from the log written since. */
+  private async askProbe<T>(signal: NodeJS.Signals, key: string): Promise<T> {
+    const fromByte = statSync(this.logPath).size;
+    this.process.kill(signal);
+    const line = await this.waitForLine(new RegExp(`^\\{"${key}":`), undefined, fromByte);
+    return (JSON.parse(line) as Record<string, T>)[key];
   }
 
   /** Resident memory in MB, from /proc (VmRSS). */
