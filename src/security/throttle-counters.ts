@@ -34,21 +34,37 @@ return { 0, count, ttl }
 /** The name the script is defined under on the client: sent once, then run by its digest. */
 const COMMAND = 'throttleHit';
 
-type ScriptClient = ThrottleRedis['client'] & {
-  [COMMAND]: (keyCount: number, ...keysThenArgs: (string | number)[]) => Promise<[number, number, number?]>;
-};
+type ScriptAnswer = [number, number, number?];
+
+type ScriptArguments = [keyCount: number, ...keysThenArgs: (string | number)[]];
+
+type ScriptClient = ThrottleRedis['client'] & { [COMMAND]: (...args: ScriptArguments) => Promise<ScriptAnswer> };
+
+/** A pipeline of the client's: it queues the script, and answers every command's error or result at once. */
+type ScriptPipeline = ReturnType<ThrottleRedis['client']['pipeline']> & { [COMMAND]: (...args: ScriptArguments) => unknown };
+
+/** A hit waiting for the end of the turn: the script's keys and arguments, and its caller. */
+interface PendingHit {
+  readonly gate: Ceiling;
+  readonly counter: Ceiling | undefined;
+  readonly resolve: (passed: PassedCeiling | undefined) => void;
+}
 
 /**
  * The throttles' fixed-window counters in the cache Redis, shared by every api process: a check
  * and a count in one script, so that a granted login that also counts an enqueue costs one round
- * trip. Fails open: when the cache Redis does not answer (ThrottleRedis bounds the wait), no
- * ceiling is passed, as the cache fails open everywhere else.
+ * trip. The hits of one turn of the event loop (the requests read together) go to Redis in one
+ * pipeline, one socket write: on loopback a write costs about as much as the script's whole
+ * round trip in the api (BENCHMARKS.md, Enqueue over HTTP). Fails open: when the cache Redis does
+ * not answer (ThrottleRedis bounds the wait), no ceiling is passed, as the cache fails open
+ * everywhere else.
  */
 @Injectable()
 export class ThrottleCounters {
   private readonly client: ScriptClient;
   /** `<CACHE_KEY_PREFIX>:rate-limit:`, before every counter's key. */
   private readonly prefix: string;
+  private pending: PendingHit[] = [];
 
   constructor(redis: ThrottleRedis, config: AppConfig) {
     this.client = redis.client as ScriptClient;
@@ -58,21 +74,51 @@ export class ThrottleCounters {
 
   /**
    * Unless `gate` is already past its max, counts one hit on `counter` (which may be the gate).
+   * The hit is sent at the end of the current turn of the event loop, with the others of that turn.
    * @returns the ceiling passed, the gate's before the hit or the counter's with it, if any.
    */
-  async hit(gate: Ceiling, counter?: Ceiling): Promise<PassedCeiling | undefined> {
-    const keys = counter ? [gate.key, counter.key] : [gate.key];
-    let answer: [number, number, number?];
-    try {
-      answer = await this.client[COMMAND](keys.length, ...keys.map((key) => this.prefix + key), gate.max, counter?.windowMs ?? 0);
-    } catch {
-      return undefined;
-    }
-    const [gatePassed, countOrTtl, ttl = 0] = answer;
-    if (gatePassed === 1) return { ceiling: gate, retryAfterSeconds: seconds(countOrTtl) };
-    if (counter && countOrTtl > counter.max) return { ceiling: counter, retryAfterSeconds: seconds(ttl) };
-    return undefined;
+  hit(gate: Ceiling, counter?: Ceiling): Promise<PassedCeiling | undefined> {
+    return new Promise((resolve) => {
+      if (this.pending.push({ gate, counter, resolve }) === 1) setImmediate(() => this.send());
+    });
   }
+
+  private send(): void {
+    const hits = this.pending;
+    this.pending = [];
+    if (hits.length === 1) {
+      const [hit] = hits;
+      this.client[COMMAND](...this.scriptArguments(hit)).then(
+        (answer) => hit.resolve(passedCeiling(hit, answer)),
+        () => hit.resolve(undefined),
+      );
+      return;
+    }
+    const pipeline = this.client.pipeline() as ScriptPipeline;
+    for (const hit of hits) pipeline[COMMAND](...this.scriptArguments(hit));
+    pipeline.exec().then(
+      (answers) =>
+        hits.forEach((hit, index) => {
+          const [error, answer] = answers?.[index] ?? [null, undefined];
+          hit.resolve(error ? undefined : passedCeiling(hit, answer as ScriptAnswer | undefined));
+        }),
+      () => hits.forEach((hit) => hit.resolve(undefined)),
+    );
+  }
+
+  private scriptArguments({ gate, counter }: PendingHit): ScriptArguments {
+    const keys = counter ? [gate.key, counter.key] : [gate.key];
+    return [keys.length, ...keys.map((key) => this.prefix + key), gate.max, counter?.windowMs ?? 0];
+  }
+}
+
+/** What the script answered for a hit: the ceiling it passed, if any. */
+function passedCeiling({ gate, counter }: PendingHit, answer: ScriptAnswer | undefined): PassedCeiling | undefined {
+  if (!answer) return undefined;
+  const [gatePassed, countOrTtl, ttl = 0] = answer;
+  if (gatePassed === 1) return { ceiling: gate, retryAfterSeconds: seconds(countOrTtl) };
+  if (counter && countOrTtl > counter.max) return { ceiling: counter, retryAfterSeconds: seconds(ttl) };
+  return undefined;
 }
 
 /** PTTL's milliseconds in whole seconds, rounded up; none left (or no expiry) is 0. */
