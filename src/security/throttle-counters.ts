@@ -40,9 +40,6 @@ type ScriptArguments = [keyCount: number, ...keysThenArgs: (string | number)[]];
 
 type ScriptClient = ThrottleRedis['client'] & { [COMMAND]: (...args: ScriptArguments) => Promise<ScriptAnswer> };
 
-/** A pipeline of the client's: it queues the script, and answers every command's error or result at once. */
-type ScriptPipeline = ReturnType<ThrottleRedis['client']['pipeline']> & { [COMMAND]: (...args: ScriptArguments) => unknown };
-
 /** A hit waiting for the end of the turn: the script's keys and arguments, and its caller. */
 interface PendingHit {
   readonly gate: Ceiling;
@@ -53,11 +50,13 @@ interface PendingHit {
 /**
  * The throttles' fixed-window counters in the cache Redis, shared by every api process: a check
  * and a count in one script, so that a granted login that also counts an enqueue costs one round
- * trip. The hits of one turn of the event loop (the requests read together) go to Redis in one
- * pipeline, one socket write: on loopback a write costs about as much as the script's whole
- * round trip in the api (BENCHMARKS.md, Enqueue over HTTP). Fails open: when the cache Redis does
- * not answer (ThrottleRedis bounds the wait), no ceiling is passed, as the cache fails open
- * everywhere else.
+ * trip. The hits of one turn of the event loop (the requests read together) leave in one socket
+ * write: on loopback a write costs the api about as much CPU as the rest of the script's round
+ * trip (BENCHMARKS.md, Enqueue over HTTP). The socket is corked while they are sent rather than
+ * an ioredis pipeline used: a pipeline kept its commands and replies alive until V8 promoted them,
+ * 480 KB per young-generation collection against 6 KB, at three times the pause. Fails open:
+ * when the cache Redis does not answer (ThrottleRedis bounds the wait), no ceiling is passed, as
+ * the cache fails open everywhere else.
  */
 @Injectable()
 export class ThrottleCounters {
@@ -86,24 +85,16 @@ export class ThrottleCounters {
   private send(): void {
     const hits = this.pending;
     this.pending = [];
-    if (hits.length === 1) {
-      const [hit] = hits;
+    const { stream } = this.client;
+    const corked = hits.length > 1 && stream !== undefined;
+    if (corked) stream.cork();
+    for (const hit of hits) {
       this.client[COMMAND](...this.scriptArguments(hit)).then(
         (answer) => hit.resolve(passedCeiling(hit, answer)),
         () => hit.resolve(undefined),
       );
-      return;
     }
-    const pipeline = this.client.pipeline() as ScriptPipeline;
-    for (const hit of hits) pipeline[COMMAND](...this.scriptArguments(hit));
-    pipeline.exec().then(
-      (answers) =>
-        hits.forEach((hit, index) => {
-          const [error, answer] = answers?.[index] ?? [null, undefined];
-          hit.resolve(error ? undefined : passedCeiling(hit, answer as ScriptAnswer | undefined));
-        }),
-      () => hits.forEach((hit) => hit.resolve(undefined)),
-    );
+    if (corked) stream.uncork();
   }
 
   private scriptArguments({ gate, counter }: PendingHit): ScriptArguments {
@@ -113,8 +104,7 @@ export class ThrottleCounters {
 }
 
 /** What the script answered for a hit: the ceiling it passed, if any. */
-function passedCeiling({ gate, counter }: PendingHit, answer: ScriptAnswer | undefined): PassedCeiling | undefined {
-  if (!answer) return undefined;
+function passedCeiling({ gate, counter }: PendingHit, answer: ScriptAnswer): PassedCeiling | undefined {
   const [gatePassed, countOrTtl, ttl = 0] = answer;
   if (gatePassed === 1) return { ceiling: gate, retryAfterSeconds: seconds(countOrTtl) };
   if (counter && countOrTtl > counter.max) return { ceiling: counter, retryAfterSeconds: seconds(ttl) };
