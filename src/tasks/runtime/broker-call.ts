@@ -17,6 +17,19 @@ function isOutOfMemory(error: unknown): boolean {
 }
 
 /**
+ * Corks the client's socket until the process's next tick, which comes once the promise callbacks
+ * now queued have run: the commands sent meanwhile (the enqueues of the requests whose throttle
+ * answers came in one read) leave in one write instead of one each. A Redis Cluster client has no
+ * socket of its own, and its commands go as before.
+ */
+function corkUntilNextTick(client: Redis): void {
+  const stream = client.stream as Redis['stream'] | undefined;
+  if (stream === undefined || stream.writableCorked > 0) return;
+  stream.cork();
+  process.nextTick(() => stream.uncork());
+}
+
+/**
  * Runs a command on a broker (queue Redis) client once it is connected, within `timeoutMs`
  * (`QUEUE_TIMEOUT_MS`) for each step. Bull's own client would queue the command and keep retrying
  * for minutes, so an HTTP request, the CLI or a beat tick would hang.
@@ -39,6 +52,7 @@ export async function callBroker<T>(client: Redis, timeoutMs: number, what: stri
     const message = `The task broker did not answer within ${timeoutMs} ms: could not confirm ${what}, which may still take effect`;
     timer = setTimeout(() => reject(brokerUnavailable(message)), timeoutMs);
   });
+  corkUntilNextTick(client);
   try {
     return await Promise.race([command(), timeout]);
   } catch (error) {
