@@ -48,6 +48,9 @@ export interface AnsweredRequest {
 
 const MESSAGE = 'request completed';
 
+/** The line's `responseTime`: milliseconds to two decimals. */
+const responseTime = (elapsedMs: number) => Math.round(elapsedMs * 100) / 100;
+
 /** The access line's fields; `url` and `headers` only when `verbose`. */
 function accessLine(answered: AnsweredRequest, verbose: boolean): AccessLogLine {
   return {
@@ -59,7 +62,7 @@ function accessLine(answered: AnsweredRequest, verbose: boolean): AccessLogLine 
       ...(verbose ? { url: answered.url, headers: answered.headers } : {}),
     },
     res: { statusCode: answered.statusCode, bytes: answered.bytes },
-    responseTime: Math.round(answered.elapsedMs * 100) / 100,
+    responseTime: responseTime(answered.elapsedMs),
   };
 }
 
@@ -73,7 +76,7 @@ function accessLineJson(answered: AnsweredRequest, names: NameJson): string {
     `"req":{"id":${JSON.stringify(answered.id)},"method":${names.of(answered.method)},"route":${names.of(answered.route)}` +
     `${remoteAddress === undefined ? '' : `,"remoteAddress":${JSON.stringify(remoteAddress)}`}},` +
     `"res":{"statusCode":${answered.statusCode}${bytes === undefined ? '' : `,"bytes":${bytes}`}},` +
-    `"responseTime":${Math.round(answered.elapsedMs * 100) / 100}`
+    `"responseTime":${responseTime(answered.elapsedMs)}`
   );
 }
 
@@ -120,8 +123,9 @@ export class AccessLog {
 
   write(answered: AnsweredRequest): void {
     const level = levelOf(answered.statusCode);
-    if (this.lines) this.lines.write(this.logger.levels.values[level], accessLineJson(answered, this.names), MESSAGE);
-    else this.logger[level](accessLine(answered, this.verbose), MESSAGE);
+    if (!this.lines) return this.logger[level](accessLine(answered, this.verbose), MESSAGE);
+    const value = this.logger.levels.values[level];
+    if (this.lines.enabled(value)) this.lines.write(value, accessLineJson(answered, this.names), MESSAGE);
   }
 }
 

@@ -70,9 +70,13 @@ export class PinoLines {
         this.line(sample.level, time, sample.fieldsJson, sample.message);
   }
 
-  /** Writes the line unless its level is off; only where {@link own}. `message` is one of a few. */
+  /** Whether a line of this level is written: asked before its fields are built. */
+  enabled(level: number): boolean {
+    return level >= this.logger.levelVal;
+  }
+
+  /** Writes the line; only where {@link own} and {@link enabled}. `message` is one of a few. */
   write(level: number, fieldsJson: string, message: string): void {
-    if (level < this.logger.levelVal) return;
     this.parts[symbols.streamSym].write(this.line(level, this.parts[symbols.timeSym](), fieldsJson, message));
   }
 

@@ -30,6 +30,7 @@ export class TaskLines {
 
   write(message: TaskLineMessage, taskId: string, task: string, attempt: number): void {
     if (!this.lines.own) return this.logger.info({ taskId, task, attempt }, message);
+    if (!this.lines.enabled(INFO)) return;
     this.lines.write(INFO, this.fields(taskId, task, attempt), message);
   }
 
