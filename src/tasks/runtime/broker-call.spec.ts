@@ -24,6 +24,33 @@ describe('callBroker', () => {
     await expect(callBroker(client, 1_000, 'enqueue task 1', async () => 'OK')).resolves.toBe('OK');
   });
 
+  it('makes the calls sent while the client connects share one ready listener, gone once it is ready', async () => {
+    const client = fakeClient('connecting');
+
+    const calls = Array.from({ length: 64 }, (_, n) => callBroker(client, 1_000, `enqueue task ${n}`, async () => n));
+    const listenersWhileConnecting = client.listenerCount('ready');
+    client.emit('ready');
+
+    await expect(Promise.all(calls)).resolves.toEqual(Array.from({ length: 64 }, (_, n) => n));
+    expect(listenersWhileConnecting).toBe(1);
+    expect(client.listenerCount('ready')).toBe(0);
+    expect(client.listenerCount('error')).toBe(0);
+  });
+
+  it('fails every call waiting for the connection when it errs, and waits anew for the next call', async () => {
+    const client = fakeClient('connecting');
+    const command = jest.fn(async () => 'OK');
+
+    const waiting = [callBroker(client, 1_000, 'enqueue task 1', command), callBroker(client, 1_000, 'enqueue task 2', command)];
+    client.emit('error', new Error('connect ECONNREFUSED'));
+
+    for (const call of waiting) await expect(call).rejects.toMatchObject({ code: 'TASK_BROKER_UNAVAILABLE' });
+    expect(command).not.toHaveBeenCalled();
+    const next = callBroker(client, 1_000, 'enqueue task 3', command);
+    client.emit('ready');
+    await expect(next).resolves.toBe('OK');
+  });
+
   it('sends nothing and fails with TASK_BROKER_UNAVAILABLE when the broker stays away for the timeout', async () => {
     const command = jest.fn(async () => 'OK');
 

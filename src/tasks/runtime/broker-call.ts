@@ -29,6 +29,34 @@ function corkUntilNextTick(client: Redis): void {
   process.nextTick(() => stream.uncork());
 }
 
+/** Each client's wait for its next `ready` (false at its first `error`), shared by the calls made meanwhile. */
+const readyWaits = new WeakMap<Redis, Promise<boolean>>();
+
+/**
+ * Whether the client connects within `timeoutMs`. Every call made while it connects shares one
+ * pair of listeners: a listener per call made the sixty-four enqueues of a fresh process's first
+ * batch warn of a leak (MaxListenersExceededWarning). A connection error fails every waiting call,
+ * as it did each call's own wait.
+ */
+async function becomesReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  let wait = readyWaits.get(client);
+  if (wait === undefined) {
+    wait = once(client, 'ready').then(
+      () => true,
+      () => false,
+    );
+    readyWaits.set(client, wait);
+    void wait.finally(() => readyWaits.delete(client));
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    return await Promise.race([wait, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Runs a command on a broker (queue Redis) client once it is connected, within `timeoutMs`
  * (`QUEUE_TIMEOUT_MS`) for each step. Bull's own client would queue the command and keep retrying
@@ -40,12 +68,8 @@ function corkUntilNextTick(client: Redis): void {
  * no job is stored.
  */
 export async function callBroker<T>(client: Redis, timeoutMs: number, what: string, command: () => Promise<T>): Promise<T> {
-  if (client.status !== 'ready') {
-    try {
-      await once(client, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
-    } catch {
-      throw brokerUnavailable(`The task broker (QUEUE_REDIS_URL) is unreachable: could not ${what}`);
-    }
+  if (client.status !== 'ready' && !(await becomesReady(client, timeoutMs))) {
+    throw brokerUnavailable(`The task broker (QUEUE_REDIS_URL) is unreachable: could not ${what}`);
   }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
