@@ -14,6 +14,7 @@ describe('DueTaskReadiness', () => {
   afterEach(() => {
     sut.stop();
     jest.useRealTimers();
+    jest.restoreAllMocks();
   });
 
   it('counts as work from READY_AHEAD_MS before the next delayed task is due until it is', () => {
@@ -34,6 +35,16 @@ describe('DueTaskReadiness', () => {
 
     jest.advanceTimersByTime(1);
     expect(work.any).toBe(true);
+  });
+
+  it('readies for a task due sooner than READY_AHEAD_MS without asking for a negative delay, which Node warns of', () => {
+    const timers = jest.spyOn(global, 'setTimeout');
+
+    sut.comesDueAt('default', Date.now() + READY_AHEAD_MS / 2);
+    jest.advanceTimersByTime(READY_AHEAD_MS);
+
+    expect(timers.mock.calls.length).toBeGreaterThanOrEqual(2);
+    expect(timers.mock.calls.map(([, delay]) => delay).filter((delay) => delay === undefined || delay < 0)).toEqual([]);
   });
 
   it('readies for the earliest task of any queue, then for the next one still ahead', () => {

@@ -46,16 +46,20 @@ export class DueTaskReadiness {
     const now = Date.now();
     const dueAt = Math.min(...[...this.nextDue.values()].filter((at) => at > now));
     if (dueAt === Infinity) return;
-    this.timer = setTimeout(() => this.ready(dueAt), dueAt - READY_AHEAD_MS - now).unref();
+    // Node warns of a negative delay (TimeoutNegativeWarning): a task due sooner is readied for at once.
+    this.timer = setTimeout(() => this.ready(dueAt), Math.max(0, dueAt - READY_AHEAD_MS - now)).unref();
   }
 
   private ready(dueAt: number): void {
     this.readyFor = dueAt;
     this.work.begin();
-    this.timer = setTimeout(() => {
-      this.finish();
-      this.arm();
-    }, dueAt - Date.now()).unref();
+    this.timer = setTimeout(
+      () => {
+        this.finish();
+        this.arm();
+      },
+      Math.max(0, dueAt - Date.now()),
+    ).unref();
   }
 
   private finish(): void {
