@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { type Redis, ReplyError } from 'ioredis';
+import { TimeoutError, withTimeout } from '../../cache/with-timeout';
 import { AppError } from '../../common/app-error';
 
 function brokerUnavailable(message: string): AppError {
@@ -48,13 +49,7 @@ async function becomesReady(client: Redis, timeoutMs: number): Promise<boolean> 
     readyWaits.set(client, wait);
     void wait.finally(() => readyWaits.delete(client));
   }
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-  try {
-    return await Promise.race([wait, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withTimeout(wait, timeoutMs, 'Connecting to the task broker').catch(() => false);
 }
 
 /**
@@ -71,20 +66,18 @@ export async function callBroker<T>(client: Redis, timeoutMs: number, what: stri
   if (client.status !== 'ready' && !(await becomesReady(client, timeoutMs))) {
     throw brokerUnavailable(`The task broker (QUEUE_REDIS_URL) is unreachable: could not ${what}`);
   }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    const message = `The task broker did not answer within ${timeoutMs} ms: could not confirm ${what}, which may still take effect`;
-    timer = setTimeout(() => reject(brokerUnavailable(message)), timeoutMs);
-  });
   corkUntilNextTick(client);
   try {
-    return await Promise.race([command(), timeout]);
+    return await withTimeout(command(), timeoutMs, what);
   } catch (error) {
+    if (error instanceof TimeoutError) {
+      throw brokerUnavailable(
+        `The task broker did not answer within ${timeoutMs} ms: could not confirm ${what}, which may still take effect`,
+      );
+    }
     if (isOutOfMemory(error)) {
       throw new AppError('TASK_BROKER_FULL', `The task broker (QUEUE_REDIS_URL) is out of memory: could not ${what}`, 'unavailable');
     }
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
 }
