@@ -1,5 +1,5 @@
 import type { BenchContext } from '../lib/context.mts';
-import { drained } from '../lib/broker.mts';
+import { brokerCpuUs, drained } from '../lib/broker.mts';
 import { childReady, request } from '../lib/ipc.mts';
 import { type Child, startChild, startMain } from '../lib/processes.mts';
 import type { FigureResult, Row } from '../lib/report.mts';
@@ -18,6 +18,8 @@ interface Run {
   readonly completedPerSecond: number;
   /** CPU time of the worker process per task, in µs. */
   readonly workerCpuUs: number;
+  /** CPU time of the broker (redis-server) per task, in µs: it shares the machine's cores with the worker. */
+  readonly brokerCpuUs: number;
 }
 
 type Side = 'app' | 'bare';
@@ -40,12 +42,14 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
   const run = async (workers: Record<Side, Child>, side: Side, count: number): Promise<Run> => {
     await broker.flushdb();
     const cpuBefore = workers[side].cpuMs();
+    const brokerCpuBefore = await brokerCpuUs(broker);
     const produced = await request<Produced>(producers[side], { count });
     const lastFinishedAt = await drained(broker, prefixes[side], DRAIN_TIMEOUT_MS);
     return {
       enqueuePerSecond: count / ((produced.endedAt - produced.startedAt) / 1000),
       completedPerSecond: count / ((lastFinishedAt - produced.startedAt) / 1000),
       workerCpuUs: ((workers[side].cpuMs() - cpuBefore) * 1000) / count,
+      brokerCpuUs: ((await brokerCpuUs(broker)) - brokerCpuBefore) / count,
     };
   };
   try {
@@ -106,7 +110,8 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
       figure: `tasks end to end, one worker, concurrency ${concurrency}: app ÷ bare Bull, per pair`,
       value:
         `${Math.round(m(app, 'completedPerSecond'))} ÷ ${Math.round(m(bare, 'completedPerSecond'))} tasks/s (medians); ${formatRatio(ratio)}` +
-        ` (worker CPU per task ${Math.round(m(app, 'workerCpuUs'))} µs ÷ ${Math.round(m(bare, 'workerCpuUs'))} µs)`,
+        ` (worker CPU per task ${Math.round(m(app, 'workerCpuUs'))} µs ÷ ${Math.round(m(bare, 'workerCpuUs'))} µs;` +
+        ` broker CPU per task ${Math.round(m(app, 'brokerCpuUs'))} µs ÷ ${Math.round(m(bare, 'brokerCpuUs'))} µs)`,
       target: '≥ 90 %',
       met: ratio.median >= 0.9,
     });

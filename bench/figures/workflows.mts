@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { BenchContext } from '../lib/context.mts';
-import { drained } from '../lib/broker.mts';
+import { brokerCpuUs, drained } from '../lib/broker.mts';
 import { childReady, request } from '../lib/ipc.mts';
 import { startChild, startMain } from '../lib/processes.mts';
 import type { FigureResult, Row } from '../lib/report.mts';
@@ -54,13 +54,6 @@ interface Pair {
   readonly chord: Side;
   readonly plain: Side;
   readonly chordFirst: boolean;
-}
-
-/** The broker's CPU time so far, in µs. */
-async function brokerCpuUs(broker: Redis): Promise<number> {
-  const info = await broker.info('cpu');
-  const seconds = ['used_cpu_sys', 'used_cpu_user'].map((field) => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)![1]));
-  return (seconds[0] + seconds[1]) * 1e6;
 }
 
 /** How many EVAL calls the broker has answered so far (Bull's own scripts go by EVALSHA). */

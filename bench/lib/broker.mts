@@ -24,3 +24,10 @@ export async function drained(redis: Redis, prefix: string, timeoutMs: number): 
   const [, lastFinishedAt] = await redis.zrevrange(key('completed'), 0, 0, 'WITHSCORES');
   return Number(lastFinishedAt);
 }
+
+/** The broker's CPU time so far, in µs. */
+export async function brokerCpuUs(broker: Redis): Promise<number> {
+  const info = await broker.info('cpu');
+  const seconds = ['used_cpu_sys', 'used_cpu_user'].map((field) => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)![1]));
+  return (seconds[0] + seconds[1]) * 1e6;
+}
