@@ -18,16 +18,16 @@ import {
 import { DueTaskReadiness } from './due-task-readiness';
 import { RateLimitGate } from './rate-limit/rate-limit.gate';
 import { RateLimited } from './rate-limit/rate-limited';
+import { RunContext } from './run-context';
 import { bindArguments } from './task-arguments';
 import { Expired, hasExpired } from './task-expiry';
-import { TaskRetry } from './retry-backoff';
 import { TaskTerminations } from './task-cancel';
 import { TaskOverruns } from './task-overruns';
 import { type RunLimits, Terminated, TaskRun } from './time-limits';
 import { TaskLifecycle } from './task-lifecycle';
 import { TaskLines } from './task-lines';
 import type { TaskData } from './task-status';
-import { Task, type TaskContext, type TaskHandler } from './task.decorator';
+import { Task, type TaskHandler } from './task.decorator';
 import { pairHandlers } from './task-handlers';
 import { type RegisteredTask, TaskRegistry } from './task.registry';
 import { TasksRepository } from './tasks.repository';
@@ -187,18 +187,7 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       // A retry never overlaps the run before it, still going past its time limit.
       if (job.attemptsMade > 0) await this.overruns.waitFor(job.queue, id, run.signal);
       if (run.terminated) throw new Terminated(); // before it began
-      const context: TaskContext = {
-        id,
-        attempt: job.attemptsMade + 1,
-        // Made when the handler first reads it (see TaskRun).
-        get signal() {
-          return run.signal;
-        },
-        progress: (percent) => job.progress(percent),
-        retry: (request) => {
-          throw new TaskRetry(request);
-        },
-      };
+      const context = new RunContext(id, job.attemptsMade + 1, job, run);
       this.taskLines.write('Task started', id, job.name, context.attempt);
       run.start();
       // The one call that runs the handler: whatever runs it elsewhere takes run.signal and stops on run.hardStop.
