@@ -26,4 +26,35 @@ describe('TaskLifecycle', () => {
 
     await expect(sut.finished(OUTCOME)).rejects.toThrow('broker down');
   });
+
+  it('answers at once, with nothing to await, when no listener has anything to wait for', () => {
+    const sut = new TaskLifecycle();
+    const seen: string[] = [];
+    sut.onFinished((outcome) => void seen.push(`first ${outcome.id}`));
+    sut.onFinished(() => undefined);
+
+    expect(sut.finished(OUTCOME)).toBeUndefined();
+    expect(seen).toEqual([`first ${OUTCOME.id}`]);
+  });
+
+  it('waits for a listener that has work before it runs the next one', async () => {
+    const sut = new TaskLifecycle();
+    const seen: string[] = [];
+    sut.onFinished(() => new Promise<void>((resolve) => setTimeout(() => resolve(void seen.push('slow')), 10)));
+    sut.onFinished(() => void seen.push('next'));
+
+    const pending = sut.finished(OUTCOME);
+    expect(seen).toEqual([]);
+    await pending;
+    expect(seen).toEqual(['slow', 'next']);
+  });
+
+  it("lets a listener's synchronous error through too", () => {
+    const sut = new TaskLifecycle();
+    sut.onFinished(() => {
+      throw new Error('bad plan');
+    });
+
+    expect(() => sut.finished(OUTCOME)).toThrow('bad plan');
+  });
 });

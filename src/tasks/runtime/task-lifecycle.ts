@@ -9,7 +9,8 @@ export type TaskOutcome =
   | { readonly id: string; readonly name: string; readonly data: TaskData; readonly state: 'SUCCESS'; readonly result: unknown }
   | { readonly id: string; readonly name: string; readonly data: TaskData; readonly state: 'FAILURE' | 'REVOKED'; readonly error: string };
 
-export type TaskOutcomeListener = (outcome: TaskOutcome) => Promise<void>;
+/** Returns nothing when the outcome is none of its business, so that the run need not wait. */
+export type TaskOutcomeListener = (outcome: TaskOutcome) => Promise<void> | undefined;
 
 /**
  * The one seam between the task runtime and what builds on it (workflows): the worker reports here
@@ -28,8 +29,21 @@ export class TaskLifecycle {
     this.listeners.push(listener);
   }
 
-  /** Runs every listener; a listener's error propagates (the task's run then fails and is retried). */
-  async finished(outcome: TaskOutcome): Promise<void> {
-    for (const listener of this.listeners) await listener(outcome);
+  /**
+   * Runs every listener, one after the other; a listener's error propagates (the task's run then
+   * fails and is retried).
+   * @returns undefined when no listener had anything to wait for: the worker then ends the run
+   * without an await (see TasksProcessor).
+   */
+  finished(outcome: TaskOutcome): Promise<void> | undefined {
+    return this.runFrom(0, outcome);
+  }
+
+  private runFrom(first: number, outcome: TaskOutcome): Promise<void> | undefined {
+    for (let index = first; index < this.listeners.length; index++) {
+      const pending = this.listeners[index](outcome);
+      if (pending) return pending.then(() => this.runFrom(index + 1, outcome));
+    }
+    return undefined;
   }
 }

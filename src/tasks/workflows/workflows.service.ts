@@ -174,14 +174,16 @@ export class WorkflowsService implements TaskWorkflows, OnModuleInit, OnApplicat
     return this.status(id);
   }
 
-  /** Moves a workflow on when one of its tasks finished for good (see TaskLifecycle). */
-  private async onTaskFinished(outcome: TaskOutcome): Promise<void> {
+  /** Moves a workflow on when one of its tasks finished for good (see TaskLifecycle); a task of no workflow, at once. */
+  private onTaskFinished(outcome: TaskOutcome): Promise<void> | undefined {
     const lineage = outcome.data.lineage;
-    if (!lineage?.node) return;
-    const plan = await this.planOf(lineage.workflowId);
-    const task = plan?.task(lineage.node);
+    return lineage?.node ? this.onWorkflowTaskFinished(outcome, lineage.workflowId, lineage.node) : undefined;
+  }
+
+  private async onWorkflowTaskFinished(outcome: TaskOutcome, workflowId: string, node: string): Promise<void> {
+    const plan = await this.planOf(workflowId);
+    const task = plan?.task(node);
     if (!plan || !task) return;
-    const workflowId = lineage.workflowId;
     if (outcome.state === 'SUCCESS') {
       if (task.link) await this.enqueue(workflowId, [{ call: task.link }], { value: outcome.result }, outcome.id);
       await this.completed(workflowId, plan, task.path, outcome.result, outcome.id);
