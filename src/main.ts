@@ -32,6 +32,11 @@ function loadConfigOrExit(exitCode: number): LoadedConfig {
 }
 
 async function serve({ roles, queues }: ServeCommand): Promise<void> {
+  const { optimizingCompilersUnneeded, turnOffOptimizingCompilers } =
+    require('./memory/optimizing-compilers') as typeof import('./memory/optimizing-compilers');
+  // Before the configuration loads: loading modules is the first code hot enough for TurboFan.
+  const compilersOff = optimizingCompilersUnneeded(roles);
+  if (compilersOff) turnOffOptimizingCompilers();
   const loaded = loadConfigOrExit(EXIT_BAD_CONFIG);
   const { capYoungGeneration, SEMI_SPACE_CAP_MB } =
     require('./memory/young-generation-cap') as typeof import('./memory/young-generation-cap');
@@ -48,6 +53,7 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
       ? `Young generation capped at ${SEMI_SPACE_CAP_MB} MB semi-spaces`
       : 'Young generation left to --max-semi-space-size',
   );
+  if (compilersOff) logger.debug("V8's optimizing compilers are off: the beat alone runs no hot code");
   try {
     const { app, url } = await startApplication(roles, loaded, logger, { queues });
     installShutdown(app, loaded.config.shutdownGraceMs, logger);

@@ -1,5 +1,6 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, type HeapSpaceInfo, setFlagsFromString } from 'node:v8';
+import { startedWithV8Flag } from './node-flags';
 
 /** The semi-space size the young generation stops growing at: the Docker image's `--max-semi-space-size=16`. */
 export const SEMI_SPACE_CAP_MB = 16;
@@ -26,12 +27,6 @@ export function youngGenerationBytes(): number {
 function semiSpaceBytes(): number {
   const space = newSpace();
   return space ? Math.ceil((space.space_used_size + space.space_available_size) / PAGE_BYTES) * PAGE_BYTES : 0;
-}
-
-/** Whether Node was started with its own cap, which is then left to rule. */
-function semiSpaceSetByNode(): boolean {
-  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return flags.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag));
 }
 
 // V8's flags are the process's, so is this state: one cap per process, installed by main.ts.
@@ -63,7 +58,7 @@ function adjust(): void {
  * @returns whether it capped it: false when Node's own flag rules.
  */
 export function capYoungGeneration(): boolean {
-  if (semiSpaceSetByNode()) return false;
+  if (startedWithV8Flag('max-semi-space-size')) return false;
   installed = true;
   new PerformanceObserver(adjust).observe({ entryTypes: ['gc'] });
   adjust();

@@ -6,6 +6,9 @@ import { pollUntil } from '../support/poll';
 import { createTestEnvironment, type TestEnvironment } from '../support/test-environment';
 
 const PRELOAD = join(__dirname, '..', 'support', 'loaded-modules.preload.cjs');
+const OPTIMIZATION_PROBE = join(__dirname, '..', 'support', 'optimization-status.preload.cjs');
+/** V8's `%GetOptimizationStatus` bit for a function that runs optimized code (V8's `OptimizationStatus`). */
+const OPTIMIZED = 1 << 4;
 const DIST = join(__dirname, '..', '..', 'dist') + sep;
 
 /** What a running `node dist/main` has loaded: the packages and the files of our build. */
@@ -58,6 +61,31 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     started.push(sut);
     const url = await sut.ready();
     return { sut, url, listing };
+  }
+
+  /** Whether V8 optimizes a function that the probe preloaded into the roles' process asks it to. */
+  async function optimizesCode(role: string): Promise<boolean> {
+    const statusFile = join(directory, `${role}.optimization.json`);
+    const sut = new MainProcess(
+      [`--role=${role}`],
+      { ...environment.env, OPTIMIZATION_STATUS_FILE: statusFile },
+      { nodeArgs: ['--allow-natives-syntax', '--require', OPTIMIZATION_PROBE] },
+    );
+    started.push(sut);
+    await sut.ready();
+    sut.child.kill('SIGUSR2');
+    const status = await pollUntil(
+      () => {
+        try {
+          return JSON.parse(readFileSync(statusFile, 'utf8')) as number;
+        } catch {
+          return undefined;
+        }
+      },
+      (value) => value !== undefined,
+      `the optimization status in ${statusFile}`,
+    );
+    return (status! & OPTIMIZED) !== 0;
   }
 
   /** Starts the roles, waits for Ready, then has the preload list `require.cache`. */
@@ -114,6 +142,12 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     ]) {
       expect(packages).not.toContain(name);
     }
+  });
+
+  it("beat runs without V8's optimizing compilers; a worker beside it keeps them, as does the api", async () => {
+    expect(await optimizesCode('beat')).toBe(false);
+    expect(await optimizesCode('worker,beat')).toBe(true);
+    expect(await optimizesCode('api')).toBe(true);
   });
 
   it('worker loads the processor, MySQL, the cache and the pool of isolated tasks (for fib), but no Fastify, Swagger, bull-board, terminus or prom-client (no METRICS_PORT)', async () => {
