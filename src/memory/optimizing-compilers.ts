@@ -12,7 +12,7 @@ const TIER_FLAGS = [...OPTIMIZING_COMPILERS, 'opt', 'jitless', 'sparkplug'];
  * Whether a process of these roles is better off without V8's optimizing compilers: the beat
  * alone. It runs a few function calls per tick, never hot enough to gain from optimized code, yet
  * V8 compiles its start-up's hot functions anyway, and the compilers' code and memory stay resident
- * for the life of the process: about 10 MB of a beat's 92 MB (BENCHMARKS.md, Memory target). Any
+ * for the life of the process: about 7 MB of a beat's 90 MB (BENCHMARKS.md, Memory target). Any
  * process that serves requests or runs tasks keeps them.
  */
 export function optimizingCompilersUnneeded(roles: ReadonlySet<Role>): boolean {

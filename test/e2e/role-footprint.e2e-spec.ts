@@ -24,6 +24,22 @@ function packageOf(path: string): string | undefined {
   return scope.startsWith('@') ? `${scope}/${name}` : scope;
 }
 
+/** The JSON a preload writes (aside, then renamed) once signalled, as soon as it is there. */
+async function writtenJson<T>(path: string, what: string): Promise<T> {
+  const value = await pollUntil(
+    () => {
+      try {
+        return JSON.parse(readFileSync(path, 'utf8')) as T;
+      } catch {
+        return undefined;
+      }
+    },
+    (read) => read !== undefined,
+    `${what} in ${path}`,
+  );
+  return value!;
+}
+
 describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', () => {
   let environment: TestEnvironment;
   let directory: string;
@@ -33,20 +49,10 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
   async function loadedNow(sut: MainProcess, listing: string): Promise<Loaded> {
     rmSync(listing, { force: true });
     sut.child.kill('SIGUSR2');
-    const paths = await pollUntil(
-      () => {
-        try {
-          return JSON.parse(readFileSync(listing, 'utf8')) as string[];
-        } catch {
-          return undefined;
-        }
-      },
-      (value) => value !== undefined,
-      `the module listing of ${listing}`,
-    );
+    const paths = await writtenJson<string[]>(listing, 'the module listing');
     return {
-      packages: new Set(paths!.map(packageOf).filter((name): name is string => name !== undefined)),
-      files: new Set(paths!.filter((path) => path.startsWith(DIST)).map((path) => path.slice(DIST.length))),
+      packages: new Set(paths.map(packageOf).filter((name): name is string => name !== undefined)),
+      files: new Set(paths.filter((path) => path.startsWith(DIST)).map((path) => path.slice(DIST.length))),
     };
   }
 
@@ -77,19 +83,9 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     started.push(sut);
     await sut.ready();
     sut.child.kill('SIGUSR2');
-    const status = await pollUntil(
-      () => {
-        try {
-          return JSON.parse(readFileSync(statusFile, 'utf8')) as number;
-        } catch {
-          return undefined;
-        }
-      },
-      (value) => value !== undefined,
-      `the optimization status in ${statusFile}`,
-    );
+    const status = await writtenJson<number>(statusFile, 'the optimization status');
     return {
-      optimized: (status! & OPTIMIZED) !== 0,
+      optimized: (status & OPTIMIZED) !== 0,
       saidOff: sut.lines.some((line) => line.includes(`"msg":"V8's optimizing compilers are off`)),
     };
   }
