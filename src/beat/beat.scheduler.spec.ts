@@ -16,8 +16,12 @@ const DAY_MS = 86_400_000;
 function schedulerFor(spec: object, timeZone: string, applyAsync = async () => ({ id: 'id' })) {
   const entry = parseBeatEntry('daily', spec, timeZone);
   const ticks: string[] = [];
+  const claimedAt: string[] = [];
   const store = {
-    claimTick: async (_entry: string, tick: Date) => ticks.push(tick.toISOString()) > 0,
+    claimTick: async (_entry: string, tick: Date) => {
+      claimedAt.push(new Date().toISOString());
+      return ticks.push(tick.toISOString()) > 0;
+    },
     recordEnqueued: async () => undefined,
   };
   const tasks = { applyAsync };
@@ -30,7 +34,7 @@ function schedulerFor(spec: object, timeZone: string, applyAsync = async () => (
     new SchedulerRegistry(),
     metrics as unknown as MetricsService,
   );
-  return { sut, ticks };
+  return { sut, ticks, claimedAt };
 }
 
 describe('BeatScheduler on a fake clock', () => {
@@ -74,6 +78,22 @@ describe('BeatScheduler on a fake clock', () => {
     await jest.advanceTimersByTimeAsync(30_000);
 
     expect(ticks).toEqual(['2026-11-27T10:00:10.000Z', '2026-11-27T10:00:20.000Z', '2026-11-27T10:00:30.000Z']);
+    await sut.beforeApplicationShutdown();
+  });
+
+  it('claims each tick 20 ms ahead of it and enqueues it at the tick', async () => {
+    jest.setSystemTime(new Date('2026-11-27T10:00:03.700Z'));
+    const enqueuedAt: string[] = [];
+    const { sut, claimedAt } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai', async () => {
+      enqueuedAt.push(new Date().toISOString());
+      return { id: 'id' };
+    });
+
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(20_000);
+
+    expect(claimedAt).toEqual(['2026-11-27T10:00:09.980Z', '2026-11-27T10:00:19.980Z']);
+    expect(enqueuedAt).toEqual(['2026-11-27T10:00:10.000Z', '2026-11-27T10:00:20.000Z']);
     await sut.beforeApplicationShutdown();
   });
 

@@ -10,6 +10,21 @@ import { tickTaskId } from './tick-task-id';
 /** The entry's timer in @nestjs/schedule's registry. */
 const timerName = (entry: BeatEntry) => `beat:${entry.name}`;
 
+/**
+ * How long before its tick a beat claims it. The claim is a round trip to Redis (about a
+ * millisecond, more with several beats waking at once), which then no longer delays the enqueue,
+ * and at the tick only the winner wakes (BENCHMARKS.md, Beat). A beat that dies in this window
+ * loses the tick, as it would between claim and enqueue.
+ */
+const CLAIM_AHEAD_MS = 20;
+
+/** Resolves once the clock reads `moment` or later: a timer may fire a millisecond early. */
+async function until(moment: Date): Promise<void> {
+  for (let wait = moment.getTime() - Date.now(); wait > 0; wait = moment.getTime() - Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
 /** What one beat did with a tick: another beat may have claimed it first. */
 export type TickOutcome = 'enqueued' | 'skipped' | 'claimed-elsewhere';
 
@@ -55,11 +70,16 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * Enqueues one tick of an entry, unless another beat claimed it or the entry skips while its
-   * previous task has not started. Safe to call from several processes for the same tick.
+   * Enqueues one tick of an entry now, whatever its time, unless another beat claimed it or the
+   * entry skips while its previous task has not started. Safe to call from several processes for
+   * the same tick.
    */
   async tick(entry: BeatEntry, tick: Date): Promise<TickOutcome> {
     if (!(await this.store.claimTick(entry.name, tick))) return 'claimed-elsewhere';
+    return this.enqueueClaimed(entry, tick);
+  }
+
+  private async enqueueClaimed(entry: BeatEntry, tick: Date): Promise<TickOutcome> {
     if (entry.skipIfPending) {
       const last = await this.catalog.lastTask(entry.name);
       if (last?.state === 'PENDING') {
@@ -85,15 +105,19 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
         const firing = this.fire(entry, tick).finally(() => this.firing.delete(firing));
         this.firing.add(firing);
       },
-      Math.max(0, tick.getTime() - Date.now()),
+      Math.max(0, tick.getTime() - CLAIM_AHEAD_MS - Date.now()),
     );
     this.timers.addTimeout(timerName(entry), timer);
   }
 
+  /** Claims the tick ahead of it, then, if this beat won it, enqueues it once it is due. */
   private async fire(entry: BeatEntry, tick: Date): Promise<void> {
     this.timers.deleteTimeout(timerName(entry));
     try {
-      await this.tick(entry, tick);
+      if (await this.store.claimTick(entry.name, tick)) {
+        await until(tick);
+        await this.enqueueClaimed(entry, tick);
+      }
     } catch (error) {
       this.logger.error(`Could not enqueue ${entry.name} at ${tick.toISOString()}: ${(error as Error).message}`);
     }
