@@ -183,7 +183,8 @@ export class TasksProcessor implements OnModuleInit, OnApplicationBootstrap, Bef
       await this.repository.markRevoked(job);
       throw new Expired();
     }
-    if (task.rateLimit !== undefined) await this.rateLimits.admit(job, task.rateLimit);
+    const admitted = task.rateLimit === undefined ? undefined : this.rateLimits.admit(job, task.rateLimit);
+    if (admitted) await admitted;
     const id = String(job.id);
     const run = new TaskRun(limitsOf(job.data, task), (limit) => this.metrics.taskTimeLimitExceeded(job.name, limit));
     this.terminations.begin(id, run);

@@ -37,7 +37,7 @@ describe('RateLimiter', () => {
     const { client, calls } = brokerAnswering();
     const sut = new RateLimiter('test');
 
-    const decisions = Array.from({ length: 16 }, (_, n) => sut.admit(client, 'add', RATE, `job:${n}`, String(n)));
+    const decisions = Array.from({ length: 16 }, (_, n) => Promise.resolve(sut.admit(client, 'add', RATE, `job:${n}`, String(n))));
     await flush();
     expect(calls).toHaveLength(1);
     calls[0].release([1, 1_000, MIN_LEASE_SIZE - 1]);
@@ -46,6 +46,19 @@ describe('RateLimiter', () => {
       { granted: true, startedAt: 1_000 },
       ...Array.from({ length: 15 }, () => ({ granted: true, startedAt: null })),
     ]);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('grants a start from the lease it holds at once, not as a promise', async () => {
+    const { client, calls } = brokerAnswering();
+    const sut = new RateLimiter('test');
+
+    const first = sut.admit(client, 'add', RATE, 'job:0', '0');
+    await flush();
+    calls[0].release([1, 1_000, MIN_LEASE_SIZE - 1]);
+    await first;
+
+    expect(sut.admit(client, 'add', RATE, 'job:1', '1')).toEqual({ granted: true, startedAt: null });
     expect(calls).toHaveLength(1);
   });
 
@@ -74,7 +87,7 @@ describe('RateLimiter', () => {
     await flush();
     calls[0].release([1, 1_000, 0]);
     await first;
-    const together = [1, 2, 3].map((n) => sut.admit(client, 'add', { limit: 10, windowMs: 1_000 }, `job:${n}`, String(n)));
+    const together = [1, 2, 3].map((n) => Promise.resolve(sut.admit(client, 'add', { limit: 10, windowMs: 1_000 }, `job:${n}`, String(n))));
     await flush();
 
     expect(calls).toHaveLength(4);

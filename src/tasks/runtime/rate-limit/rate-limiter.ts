@@ -162,12 +162,31 @@ export class RateLimiter {
   constructor(private readonly prefix: string) {}
 
   /**
-   * Grants the start of a run of `task`, or answers how long it waits.
+   * Grants the start of a run of `task`, or answers how long it waits: at once, not as a promise,
+   * for a start this process holds leased, so that the run need not await it (see TasksProcessor).
    * @param jobKey the job's hash, stamped with the start (Bull's `processedOn`) when granted.
    */
-  async admit(client: Redis | Cluster, task: string, rate: Rate, jobKey: string, jobId: string): Promise<RateDecision> {
+  admit(client: Redis | Cluster, task: string, rate: Rate, jobKey: string, jobId: string): RateDecision | Promise<RateDecision> {
     let leases = this.tasks.get(task);
     if (!leases) this.tasks.set(task, (leases = { want: MIN_LEASE_SIZE, leasing: true }));
+    if (takeLeased(leases)) return LEASED;
+    return this.admitLater(client, task, leases, rate, jobKey, jobId);
+  }
+
+  /** The keys of a task's limiter, beside the queues' under their prefix. */
+  keysOf(task: string): { readonly starts: string; readonly leases: string; readonly leased: string; readonly waiting: string } {
+    const base = `${this.prefix}:rate-limit:${task}`;
+    return { starts: `${base}:starts`, leases: `${base}:leases`, leased: `${base}:leased`, waiting: `${base}:waiting` };
+  }
+
+  private async admitLater(
+    client: Redis | Cluster,
+    task: string,
+    leases: TaskLeases,
+    rate: Rate,
+    jobKey: string,
+    jobId: string,
+  ): Promise<RateDecision> {
     // One lease asked at a time: the runs that find the lease spent take from the next, instead of
     // each asking for (and leaving unused) a lease of its own.
     while (!takeLeased(leases)) {
@@ -175,12 +194,6 @@ export class RateLimiter {
       await leases.asking;
     }
     return LEASED;
-  }
-
-  /** The keys of a task's limiter, beside the queues' under their prefix. */
-  keysOf(task: string): { readonly starts: string; readonly leases: string; readonly leased: string; readonly waiting: string } {
-    const base = `${this.prefix}:rate-limit:${task}`;
-    return { starts: `${base}:starts`, leases: `${base}:leases`, leased: `${base}:leased`, waiting: `${base}:waiting` };
   }
 
   private async ask(
