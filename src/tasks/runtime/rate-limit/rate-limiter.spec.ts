@@ -16,6 +16,17 @@ function brokerAnswering() {
 const RATE = { limit: 1_000_000, windowMs: 1_000 };
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A limiter whose first start came with a lease of the smallest size, of which it used that start. */
+async function limiterHoldingALease() {
+  const { client, calls } = brokerAnswering();
+  const sut = new RateLimiter('test');
+  const first = sut.admit(client, 'add', RATE, 'job:0', '0');
+  await flush();
+  calls[0].release([1, 1_000, MIN_LEASE_SIZE - 1]);
+  await first;
+  return { client, calls, sut };
+}
+
 describe('leaseSizeAfter', () => {
   it('asks for the last lease’s pace over a whole lease, with a quarter more', () => {
     expect(leaseSizeAfter(32, 10)).toBe(400);
@@ -50,26 +61,15 @@ describe('RateLimiter', () => {
   });
 
   it('grants a start from the lease it holds at once, not as a promise', async () => {
-    const { client, calls } = brokerAnswering();
-    const sut = new RateLimiter('test');
-
-    const first = sut.admit(client, 'add', RATE, 'job:0', '0');
-    await flush();
-    calls[0].release([1, 1_000, MIN_LEASE_SIZE - 1]);
-    await first;
+    const { client, calls, sut } = await limiterHoldingALease();
 
     expect(sut.admit(client, 'add', RATE, 'job:1', '1')).toEqual({ granted: true, startedAt: null });
     expect(calls).toHaveLength(1);
   });
 
   it('sizes the next lease to the pace of the last', async () => {
-    const { client, calls } = brokerAnswering();
-    const sut = new RateLimiter('test');
+    const { client, calls, sut } = await limiterHoldingALease();
 
-    const first = sut.admit(client, 'add', RATE, 'job:0', '0');
-    await flush();
-    calls[0].release([1, 1_000, MIN_LEASE_SIZE - 1]);
-    await first;
     for (let n = 1; n < MIN_LEASE_SIZE; n++) await sut.admit(client, 'add', RATE, `job:${n}`, String(n));
     void sut.admit(client, 'add', RATE, 'job:next', 'next');
     await flush();

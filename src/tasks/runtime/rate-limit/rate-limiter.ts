@@ -170,30 +170,13 @@ export class RateLimiter {
     let leases = this.tasks.get(task);
     if (!leases) this.tasks.set(task, (leases = { want: MIN_LEASE_SIZE, leasing: true }));
     if (takeLeased(leases)) return LEASED;
-    return this.admitLater(client, task, leases, rate, jobKey, jobId);
+    return leasedOrAsked(leases, () => this.ask(client, task, leases, rate, jobKey, jobId));
   }
 
   /** The keys of a task's limiter, beside the queues' under their prefix. */
   keysOf(task: string): { readonly starts: string; readonly leases: string; readonly leased: string; readonly waiting: string } {
     const base = `${this.prefix}:rate-limit:${task}`;
     return { starts: `${base}:starts`, leases: `${base}:leases`, leased: `${base}:leased`, waiting: `${base}:waiting` };
-  }
-
-  private async admitLater(
-    client: Redis | Cluster,
-    task: string,
-    leases: TaskLeases,
-    rate: Rate,
-    jobKey: string,
-    jobId: string,
-  ): Promise<RateDecision> {
-    // One lease asked at a time: the runs that find the lease spent take from the next, instead of
-    // each asking for (and leaving unused) a lease of its own.
-    while (!takeLeased(leases)) {
-      if (!leases.asking) return this.ask(client, task, leases, rate, jobKey, jobId);
-      await leases.asking;
-    }
-    return LEASED;
   }
 
   private async ask(
@@ -239,6 +222,19 @@ export class RateLimiter {
     const [granted, value] = await answer;
     return granted === 1 ? { granted: true, startedAt: value } : { granted: false, waitMs: value };
   }
+}
+
+/**
+ * A start from the lease being asked for, or, with none being asked, from `ask`. One lease is asked
+ * at a time: the runs that find the lease spent take from the next, instead of each asking for
+ * (and leaving unused) a lease of its own.
+ */
+async function leasedOrAsked(leases: TaskLeases, ask: () => Promise<RateDecision>): Promise<RateDecision> {
+  while (!takeLeased(leases)) {
+    if (!leases.asking) return ask();
+    await leases.asking;
+  }
+  return LEASED;
 }
 
 /** Takes a leased start if one is left; once the lease is spent or over, sizes the next from it. */
