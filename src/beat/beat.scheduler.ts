@@ -18,7 +18,10 @@ const timerName = (entry: BeatEntry) => `beat:${entry.name}`;
  */
 const CLAIM_AHEAD_MS = 20;
 
-/** Resolves once the clock reads `moment` or later: a timer may fire a millisecond early. */
+/**
+ * Resolves once the clock reads `moment` or later: a timer may fire a millisecond early. The global
+ * setTimeout, not node:timers/promises, so that the scheduler's fake-clock spec drives it.
+ */
 async function until(moment: Date): Promise<void> {
   for (let wait = moment.getTime() - Date.now(); wait > 0; wait = moment.getTime() - Date.now()) {
     await new Promise((resolve) => setTimeout(resolve, wait));
