@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { mainProcessSuite } from '../support/main-process-suite';
 
-/** The young generation's largest size (both semi-spaces, MB) in each phase of the probe. */
+/** The young generation's largest size (both semi-spaces, MB) while the probe allocates, and the new space committed after the trim. */
 interface YoungGenerationProbe {
   readonly capped: boolean;
   readonly grownMb: number;
