@@ -97,6 +97,25 @@ describe('BeatScheduler on a fake clock', () => {
     await sut.beforeApplicationShutdown();
   });
 
+  it('enqueues a claimed tick when its wait has passed, though the wall clock was set back meanwhile', async () => {
+    jest.setSystemTime(new Date('2026-11-27T10:00:03.700Z'));
+    const enqueuedAt: string[] = [];
+    const { sut, claimedAt } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai', async () => {
+      enqueuedAt.push(new Date().toISOString());
+      return { id: 'id' };
+    });
+    sut.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(6_280);
+    expect(claimedAt).toEqual(['2026-11-27T10:00:09.980Z']);
+
+    // An NTP step of an hour back, with the tick claimed and 20 ms to go.
+    jest.setSystemTime(new Date('2026-11-27T09:00:09.980Z'));
+    await jest.advanceTimersByTimeAsync(22);
+
+    expect(enqueuedAt).toEqual(['2026-11-27T09:00:10.002Z']);
+    await sut.beforeApplicationShutdown();
+  });
+
   it('arms nothing more once shutdown has begun', async () => {
     jest.setSystemTime(new Date('2026-11-27T10:00:00Z'));
     const { sut, ticks } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai');

@@ -19,11 +19,22 @@ const timerName = (entry: BeatEntry) => `beat:${entry.name}`;
 const CLAIM_AHEAD_MS = 20;
 
 /**
- * Resolves once the clock reads `moment` or later: a timer may fire a millisecond early. The global
- * setTimeout, not node:timers/promises, so that the scheduler's fake-clock spec drives it.
+ * How much longer than the wall clock said was left a claimed tick waits for it, on the monotonic
+ * clock: enough for a timer that fires a millisecond early.
+ */
+const WAIT_MARGIN_MS = 2;
+
+/**
+ * Resolves once the clock reads `moment` or later (a timer may fire a millisecond early), or once
+ * the wait the clock announced, and {@link WAIT_MARGIN_MS}, has passed on the monotonic clock: a
+ * wall clock set back meanwhile (an NTP step) would otherwise hold a claimed tick, which no other
+ * beat can take, for as long as the step. The global setTimeout and performance, not Node's
+ * modules, so that the scheduler's fake-clock spec drives them.
  */
 async function until(moment: Date): Promise<void> {
-  for (let wait = moment.getTime() - Date.now(); wait > 0; wait = moment.getTime() - Date.now()) {
+  const left = () => moment.getTime() - Date.now();
+  const deadline = performance.now() + left() + WAIT_MARGIN_MS;
+  for (let wait = left(); wait > 0; wait = Math.min(left(), deadline - performance.now())) {
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
