@@ -18,7 +18,7 @@ import { etaFigure } from './figures/eta.mts';
 import { httpFigure } from './figures/http.mts';
 import { isolatedFigure } from './figures/isolated.mts';
 import { memoryFigure } from './figures/memory.mts';
-import { rateLimitFigure } from './figures/rate-limit.mts';
+import { RATE_LIMIT_PAIRS_PER_REP, rateLimitFigure } from './figures/rate-limit.mts';
 import { stampedeFigure } from './figures/stampede.mts';
 import { tasksFigure } from './figures/tasks.mts';
 import { CHORD_PAIRS_PER_REP, workflowsFigure } from './figures/workflows.mts';
@@ -33,7 +33,10 @@ const FIGURES = {
   http: { run: httpFigure, plannedSeconds: (o: BenchOptions) => 15 + 12 + o.reps * 4 * o.durationSeconds },
   stampede: { run: stampedeFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 2 },
   tasks: { run: tasksFigure, plannedSeconds: (o: BenchOptions) => 20 + (o.reps + 1) * 4 * (o.tasks / 1500) },
-  'rate-limit': { run: rateLimitFigure, plannedSeconds: (o: BenchOptions) => 20 + (o.reps + 1) * 4 * (o.tasks / 1500) },
+  'rate-limit': {
+    run: rateLimitFigure,
+    plannedSeconds: (o: BenchOptions) => 20 + (o.reps * RATE_LIMIT_PAIRS_PER_REP + 1) * 4 * (o.tasks / 1500),
+  },
   enqueue: { run: enqueueFigure, plannedSeconds: (o: BenchOptions) => 10 + (o.reps + 1) * 2 * (o.tasks / 1500) },
   eta: { run: etaFigure, plannedSeconds: (o: BenchOptions) => 8 + o.reps * 8 },
   beat: { run: beatFigure, plannedSeconds: (o: BenchOptions) => o.reps * (o.beatSeconds + 8) },

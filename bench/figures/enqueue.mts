@@ -1,5 +1,6 @@
 import type { BenchContext } from '../lib/context.mts';
 import { drained } from '../lib/broker.mts';
+import { NO_IDLE_TRIM } from '../lib/environment.mts';
 import { enqueueOverHttp } from '../lib/enqueue-load.mts';
 import { childReady, request } from '../lib/ipc.mts';
 import { startChild, startMain } from '../lib/processes.mts';
@@ -30,7 +31,7 @@ interface Run {
  * going first, after one unmeasured warm-up batch each.
  */
 export async function enqueueFigure({ environment, options, progress }: BenchContext): Promise<FigureResult> {
-  const env = environment.env({ QUEUE_PREFIX: PREFIX, WORKER_CONCURRENCY: String(CONCURRENCY) });
+  const env = environment.env({ QUEUE_PREFIX: PREFIX, WORKER_CONCURRENCY: String(CONCURRENCY), ...NO_IDLE_TRIM });
   const broker = environment.brokerClient();
   const producer = startChild('nest-producer.mts', env);
   const [api, worker] = await Promise.all([startMain('api', env, options.nodeArgs), startMain('worker', env, options.nodeArgs)]);

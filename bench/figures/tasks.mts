@@ -1,5 +1,6 @@
 import type { BenchContext } from '../lib/context.mts';
 import { brokerCpuUs, drained } from '../lib/broker.mts';
+import { NO_IDLE_TRIM } from '../lib/environment.mts';
 import { childReady, request } from '../lib/ipc.mts';
 import { type Child, startChild, startMain } from '../lib/processes.mts';
 import type { FigureResult, Row } from '../lib/report.mts';
@@ -59,7 +60,7 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
         app: (
           await startMain(
             'worker',
-            environment.env({ QUEUE_PREFIX: prefixes.app, WORKER_CONCURRENCY: String(concurrency) }),
+            environment.env({ QUEUE_PREFIX: prefixes.app, WORKER_CONCURRENCY: String(concurrency), ...NO_IDLE_TRIM }),
             options.nodeArgs,
           )
         ).child,

@@ -10,6 +10,16 @@ const SHARED_REDIS = 'redis://127.0.0.1:6379';
 const DATABASE_PREFIX = 'bt_bench_';
 
 /**
+ * For our processes in a figure whose two sides take turns. Waiting for its turn, a side would give
+ * its heap back and end its heartbeat thread once quiet for MEMORY_TRIM_IDLE_SECONDS (5 s), and so
+ * start its next run cold, which a process under steady load never does: the side that went second
+ * in a pair, idle through the other's run, ran cold. At concurrency 1 the rate-limit figure showed
+ * it in every run of 1 and 2 December: the limited worker read 108–128 % of the other in the
+ * repetition where it went first, 82–100 % in the two where it went second.
+ */
+export const NO_IDLE_TRIM: Readonly<Record<string, string>> = { MEMORY_TRIM_IDLE_SECONDS: '0' };
+
+/**
  * The bench's own places on the shared servers: a MariaDB database `bt_bench_<id>` and a cache key
  * prefix on the shared Redis (as the api would use in production), and a private redis-server on a
  * free port as the broker, so that the task figures are not slowed down by the test suites of
