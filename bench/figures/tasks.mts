@@ -9,7 +9,7 @@ import type { Produced } from '../children/produce.mts';
 
 const CONCURRENCIES = [1, 16] as const;
 const DRAIN_TIMEOUT_MS = 300_000;
-/** Tasks each side runs, unmeasured, before the repetitions of a concurrency, as the HTTP figure warms up. */
+/** Tasks a side runs, unmeasured, right before each of its runs: the other side's run left it idle. */
 const WARM_UP_TASKS = 2_000;
 
 interface Run {
@@ -28,9 +28,9 @@ type Side = 'app' | 'bare';
 /**
  * 20,000 `add` tasks through one worker process: the application (`--role=worker`, producing
  * through TasksService) against plain Bull with the same settings, on the same private Redis, at
- * WORKER_CONCURRENCY 1 and 16. Each side first runs a warm-up batch; then, in every repetition,
- * the two sides run back to back, taking turns at going first, and their ratio is taken in that
- * pair. Each side has its own key prefix, and the broker is wiped between runs.
+ * WORKER_CONCURRENCY 1 and 16. In every repetition the two sides run back to back, taking turns at
+ * going first, each run right after a warm-up batch of its own side, and their ratio is taken in
+ * that pair. Each side has its own key prefix, and the broker is wiped between runs.
  */
 export async function tasksFigure({ environment, options, progress }: BenchContext): Promise<FigureResult> {
   const broker = environment.brokerClient();
@@ -69,15 +69,12 @@ export async function tasksFigure({ environment, options, progress }: BenchConte
       runs[concurrency] = { app: [], bare: [] };
       try {
         await childReady(workers.bare);
-        for (const side of ['bare', 'app'] as const) {
-          progress.step(`tasks: warming up ${side === 'app' ? 'the application' : 'bare Bull'}, concurrency ${concurrency}`);
-          await run(workers, side, Math.min(WARM_UP_TASKS, options.tasks));
-        }
         for (let rep = 1; rep <= options.reps; rep++) {
           for (const side of alternate<Side>(rep, 'bare', 'app')) {
             progress.step(
               `tasks: ${side === 'app' ? 'application' : 'bare Bull'}, concurrency ${concurrency}, rep ${rep}/${options.reps}, ${options.tasks} tasks`,
             );
+            await run(workers, side, Math.min(WARM_UP_TASKS, options.tasks));
             runs[concurrency][side].push(await run(workers, side, options.tasks));
           }
         }

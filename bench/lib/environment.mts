@@ -13,9 +13,9 @@ const DATABASE_PREFIX = 'bt_bench_';
  * For our processes in a figure whose two sides take turns. Waiting for its turn, a side would give
  * its heap back and end its heartbeat thread once quiet for MEMORY_TRIM_IDLE_SECONDS (5 s), and so
  * start its next run cold, which a process under steady load never does: the side that went second
- * in a pair, idle through the other's run, ran cold. At concurrency 1 the rate-limit figure showed
- * it in every run of 1 and 2 December: the limited worker read 108–128 % of the other in the
- * repetition where it went first, 82–100 % in the two where it went second.
+ * in a pair, idle through the other's run, ran cold. In the rate-limit figure's runs of 1 and 2
+ * December, at concurrency 1, the limited worker read a median of 111 % of the other where it went
+ * first and 92 % where it went second (docs/benchmark-history.md, Turns without a cold side).
  */
 export const NO_IDLE_TRIM: Readonly<Record<string, string>> = { MEMORY_TRIM_IDLE_SECONDS: '0' };
 
