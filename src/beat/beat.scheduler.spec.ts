@@ -37,6 +37,16 @@ function schedulerFor(spec: object, timeZone: string, applyAsync = async () => (
   return { sut, ticks, claimedAt };
 }
 
+/** An `applyAsync` that notes the clock's time at each enqueue. */
+function timedEnqueues() {
+  const enqueuedAt: string[] = [];
+  const applyAsync = async () => {
+    enqueuedAt.push(new Date().toISOString());
+    return { id: 'id' };
+  };
+  return { enqueuedAt, applyAsync };
+}
+
 describe('BeatScheduler on a fake clock', () => {
   beforeEach(() => {
     jest.useFakeTimers();
@@ -83,11 +93,8 @@ describe('BeatScheduler on a fake clock', () => {
 
   it('claims each tick 20 ms ahead of it and enqueues it at the tick', async () => {
     jest.setSystemTime(new Date('2026-11-27T10:00:03.700Z'));
-    const enqueuedAt: string[] = [];
-    const { sut, claimedAt } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai', async () => {
-      enqueuedAt.push(new Date().toISOString());
-      return { id: 'id' };
-    });
+    const { enqueuedAt, applyAsync } = timedEnqueues();
+    const { sut, claimedAt } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai', applyAsync);
 
     sut.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(20_000);
@@ -99,11 +106,8 @@ describe('BeatScheduler on a fake clock', () => {
 
   it('enqueues a claimed tick when its wait has passed, though the wall clock was set back meanwhile', async () => {
     jest.setSystemTime(new Date('2026-11-27T10:00:03.700Z'));
-    const enqueuedAt: string[] = [];
-    const { sut, claimedAt } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai', async () => {
-      enqueuedAt.push(new Date().toISOString());
-      return { id: 'id' };
-    });
+    const { enqueuedAt, applyAsync } = timedEnqueues();
+    const { sut, claimedAt } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai', applyAsync);
     sut.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(6_280);
     expect(claimedAt).toEqual(['2026-11-27T10:00:09.980Z']);
