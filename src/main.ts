@@ -19,6 +19,14 @@ const EXIT_USAGE = 2;
 // Nest, the application and its clients are required once the command line has parsed, so that a
 // usage error does not wait for them to load.
 
+/** Loads Nest before anything else requires it, with no date formatter built (see loadWithLazyDateFormats). */
+function loadNest(): void {
+  const { loadWithLazyDateFormats } = require('./memory/lazy-date-formats') as typeof import('./memory/lazy-date-formats');
+  loadWithLazyDateFormats(() => {
+    require('@nestjs/common');
+  });
+}
+
 /** The validated configuration, or one line naming the bad variable and the exit code given. */
 function loadConfigOrExit(exitCode: number): LoadedConfig {
   const { AppConfigModule } = require('./config/config.module') as typeof import('./config/config.module');
@@ -37,6 +45,7 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
   // Before the configuration loads: loading modules is the first code hot enough for TurboFan.
   const compilersOff = optimizingCompilersUnneeded(roles);
   if (compilersOff) turnOffOptimizingCompilers();
+  loadNest();
   const loaded = loadConfigOrExit(EXIT_BAD_CONFIG);
   const { capYoungGeneration, SEMI_SPACE_CAP_MB } =
     require('./memory/young-generation-cap') as typeof import('./memory/young-generation-cap');
@@ -70,6 +79,7 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
  * with stdout kept for the answer and warnings on stderr.
  */
 async function runTask(command: EnqueueCommand | ResultCommand | WorkflowCommand): Promise<never> {
+  loadNest();
   const loaded = loadConfigOrExit(CLI_EXIT.unavailable);
   const pino = require('pino') as typeof import('pino');
   const { startApplication } = require('./bootstrap') as typeof import('./bootstrap');

@@ -3,6 +3,8 @@ import { parseConfig } from './app-config';
 import { ConfigError } from './env-reader';
 
 describe('parseConfig', () => {
+  afterEach(() => jest.restoreAllMocks());
+
   it('works with no variables at all, against local MariaDB and Redis', () => {
     const sut = parseConfig({});
 
@@ -40,6 +42,22 @@ describe('parseConfig', () => {
     expect(sut.memoryTrimIdleMs).toBe(5_000);
     expect(sut.admin.token).toBeUndefined();
     expect(sut.metrics.port).toBeUndefined();
+  });
+
+  it('takes as BEAT_TIMEZONE any zone a date formatter takes, aliases and UTC included, and builds none for a canonical one', () => {
+    const Real = Intl.DateTimeFormat;
+    let built = 0;
+    // Counts the formatters built: the first one loads ICU's date data (see loadWithLazyDateFormats).
+    jest.spyOn(Intl, 'DateTimeFormat').mockImplementation((...args) => {
+      built++;
+      return new Real(...args);
+    });
+
+    expect(parseConfig({ BEAT_TIMEZONE: 'Europe/Paris' }).beat.timeZone).toBe('Europe/Paris');
+    expect(parseConfig({}).beat.timeZone).toBe('Asia/Shanghai');
+    expect(built).toBe(0);
+    for (const zone of ['UTC', 'Asia/Kolkata', 'Etc/GMT+8']) expect(parseConfig({ BEAT_TIMEZONE: zone }).beat.timeZone).toBe(zone);
+    expect(built).toBe(3);
   });
 
   it('converts second-valued variables to milliseconds once', () => {

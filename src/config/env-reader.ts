@@ -134,8 +134,14 @@ export class EnvReader {
     return parsed as Record<string, string>;
   }
 
+  /**
+   * A time zone `Intl.DateTimeFormat` accepts. ICU's list of canonical zones answers most without
+   * building a formatter: the first one a process builds loads ICU's date data, about 7 MB of
+   * resident memory (see loadWithLazyDateFormats). Aliases and `UTC` are left to a formatter.
+   */
   timeZone(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;
+    if (canonicalTimeZones().has(value)) return value;
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: value });
     } catch {
@@ -144,6 +150,9 @@ export class EnvReader {
     return value;
   }
 }
+
+let canonical: ReadonlySet<string> | undefined;
+const canonicalTimeZones = () => (canonical ??= new Set(Intl.supportedValuesOf('timeZone')));
 
 function parseUrl(name: string, value: string, protocols: readonly string[], expected: string): URL {
   let url: URL | undefined;

@@ -7,6 +7,7 @@ import { createTestEnvironment, type TestEnvironment } from '../support/test-env
 
 const PRELOAD = join(__dirname, '..', 'support', 'loaded-modules.preload.cjs');
 const OPTIMIZATION_PROBE = join(__dirname, '..', 'support', 'optimization-status.preload.cjs');
+const DATE_FORMATS_PROBE = join(__dirname, '..', 'support', 'date-formats.preload.cjs');
 /** V8's `%GetOptimizationStatus` bit for a function that runs optimized code (V8's `OptimizationStatus`). */
 const OPTIMIZED = 1 << 4;
 const DIST = join(__dirname, '..', '..', 'dist') + sep;
@@ -181,6 +182,20 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     expect(files).not.toContain('tasks/seed/fib.task.js');
     expect(packages).not.toContain('piscina');
     expect(packages).not.toContain('@nestjs/bull');
+  });
+
+  it("builds no date formatter in any role by Ready, Nest's console logger's included (ICU's date data, about 7 MB)", async () => {
+    const counted = join(directory, 'date-formats.json');
+    const sut = new MainProcess(
+      ['--role=api,worker,beat'],
+      { ...environment.env, DATE_FORMATS_FILE: counted },
+      { nodeArgs: ['--require', DATE_FORMATS_PROBE] },
+    );
+    started.push(sut);
+    await sut.ready();
+    sut.child.kill('SIGUSR2');
+
+    expect(await writtenJson<number>(counted, 'the count of date formatters')).toBe(0);
   });
 
   it('api loads bull-board on the first request to the queue dashboard, not before', async () => {
