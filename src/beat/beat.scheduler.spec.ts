@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { UpcomingWork } from '../memory/upcoming-work';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { TasksService } from '../tasks/tasks.service';
 import type { BeatCatalog } from './beat-catalog';
@@ -27,14 +28,16 @@ function schedulerFor(spec: object, timeZone: string, applyAsync = async () => (
   const tasks = { applyAsync };
   const catalog = { all: () => [entry], lastTask: async () => null };
   const metrics = { beatTick: () => undefined };
+  const upcoming = new UpcomingWork();
   const sut = new BeatScheduler(
     catalog as unknown as BeatCatalog,
     tasks as unknown as TasksService,
     store as unknown as BeatStore,
     new SchedulerRegistry(),
     metrics as unknown as MetricsService,
+    upcoming,
   );
-  return { sut, ticks, claimedAt };
+  return { sut, ticks, claimedAt, upcoming };
 }
 
 /** An `applyAsync` that notes the clock's time at each enqueue. */
@@ -101,6 +104,20 @@ describe('BeatScheduler on a fake clock', () => {
 
     expect(claimedAt).toEqual(['2026-11-27T10:00:09.980Z', '2026-11-27T10:00:19.980Z']);
     expect(enqueuedAt).toEqual(['2026-11-27T10:00:10.000Z', '2026-11-27T10:00:20.000Z']);
+    await sut.beforeApplicationShutdown();
+  });
+
+  it('tells the heap trim when it will next claim a tick, from start-up and after each tick', async () => {
+    jest.setSystemTime(new Date('2026-11-27T10:00:03.700Z'));
+    const { sut, upcoming } = schedulerFor({ task: 'add', every: '10s' }, 'Asia/Shanghai');
+    const nextClaim = () => new Date(upcoming.next()!).toISOString();
+
+    sut.onApplicationBootstrap();
+    expect(nextClaim()).toBe('2026-11-27T10:00:09.980Z');
+    await jest.advanceTimersByTimeAsync(6_290);
+    expect(nextClaim()).toBe('2026-11-27T10:00:09.980Z');
+    await jest.advanceTimersByTimeAsync(20);
+    expect(nextClaim()).toBe('2026-11-27T10:00:19.980Z');
     await sut.beforeApplicationShutdown();
   });
 

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { UpcomingWork } from '../memory/upcoming-work';
 import { MetricsService } from '../metrics/metrics.service';
 import { TasksService } from '../tasks/tasks.service';
 import { BeatCatalog } from './beat-catalog';
@@ -61,6 +62,7 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
     private readonly store: BeatStore,
     private readonly timers: SchedulerRegistry,
     private readonly metrics: MetricsService,
+    private readonly upcoming: UpcomingWork,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -114,14 +116,17 @@ export class BeatScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   private arm(entry: BeatEntry, after: Date): void {
     const tick = entry.schedule.next(after);
+    const claimAt = tick.getTime() - CLAIM_AHEAD_MS;
     const timer = setTimeout(
       () => {
         const firing = this.fire(entry, tick).finally(() => this.firing.delete(firing));
         this.firing.add(firing);
       },
-      Math.max(0, tick.getTime() - CLAIM_AHEAD_MS - Date.now()),
+      Math.max(0, claimAt - Date.now()),
     );
     this.timers.addTimeout(timerName(entry), timer);
+    // The heap trim keeps its pause off the claim and the enqueue after it.
+    this.upcoming.expect(timerName(entry), claimAt);
   }
 
   /** Claims the tick ahead of it, then, if this beat won it, enqueues it once it is due. */

@@ -2,8 +2,9 @@ import { getHeapStatistics } from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { IdleTrimPolicy } from './idle-trim-policy';
+import { IdleTrimPolicy, trimDelayMs } from './idle-trim-policy';
 import { lastResortCollection } from './last-resort-collection';
+import { UpcomingWork } from './upcoming-work';
 import { WorkInFlight } from './work-in-flight';
 import { youngGenerationBytes } from './young-generation-cap';
 
@@ -29,39 +30,68 @@ const inMb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
  * generation). A last-resort collection, which V8 otherwise runs only when the system is short of
  * memory, releases them: an idle api went from 195 to 130 MB of RSS, a worker after 20 000 tasks
  * from 251 to 137 MB (BENCHMARKS.md, Memory).
- * Node exposes it only through `gc`, so the flag is set at the first trim.
+ * Node exposes it only through `gc`, so the flag is set at the first trim. A trim due within
+ * `TRIM_CLEARANCE_MS` of work the process expects (a beat's next claim, UpcomingWork) runs
+ * just after that work instead, so that its pause does not make the work late.
  */
 @Injectable()
 export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HeapTrimmer.name);
   private timer?: NodeJS.Timeout;
+  /** A trim put off until just after expected work. */
+  private deferred?: NodeJS.Timeout;
   private collect?: () => void;
+  /** The event loop's reading at the last check or trim. */
+  private lastReading = performance.eventLoopUtilization();
 
   constructor(
     private readonly config: AppConfig,
     private readonly work: WorkInFlight,
+    private readonly upcoming: UpcomingWork,
   ) {}
 
   onApplicationBootstrap(): void {
     const idleMs = this.config.memoryTrimIdleMs;
     if (idleMs === 0) return;
     const policy = new IdleTrimPolicy({ idleMs, busyUtilization: BUSY_UTILIZATION, growthBytes: GROWTH_BYTES });
-    let last = performance.eventLoopUtilization();
-    this.timer = setInterval(() => {
-      const now = performance.eventLoopUtilization();
-      const { idle, active, utilization } = performance.eventLoopUtilization(now, last);
-      last = now;
-      const sample = { elapsedMs: idle + active, utilization, heapBytes: getHeapStatistics().total_heap_size, workInFlight: this.work.any };
-      if (!policy.shouldTrim(sample)) return;
-      policy.trimmed(this.trim());
-      // The trim itself kept the loop busy: it is no sign of work.
-      last = performance.eventLoopUtilization();
-    }, CHECK_MS);
+    this.lastReading = performance.eventLoopUtilization();
+    this.timer = setInterval(() => this.check(policy), CHECK_MS);
     this.timer.unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearTimeout(this.deferred);
+  }
+
+  private check(policy: IdleTrimPolicy): void {
+    const now = performance.eventLoopUtilization();
+    const { idle, active, utilization } = performance.eventLoopUtilization(now, this.lastReading);
+    this.lastReading = now;
+    const sample = { elapsedMs: idle + active, utilization, heapBytes: getHeapStatistics().total_heap_size, workInFlight: this.work.any };
+    if (this.deferred || !policy.shouldTrim(sample)) return;
+    const delayMs = trimDelayMs(this.msUntilWork());
+    if (delayMs === 0) {
+      this.trimFor(policy);
+      return;
+    }
+    // Just after the expected work, if nothing else is under way or due then; else the next checks decide again.
+    this.deferred = setTimeout(() => {
+      this.deferred = undefined;
+      if (!this.work.any && trimDelayMs(this.msUntilWork()) === 0) this.trimFor(policy);
+    }, delayMs);
+    this.deferred.unref();
+  }
+
+  private msUntilWork(): number | undefined {
+    const next = this.upcoming.next();
+    return next === undefined ? undefined : next - Date.now();
+  }
+
+  private trimFor(policy: IdleTrimPolicy): void {
+    policy.trimmed(this.trim());
+    // The trim itself kept the loop busy: it is no sign of work.
+    this.lastReading = performance.eventLoopUtilization();
   }
 
   /** Runs the collection and answers the heap's size after it. */

@@ -1,4 +1,4 @@
-import { IdleTrimPolicy } from './idle-trim-policy';
+import { AFTER_WORK_MS, IdleTrimPolicy, TRIM_CLEARANCE_MS, trimDelayMs } from './idle-trim-policy';
 
 const MB = 1024 * 1024;
 
@@ -48,5 +48,20 @@ describe('IdleTrimPolicy', () => {
     expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
     expect(sut.shouldTrim(quiet(100 * MB))).toBe(false);
     expect(sut.shouldTrim(quiet(100 * MB))).toBe(true);
+  });
+});
+
+describe('trimDelayMs', () => {
+  it('trims at once when no work is expected, or none within the clearance', () => {
+    expect(trimDelayMs(undefined)).toBe(0);
+    expect(trimDelayMs(TRIM_CLEARANCE_MS)).toBe(0);
+    expect(trimDelayMs(60_000)).toBe(0);
+  });
+
+  it('puts a trim off until just after work expected within the clearance, or under way', () => {
+    expect(trimDelayMs(TRIM_CLEARANCE_MS - 1)).toBe(TRIM_CLEARANCE_MS - 1 + AFTER_WORK_MS);
+    expect(trimDelayMs(20)).toBe(20 + AFTER_WORK_MS);
+    expect(trimDelayMs(0)).toBe(AFTER_WORK_MS);
+    expect(trimDelayMs(-30)).toBe(AFTER_WORK_MS);
   });
 });

@@ -46,3 +46,22 @@ export class IdleTrimPolicy {
     this.quietMs = 0;
   }
 }
+
+/**
+ * How far a trim keeps from work expected to start (UpcomingWork): its pause, up to 120 ms in a
+ * beat measured by hand (BENCHMARKS.md, Beat), with room.
+ */
+export const TRIM_CLEARANCE_MS = 500;
+/** How long after the moment of the work it put off for a trim runs: a beat's claim, then its tick 20 ms later, are done. */
+export const AFTER_WORK_MS = 100;
+
+/**
+ * How long to put off a trim that is due now: none when no work is expected within
+ * {@link TRIM_CLEARANCE_MS}, else until {@link AFTER_WORK_MS} past the work's moment (past moments
+ * count as now: the work is under way).
+ * @param msUntilWork how long until the next expected work starts, if any is expected
+ */
+export function trimDelayMs(msUntilWork: number | undefined): number {
+  if (msUntilWork === undefined || msUntilWork >= TRIM_CLEARANCE_MS) return 0;
+  return Math.max(0, msUntilWork) + AFTER_WORK_MS;
+}
