@@ -34,6 +34,8 @@ describe('HeapTrimmer on a fake clock, its event loop always quiet', () => {
 
   /** The moments of the trims' first collections (a trim runs one or two). */
   const trims = () => [...new Set(trimmedAt)];
+  /** The beat's next claim, at `time` past 09:00. */
+  const claimAt = (time: string) => upcoming.expect('beat:a', Date.parse(`2026-12-02T09:00:${time}Z`));
 
   it('trims at the check that finds it idle long enough, when no work is expected', async () => {
     await jest.advanceTimersByTimeAsync(2_000);
@@ -42,31 +44,45 @@ describe('HeapTrimmer on a fake clock, its event loop always quiet', () => {
   });
 
   it('trims at once when the next expected work is at least the clearance away', async () => {
-    upcoming.expect('beat:a', Date.parse('2026-12-02T09:00:02.500Z'));
+    claimAt('02.500');
     await jest.advanceTimersByTimeAsync(2_000);
 
     expect(trims()).toEqual(['2026-12-02T09:00:02.000Z']);
   });
 
   it('puts a trim due just before expected work off until just after it', async () => {
-    upcoming.expect('beat:a', Date.parse('2026-12-02T09:00:02.300Z'));
+    claimAt('02.300');
     await jest.advanceTimersByTimeAsync(2_300);
     expect(trims()).toEqual([]);
 
     // The beat claimed its tick and armed the next one, a second on.
-    upcoming.expect('beat:a', Date.parse('2026-12-02T09:00:03.300Z'));
+    claimAt('03.300');
     await jest.advanceTimersByTimeAsync(100);
     expect(trims()).toEqual(['2026-12-02T09:00:02.400Z']);
   });
 
   it('leaves a put-off trim to the next checks when work is under way at its moment', async () => {
-    upcoming.expect('beat:a', Date.parse('2026-12-02T09:00:02.300Z'));
+    claimAt('02.300');
     await jest.advanceTimersByTimeAsync(2_300);
     // The work's moment has passed and it has not armed its next one yet: still under way.
     await jest.advanceTimersByTimeAsync(100);
     expect(trims()).toEqual([]);
 
-    upcoming.expect('beat:a', Date.parse('2026-12-02T09:00:04.300Z'));
+    claimAt('04.300');
+    await jest.advanceTimersByTimeAsync(600);
+    expect(trims()).toEqual(['2026-12-02T09:00:03.000Z']);
+  });
+
+  it('leaves a put-off trim to the next checks when a task is in flight at its moment', async () => {
+    claimAt('02.300');
+    await jest.advanceTimersByTimeAsync(2_300);
+    claimAt('03.300');
+    work.begin();
+    await jest.advanceTimersByTimeAsync(100);
+    expect(trims()).toEqual([]);
+
+    work.end();
+    claimAt('04.300');
     await jest.advanceTimersByTimeAsync(600);
     expect(trims()).toEqual(['2026-12-02T09:00:03.000Z']);
   });
