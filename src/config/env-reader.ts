@@ -141,7 +141,7 @@ export class EnvReader {
    */
   timeZone(name: string, fallback: string): string {
     const value = this.raw(name) ?? fallback;
-    if (canonicalTimeZones().has(value)) return value;
+    if (Intl.supportedValuesOf('timeZone').includes(value)) return value;
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: value });
     } catch {
@@ -150,9 +150,6 @@ export class EnvReader {
     return value;
   }
 }
-
-let canonical: ReadonlySet<string> | undefined;
-const canonicalTimeZones = () => (canonical ??= new Set(Intl.supportedValuesOf('timeZone')));
 
 function parseUrl(name: string, value: string, protocols: readonly string[], expected: string): URL {
   let url: URL | undefined;
