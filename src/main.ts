@@ -19,12 +19,9 @@ const EXIT_USAGE = 2;
 // Nest, the application and its clients are required once the command line has parsed, so that a
 // usage error does not wait for them to load.
 
-/** Loads Nest before anything else requires it, with no date formatter built (see loadWithLazyDateFormats). */
+/** Loads Nest before anything else requires it, leaving out what no role uses (see memory/nest-load). */
 function loadNest(): void {
-  const { loadWithLazyDateFormats } = require('./memory/lazy-date-formats') as typeof import('./memory/lazy-date-formats');
-  loadWithLazyDateFormats(() => {
-    require('@nestjs/common');
-  });
+  (require('./memory/nest-load') as typeof import('./memory/nest-load')).loadNest();
 }
 
 /** The validated configuration, or one line naming the bad variable and the exit code given. */

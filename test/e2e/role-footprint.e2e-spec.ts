@@ -12,10 +12,11 @@ const DATE_FORMATS_PROBE = join(__dirname, '..', 'support', 'date-formats.preloa
 const OPTIMIZED = 1 << 4;
 const DIST = join(__dirname, '..', '..', 'dist') + sep;
 
-/** What a running `node dist/main` has loaded: the packages and the files of our build. */
+/** What a running `node dist/main` has loaded: the packages, the files of our build and Node's own modules. */
 interface Loaded {
   readonly packages: ReadonlySet<string>;
   readonly files: ReadonlySet<string>;
+  readonly builtins: ReadonlySet<string>;
 }
 
 function packageOf(path: string): string | undefined {
@@ -46,14 +47,15 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
   let directory: string;
   const started: MainProcess[] = [];
 
-  /** Has the preload of a running process list `require.cache`. */
+  /** Has the preload of a running process list `require.cache` and Node's modules loaded. */
   async function loadedNow(sut: MainProcess, listing: string): Promise<Loaded> {
     rmSync(listing, { force: true });
     sut.child.kill('SIGUSR2');
-    const paths = await writtenJson<string[]>(listing, 'the module listing');
+    const { files: paths, builtins } = await writtenJson<{ files: string[]; builtins: string[] }>(listing, 'the module listing');
     return {
       packages: new Set(paths.map(packageOf).filter((name): name is string => name !== undefined)),
       files: new Set(paths.filter((path) => path.startsWith(DIST)).map((path) => path.slice(DIST.length))),
+      builtins: new Set(builtins),
     };
   }
 
@@ -182,6 +184,13 @@ describe('what each role loads (e2e: node dist/main, real MariaDB and Redis)', (
     expect(files).not.toContain('tasks/seed/fib.task.js');
     expect(packages).not.toContain('piscina');
     expect(packages).not.toContain('@nestjs/bull');
+  });
+
+  it("loads no undici (Node's fetch and WebSocket client) in any role by Ready, though Nest imports node:http as an ES module", async () => {
+    const { builtins } = await loadedBy('api,worker,beat');
+
+    expect(builtins).toContain('http');
+    expect([...builtins].filter((name) => name.includes('undici'))).toEqual([]);
   });
 
   it("builds no date formatter in any role by Ready, Nest's console logger's included (ICU's date data, about 7 MB)", async () => {

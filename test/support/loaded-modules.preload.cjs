@@ -1,6 +1,7 @@
 // Preloaded into `node dist/main` by the e2e tests (`node --require`): on SIGUSR2, writes the
-// files the process has loaded (Object.keys(require.cache)) as JSON to LOADED_MODULES_FILE, so a
-// test can assert what a role loads without any hook in the application.
+// files the process has loaded (Object.keys(require.cache)) and Node's own modules it has loaded
+// (process.moduleLoadList) as JSON to LOADED_MODULES_FILE, so a test can assert what a role loads
+// without any hook in the application.
 'use strict';
 const { writeFileSync, renameSync } = require('node:fs');
 
@@ -9,6 +10,9 @@ if (!target) throw new Error('loaded-modules.preload.cjs needs LOADED_MODULES_FI
 
 process.on('SIGUSR2', () => {
   // Written aside, then renamed: a reader never sees half a file.
-  writeFileSync(`${target}.partial`, JSON.stringify(Object.keys(require.cache)));
+  const builtins = process.moduleLoadList
+    .filter((entry) => entry.startsWith('NativeModule '))
+    .map((entry) => entry.slice('NativeModule '.length));
+  writeFileSync(`${target}.partial`, JSON.stringify({ files: Object.keys(require.cache), builtins }));
   renameSync(`${target}.partial`, target);
 });
