@@ -1,12 +1,12 @@
 // The floor under every role: Node, an empty Nest application context, and a Bull queue with a
 // processor on the broker (ioredis), with nothing of the application. Plain JavaScript, so that
 // Node's TypeScript stripping (about 17 MB of resident memory) is not counted in it. Nest is loaded
-// as the roles load it, its console logger's date formatters left unbuilt (ICU's date data, about
-// 7 MB; dist/memory/lazy-date-formats.js).
+// as the roles load it, without its console logger's date formatters (ICU's date data, about 7 MB)
+// or undici (dist/memory/nest-load.js).
 'use strict';
 require('reflect-metadata');
-const { loadWithLazyDateFormats } = require('../../dist/memory/lazy-date-formats.js');
-const { Module } = loadWithLazyDateFormats(() => require('@nestjs/common'));
+require('../../dist/memory/nest-load.js').loadNest();
+const { Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const Queue = require('bull');
 
