@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { HeartbeatCommands } from './heartbeat.connection.ts';
 
 // Loaded by the heartbeat thread as well, which Node may run from the TypeScript source (the e2e
 // tests boot workers from src/): erasable syntax only here (no enums, no parameter properties).
@@ -112,10 +112,10 @@ export function heartbeatKey(target: HeartbeatTarget): string {
 
 /** The heartbeats of worker processes in the queue Redis, next to Bull's keys. */
 export class HeartbeatStore {
-  private readonly redis: Redis | Cluster;
+  private readonly redis: HeartbeatCommands;
   private readonly timings: HeartbeatTimings;
 
-  constructor(redis: Redis | Cluster, timings: HeartbeatTimings) {
+  constructor(redis: HeartbeatCommands, timings: HeartbeatTimings) {
     this.redis = redis;
     this.timings = timings;
   }

@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lastResortCollection } from '../../../memory/last-resort-collection.ts';
-import { connectHeartbeat, type HeartbeatRedis } from './heartbeat.connection.ts';
+import { type HeartbeatConnection, type HeartbeatRedis, reconnectDelayMs, RespConnection } from './heartbeat.connection.ts';
 import { type HeartbeatLoopState, type HeartbeatReport, HeartbeatLoop } from './heartbeat.loop.ts';
 import { HeartbeatStore, type HeartbeatTarget, type HeartbeatTimings } from './heartbeat.store.ts';
 
@@ -34,8 +34,15 @@ export type HeartbeatThreadMessage =
 
 const heapMb = () => Math.round((getHeapStatistics().total_heap_size / 2 ** 20) * 10) / 10;
 
-function run(port: NonNullable<typeof parentPort>, data: HeartbeatThreadData): void {
-  const redis = connectHeartbeat(data);
+/** The heartbeat's connection; ioredis, which a thread need not load otherwise, on a Redis Cluster only. */
+async function connect({ redis, cluster }: HeartbeatRedis): Promise<HeartbeatConnection> {
+  if (!cluster) return new RespConnection(redis);
+  const { connectClusterHeartbeat } = await import('./heartbeat.cluster-connection.ts');
+  return connectClusterHeartbeat(redis, reconnectDelayMs);
+}
+
+async function run(port: NonNullable<typeof parentPort>, data: HeartbeatThreadData): Promise<void> {
+  const redis = await connect(data);
   const report = (message: HeartbeatThreadMessage) => port.postMessage(message);
   const loop = new HeartbeatLoop(data.targets, new HeartbeatStore(redis, data.timings), data.intervalMs, report, data.state);
   port.on('message', (command: HeartbeatCommand) => {
@@ -47,12 +54,13 @@ function run(port: NonNullable<typeof parentPort>, data: HeartbeatThreadData): v
   });
   void loop.start().then(() => {
     report({ kind: 'beating' });
-    // Loading ioredis and connecting leave about 6 MB of garbage in this heap, which V8 would keep:
-    // a beat allocates too little to bring on a full collection (BENCHMARKS.md).
+    // Starting the thread and connecting leave garbage in this heap (about 6 MB with ioredis, as
+    // on a Redis Cluster), which V8 would keep: a beat allocates too little to bring on a full
+    // collection (BENCHMARKS.md).
     const before = heapMb();
     lastResortCollection()();
     report({ kind: 'collected', heapMb: [before, heapMb()] });
   });
 }
 
-if (parentPort) run(parentPort, workerData as HeartbeatThreadData);
+if (parentPort) void run(parentPort, workerData as HeartbeatThreadData);

@@ -3,12 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
-import type { Cluster, Redis } from 'ioredis';
 import { AppConfig } from '../../../config/app-config';
 import { WorkInFlight } from '../../../memory/work-in-flight';
 import { MAX_STALLED_COUNT } from '../bull-options';
 import { TaskQueues } from '../queues';
-import { connectHeartbeat, type HeartbeatRedis } from './heartbeat.connection';
+import { connectClusterHeartbeat } from './heartbeat.cluster-connection';
+import { type HeartbeatConnection, type HeartbeatRedis, reconnectDelayMs, RespConnection } from './heartbeat.connection';
 import { type BeatingThread, HeartbeatHandoff } from './heartbeat.handoff';
 import { beatIntervalMs, HeartbeatLoop, type HeartbeatLoopState, type HeartbeatReport } from './heartbeat.loop';
 import { HeartbeatStore, type HeartbeatTarget, type HeartbeatTimings } from './heartbeat.store';
@@ -54,7 +54,7 @@ function lockToken(queue: Queue): string {
 @Injectable()
 export class WorkerHeartbeat implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerHeartbeat.name);
-  private redis?: Redis | Cluster;
+  private redis?: HeartbeatConnection;
   private handoff?: HeartbeatHandoff;
 
   constructor(
@@ -72,7 +72,7 @@ export class WorkerHeartbeat implements OnModuleInit, BeforeApplicationShutdown,
       .map((queue) => ({ queue: queue.name, keyPrefix: queue.toKey(''), token: lockToken(queue) }));
     const timings: HeartbeatTimings = { ttlMs: heartbeatTtlMs, maxGapMs: 2 * intervalMs, maxStalledCount: MAX_STALLED_COUNT };
     const connection: HeartbeatRedis = { redis: this.config.queue.redis, cluster: this.config.queue.cluster };
-    this.redis = connectHeartbeat(connection);
+    this.redis = connection.cluster ? connectClusterHeartbeat(connection.redis, reconnectDelayMs) : new RespConnection(connection.redis);
     const loop = new HeartbeatLoop(targets, new HeartbeatStore(this.redis, timings), intervalMs, (report) => this.log(report));
     const startThread = (state: HeartbeatLoopState) => this.startThread({ ...connection, targets, timings, intervalMs, state });
     const handoff = new HeartbeatHandoff(loop, startThread, this.config.memoryTrimIdleMs);
