@@ -1,5 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
-import { performance } from 'node:perf_hooks';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { IdleTrimPolicy, trimDelayMs } from './idle-trim-policy';
@@ -41,8 +41,8 @@ export class HeapTrimmer implements OnApplicationBootstrap, OnApplicationShutdow
   /** A trim put off until just after expected work. */
   private deferred?: NodeJS.Timeout;
   private collect?: () => void;
-  /** The event loop's reading at the last check or trim. */
-  private lastReading = performance.eventLoopUtilization();
+  /** The event loop's reading at bootstrap, then at the last check or trim. */
+  private lastReading: EventLoopUtilization;
 
   constructor(
     private readonly config: AppConfig,
