@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
+import type { CachedResponse } from '../cache/cached-response';
 import { cachedAnswerHead } from '../cache/cached-response-headers';
-import type { CachedRoutes } from '../cache/cached-routes';
+import type { CachedHit, CachedRoutes } from '../cache/cached-routes';
+import { ifNoneMatchHits } from '../cache/http-caching';
 import type { AccessLog } from '../logging/access-log';
 import { genRequestId, REQUEST_ID_HEADER } from '../logging/request-id';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -22,6 +24,34 @@ const hasBody = (request: IncomingMessage) =>
   request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] ?? '0') !== '0';
 
 /**
+ * What every early answer from one stored entry shares: its headers as name and value pairs in the
+ * order they are sent (Node's `writeHead` takes them so, as it takes an object), with the request
+ * id's value left blank for each answer to fill.
+ */
+interface AnswerTemplate {
+  readonly hit: CachedHit;
+  /** The body's length in bytes, for the access line. */
+  readonly bytes: number;
+  readonly ok: readonly string[];
+  readonly notModified: readonly string[];
+}
+
+/** Flat pairs of the security headers, the request id (its value blank), then those of a cached answer. */
+function headPairs(securityPairs: readonly string[], headers: Readonly<Record<string, string>>): string[] {
+  return [...securityPairs, REQUEST_ID_HEADER, '', ...Object.entries(headers).flat()];
+}
+
+function answerTemplate(hit: CachedHit, securityPairs: readonly string[]): AnswerTemplate {
+  const { outcome, cacheControl } = hit;
+  const bytes = Buffer.byteLength(outcome.entry.body);
+  const ok = headPairs(securityPairs, cachedAnswerHead(undefined, outcome, cacheControl).headers);
+  // Fastify's Content-Length: none on a 304, the body's on a HEAD too.
+  ok.push('content-length', String(bytes));
+  const notModified = headPairs(securityPairs, cachedAnswerHead(outcome.entry.etag, outcome, cacheControl).headers);
+  return { hit, bytes, ok, notModified };
+}
+
+/**
  * Answers a hit of a cached route on this process's copy (CachedRoutes.hitHere) from Node's HTTP
  * server, before Fastify sees the request: Fastify's routing, its request and reply objects and the
  * hooks that Nest and the application add cost such an answer more than half of its CPU time
@@ -35,6 +65,17 @@ const hasBody = (request: IncomingMessage) =>
  */
 export function answerHitsEarly(fastify: FastifyInstance, parts: EarlyHitParts): EarlyAnswer {
   const { routes, securityHeaders, access, metrics } = parts;
+  const securityPairs = Object.entries(securityHeaders).flat();
+  const idSlot = securityPairs.length + 1;
+  // Built once per stored entry: a new entry is a new object, so a changed one is never answered from an old template.
+  const templates = new WeakMap<CachedResponse, AnswerTemplate>();
+  const templateOf = (hit: CachedHit) => {
+    const known = templates.get(hit.outcome.entry);
+    if (known?.hit.outcome.status === hit.outcome.status && known.hit.cacheControl === hit.cacheControl) return known;
+    const template = answerTemplate(hit, securityPairs);
+    templates.set(hit.outcome.entry, template);
+    return template;
+  };
   // Fastify answers 503 from its close on (return503OnClosing); its preClose hooks run right after.
   let closing = false;
   fastify.addHook('preClose', (done) => {
@@ -48,10 +89,11 @@ export function answerHitsEarly(fastify: FastifyInstance, parts: EarlyHitParts):
     const hit = routes.hitHere(url);
     if (!hit) return false;
     const id = genRequestId(request);
-    const { notModified, headers } = cachedAnswerHead(request.headers['if-none-match'], hit.outcome, hit.cacheControl);
-    const body = hit.outcome.entry.body;
-    // Fastify's Content-Length: none on a 304, the body's on a HEAD too.
-    const bytes = notModified ? undefined : Buffer.byteLength(body);
+    const template = templateOf(hit);
+    const notModified = ifNoneMatchHits(request.headers['if-none-match'], hit.outcome.entry.etag);
+    const head = (notModified ? template.notModified : template.ok).slice();
+    head[idSlot] = id;
+    const bytes = notModified ? undefined : template.bytes;
     const remoteAddress = request.socket.remoteAddress;
     // Fastify's onResponse moment: the response finished, or failed.
     const answered = () => {
@@ -64,10 +106,9 @@ export function answerHitsEarly(fastify: FastifyInstance, parts: EarlyHitParts):
     };
     response.on('finish', answered);
     response.on('error', answered);
-    const head: Record<string, string> = { ...securityHeaders, [REQUEST_ID_HEADER]: id, ...headers };
-    if (bytes !== undefined) head['content-length'] = String(bytes);
     response.writeHead(notModified ? 304 : 200, head);
-    response.end(notModified || method === 'HEAD' ? undefined : body);
+    // A string, not bytes: Node sends the head and a string body in one write, a buffer in two.
+    response.end(notModified || method === 'HEAD' ? undefined : hit.outcome.entry.body);
     return true;
   };
 }
