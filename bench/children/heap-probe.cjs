@@ -1,7 +1,8 @@
 // Preloaded into the processes of the memory figure (`node --require`). It does nothing until the
 // bench signals it, and writes one line to stderr per signal, in bytes:
 // - SIGWINCH, sent as the resident memory after the load is read: `{"heapNow":{…}}`, V8's heap as
-//   it stands, garbage and all, without collecting. SIGWINCH because a process without this
+//   it stands, garbage and all, without collecting, the memory outside it that V8 is told of
+//   (buffers among it), and what V8 itself has allocated beside its heap. SIGWINCH because a process without this
 //   preload ignores it, and Node reserves SIGUSR1 for its inspector;
 // - SIGUSR2, sent at the end: `{"heapProbe":{…}}`, a full garbage collection forced, with V8's heap
 //   before it and the live heap after it. It changes no V8 setting before that signal (gc is
@@ -20,8 +21,10 @@ const youngGenerationSize = () => {
 const report = (line) => writeSync(2, `${JSON.stringify(line)}\n`);
 
 process.on('SIGWINCH', () => {
-  const { heapTotal, heapUsed } = process.memoryUsage();
-  report({ heapNow: { heapTotal, heapUsed, youngGeneration: youngGenerationSize() } });
+  const { heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  // V8's own memory beside its heap (its compilers' zones among it): now, and the most it has held.
+  const { malloced_memory: malloced, peak_malloced_memory: peakMalloced } = v8.getHeapStatistics();
+  report({ heapNow: { heapTotal, heapUsed, youngGeneration: youngGenerationSize(), external, arrayBuffers, malloced, peakMalloced } });
 });
 
 process.on('SIGUSR2', () => {

@@ -7,6 +7,7 @@ import {
   type Child,
   HEAP_PROBE,
   type HeapNow,
+  type ResidentParts,
   type HeapProbe,
   IMAGE_NODE_FLAGS,
   type NodeFlags,
@@ -35,7 +36,14 @@ const NAMES = {
 } as const;
 type Footprint = Record<
   Role | 'bareWorker' | 'tasklessWorker' | 'floor',
-  { idleMb: number; afterLoadMb: number; afterLoadHeap: HeapNow; settledMb: number; settledHeap: HeapProbe }
+  {
+    idleMb: number;
+    afterLoadMb: number;
+    afterLoadParts: ResidentParts;
+    afterLoadHeap: HeapNow;
+    settledMb: number;
+    settledHeap: HeapProbe;
+  }
 >;
 
 /** The processes whose heap the table gives, after the load and once settled. */
@@ -113,11 +121,13 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
         // Each process is read as its own load ends, before it has idled long enough to give its
         // heap back (MEMORY_TRIM_IDLE_SECONDS): the resident memory first, then V8's heap.
         const afterLoad: Record<string, number> = {};
+        const afterLoadParts: Record<string, ResidentParts> = {};
         const afterLoadHeap: Record<string, HeapNow> = {};
         const readAfterLoad = (...names: (keyof typeof processes)[]) =>
           Promise.all(
             names.map(async (name) => {
               afterLoad[name] = processes[name].rssMb();
+              afterLoadParts[name] = processes[name].residentParts();
               afterLoadHeap[name] = await processes[name].heapNow();
             }),
           );
@@ -141,6 +151,7 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
             {
               idleMb: idle[name],
               afterLoadMb: afterLoad[name],
+              afterLoadParts: afterLoadParts[name],
               afterLoadHeap: afterLoadHeap[name],
               settledMb: settled[name],
               settledHeap: await child.heapProbe(),
@@ -159,8 +170,15 @@ export async function memoryFigure({ environment, options, progress }: BenchCont
   const mb = (value: number) => `${round(value, 1)} MB`;
   const inMb = (bytes: number) => mb(bytes / 2 ** 20);
   const heapAfterLoad = (role: keyof Footprint) => {
-    const { heapTotal, heapUsed, youngGeneration } = footprints.default[role].afterLoadHeap;
-    return `${inMb(heapTotal)}, young generation ${inMb(youngGeneration)}, objects live or not yet collected ${inMb(heapUsed)}, beside ${mb(footprints.default[role].afterLoadMb)} of RSS`;
+    const { heapTotal, heapUsed, youngGeneration, external, arrayBuffers, malloced, peakMalloced } = footprints.default[role].afterLoadHeap;
+    const parts = footprints.default[role].afterLoadParts;
+    return (
+      `${inMb(heapTotal)}, young generation ${inMb(youngGeneration)}, objects live or not yet collected ${inMb(heapUsed)}, ` +
+      `beside ${mb(footprints.default[role].afterLoadMb)} of RSS; outside V8's heap, ${inMb(external)} held by its objects ` +
+      `(buffers ${inMb(arrayBuffers)}) and ${inMb(malloced)} by V8 itself (at most ${inMb(peakMalloced)}); ` +
+      `the RSS by mapping: the node executable ${mb(parts.executable)}, malloc's main heap ${mb(parts.mallocHeap)}, ` +
+      `anonymous ${mb(parts.anonymous)}, other files ${mb(parts.files)}`
+    );
   };
   const heapSettled = (role: keyof Footprint) => {
     const { liveHeap, heapTotalBefore, youngGenerationBefore } = footprints.default[role].settledHeap;

@@ -106,6 +106,34 @@ export class Child {
   }
 
   /**
+   * Resident memory in MB by what is mapped (from /proc/<pid>/smaps): the `node` executable's
+   * pages, malloc's main heap (`[heap]`), anonymous mappings (V8's pages, malloc's other arenas and
+   * large blocks, threads' stacks), and other files.
+   */
+  residentParts(): ResidentParts {
+    const parts = { executable: 0, mallocHeap: 0, anonymous: 0, files: 0 };
+    let part: keyof ResidentParts = 'anonymous';
+    for (const line of readFileSync(`/proc/${this.pid}/smaps`, 'utf8').split('\n')) {
+      const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+      if (mapping) {
+        const path = mapping[1];
+        part =
+          path === '[heap]'
+            ? 'mallocHeap'
+            : path === '' || path.startsWith('[')
+              ? 'anonymous'
+              : path.endsWith('/node')
+                ? 'executable'
+                : 'files';
+        continue;
+      }
+      const rss = /^Rss:\s+(\d+) kB$/.exec(line);
+      if (rss) parts[part] += Number(rss[1]) / 1024;
+    }
+    return parts;
+  }
+
+  /**
    * CPU time used so far (user + system, in ms, from /proc): unlike throughput, what a request
    * costs barely moves when other processes take the cores.
    */
@@ -145,6 +173,14 @@ export interface HeapProbe {
 }
 
 /** V8's heap as it stood when bench/children/heap-probe.cjs was asked, nothing collected, in bytes. */
+/** Resident memory in MB by what is mapped: see {@link Child.residentParts}. */
+export interface ResidentParts {
+  readonly executable: number;
+  readonly mallocHeap: number;
+  readonly anonymous: number;
+  readonly files: number;
+}
+
 export interface HeapNow {
   /** What V8 has grown its heap to, garbage included. */
   readonly heapTotal: number;
@@ -152,6 +188,13 @@ export interface HeapNow {
   readonly heapUsed: number;
   /** The young generation's part of heapTotal. */
   readonly youngGeneration: number;
+  /** Memory outside V8's heap held by its objects (Node's buffers among it), as V8 is told of it. */
+  readonly external: number;
+  /** The part of external held by ArrayBuffers and Buffers. */
+  readonly arrayBuffers: number;
+  /** What V8 has allocated beside its heap for itself (its compilers' zones among it), now and at most. */
+  readonly malloced: number;
+  readonly peakMalloced: number;
 }
 
 /**
