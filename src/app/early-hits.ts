@@ -107,7 +107,7 @@ export function answerHitsEarly(fastify: FastifyInstance, parts: EarlyHitParts):
     response.on('finish', answered);
     response.on('error', answered);
     response.writeHead(notModified ? 304 : 200, head);
-    // A string, not bytes: Node sends the head and a string body in one write, a buffer in two.
+    // A string, not bytes: Node joins a string body to the head, a buffer goes as a second chunk (slower, measured).
     response.end(notModified || method === 'HEAD' ? undefined : hit.outcome.entry.body);
     return true;
   };
