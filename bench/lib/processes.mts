@@ -172,7 +172,6 @@ export interface HeapProbe {
   readonly external: number;
 }
 
-/** V8's heap as it stood when bench/children/heap-probe.cjs was asked, nothing collected, in bytes. */
 /** Resident memory in MB by what is mapped: see {@link Child.residentParts}. */
 export interface ResidentParts {
   readonly executable: number;
@@ -181,6 +180,7 @@ export interface ResidentParts {
   readonly files: number;
 }
 
+/** V8's heap as it stood when bench/children/heap-probe.cjs was asked, nothing collected, in bytes. */
 export interface HeapNow {
   /** What V8 has grown its heap to, garbage included. */
   readonly heapTotal: number;
