@@ -2,8 +2,8 @@
 // bench signals it, and writes one line to stderr per signal, in bytes:
 // - SIGWINCH, sent as the resident memory after the load is read: `{"heapNow":{…}}`, V8's heap as
 //   it stands, garbage and all, without collecting, the memory outside it that V8 is told of
-//   (buffers among it), and what V8 itself has allocated beside its heap. SIGWINCH because a process without this
-//   preload ignores it, and Node reserves SIGUSR1 for its inspector;
+//   (buffers among it), and what V8 itself has allocated beside its heap. SIGWINCH because a
+//   process without this preload ignores it, and Node reserves SIGUSR1 for its inspector;
 // - SIGUSR2, sent at the end: `{"heapProbe":{…}}`, a full garbage collection forced, with V8's heap
 //   before it and the live heap after it. It changes no V8 setting before that signal (gc is
 //   exposed only then).

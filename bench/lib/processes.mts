@@ -116,15 +116,7 @@ export class Child {
     for (const line of readFileSync(`/proc/${this.pid}/smaps`, 'utf8').split('\n')) {
       const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
       if (mapping) {
-        const path = mapping[1];
-        part =
-          path === '[heap]'
-            ? 'mallocHeap'
-            : path === '' || path.startsWith('[')
-              ? 'anonymous'
-              : path.endsWith('/node')
-                ? 'executable'
-                : 'files';
+        part = partOf(mapping[1]);
         continue;
       }
       const rss = /^Rss:\s+(\d+) kB$/.exec(line);
@@ -170,6 +162,13 @@ export interface HeapProbe {
   readonly liveHeap: number;
   /** Memory of C++ objects bound to JavaScript ones (buffers…), after the collection. */
   readonly external: number;
+}
+
+/** Which part of {@link ResidentParts} a mapping of smaps counts in, by its path. */
+function partOf(path: string): keyof ResidentParts {
+  if (path === '[heap]') return 'mallocHeap';
+  if (path === '' || path.startsWith('[')) return 'anonymous';
+  return path.endsWith('/node') ? 'executable' : 'files';
 }
 
 /** Resident memory in MB by what is mapped: see {@link Child.residentParts}. */

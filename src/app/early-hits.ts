@@ -47,6 +47,7 @@ function answerTemplate(hit: CachedHit, securityPairs: readonly string[]): Answe
   const ok = headPairs(securityPairs, cachedAnswerHead(undefined, outcome, cacheControl).headers);
   // Fastify's Content-Length: none on a 304, the body's on a HEAD too.
   ok.push('content-length', String(bytes));
+  // The 304's headers: those of a request whose If-None-Match is the entry's own ETag.
   const notModified = headPairs(securityPairs, cachedAnswerHead(outcome.entry.etag, outcome, cacheControl).headers);
   return { hit, bytes, ok, notModified };
 }
