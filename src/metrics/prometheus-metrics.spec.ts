@@ -58,6 +58,21 @@ describe('PrometheusMetrics', () => {
     expect(sample(text, 'cache_results_total{key="banner_list",result="miss"}')).toBeUndefined();
   });
 
+  it('keeps counting cache results across scrapes, each counted once', async () => {
+    sut.cacheResult('banner_list', 'hit');
+    sut.cacheResult('banner_list', 'hit');
+    await sut.scrape();
+    sut.cacheResult('banner_list', 'hit');
+    sut.cacheResult('other_list', 'miss');
+
+    const text = await sut.scrape();
+    const again = await sut.scrape();
+
+    expect(sample(text, 'cache_results_total{key="banner_list",result="hit"}')).toBe(3);
+    expect(sample(text, 'cache_results_total{key="other_list",result="miss"}')).toBe(1);
+    expect(sample(again, 'cache_results_total{key="banner_list",result="hit"}')).toBe(3);
+  });
+
   it('counts task runs by name and state and records their duration in seconds', async () => {
     sut.taskFinished('add', 'SUCCESS', 250);
     sut.taskFinished('add', 'RETRY', 40);

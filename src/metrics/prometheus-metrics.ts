@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import { HttpDurationHistogram } from './http-duration-histogram';
 import {
   type BeatTickOutcome,
   type CacheResult,
@@ -36,18 +37,29 @@ export class PrometheusMetrics extends MetricsService {
   private readonly registry = new Registry();
   private readonly queues: CountedQueue[] = [];
 
-  private readonly httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP requests served by the api, by method, route template and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    registers: [this.registry],
-  });
+  private readonly httpDuration = new HttpDurationHistogram(
+    'http_request_duration_seconds',
+    'HTTP requests served by the api, by method, route template and status code',
+  );
 
-  private readonly cacheResults = new Counter({
+  /**
+   * Cached reads since the last scrape, by key and result: every cached hit adds one here rather than
+   * through prom-client's `inc`, which hashes the labels on each call; the scrape hands the counts to
+   * the counter.
+   */
+  private readonly unscrapedCacheResults = new Map<string, Record<CacheResult, number>>();
+
+  private readonly cacheResults: Counter<'key' | 'result'> = new Counter({
     name: 'cache_results_total',
     help: 'Cached reads by cache key name and result (hit, miss, stale, bypass)',
     labelNames: ['key', 'result'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [key, counts] of this.unscrapedCacheResults) {
+        for (const [result, count] of Object.entries(counts)) if (count > 0) this.cacheResults.inc({ key, result }, count);
+      }
+      this.unscrapedCacheResults.clear();
+    },
   });
 
   private readonly tasks = new Counter({
@@ -125,6 +137,8 @@ export class PrometheusMetrics extends MetricsService {
 
   constructor() {
     super();
+    // The registry reads a metric through name, help, type and get(); prom-client's types list only its own classes.
+    this.registry.registerMetric(this.httpDuration as unknown as Metric);
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -148,7 +162,7 @@ export class PrometheusMetrics extends MetricsService {
    * @param route the route template (`/api/admin/tasks/:id`), never the raw URL.
    */
   httpRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    this.httpDuration.observe({ method, route, status_code: statusCode }, seconds);
+    this.httpDuration.observe(method, route, statusCode, seconds);
   }
 
   /**
@@ -156,7 +170,9 @@ export class PrometheusMetrics extends MetricsService {
    * @param key the cache entry's name (`banner_list`), not the Redis key with its prefix or arguments.
    */
   cacheResult(key: string, result: CacheResult): void {
-    this.cacheResults.inc({ key, result });
+    let counts = this.unscrapedCacheResults.get(key);
+    if (counts === undefined) this.unscrapedCacheResults.set(key, (counts = { hit: 0, miss: 0, stale: 0, bypass: 0 }));
+    counts[result]++;
   }
 
   /** Whether this process's local copy of cached entries is in use. */
