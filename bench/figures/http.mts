@@ -12,7 +12,7 @@ const WARM_UP_SECONDS = 3;
 /** Headers Node's http server adds by itself, to the api's answers as to the ceiling's. */
 const SET_BY_NODE = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
-interface Load {
+export interface Load {
   readonly requestsPerSecond: number;
   readonly p50: number;
   readonly p99: number;

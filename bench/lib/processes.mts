@@ -226,14 +226,18 @@ function nodeFlags(flags: NodeFlags): readonly string[] {
 /** The image's flags as written in the Dockerfile, for the report. */
 export const IMAGE_NODE_FLAGS = DEPLOYED_NODE_FLAGS.join(' ');
 
-/** `node dist/main --role=…`, resolved once it logs "Ready" (with its URL when it serves HTTP). */
+/**
+ * `node dist/main --role=…`, resolved once it logs "Ready" (with its URL when it serves HTTP);
+ * `main` another build's entry point (bench/compare.mts).
+ */
 export async function startMain(
   role: string,
   env: Readonly<Record<string, string>>,
   nodeArgs: readonly string[] = [],
   flags: NodeFlags = 'image',
+  main = MAIN,
 ): Promise<{ child: Child; url?: string }> {
-  const child = new Child(process.execPath, [...nodeFlags(flags), ...nodeArgs, MAIN, `--role=${role}`], env);
+  const child = new Child(process.execPath, [...nodeFlags(flags), ...nodeArgs, main, `--role=${role}`], env);
   const line = await child.waitForLine(/"msg":"Ready/);
   return { child, url: /listening on (http:\/\/[^"]+)/.exec(line)?.[1] };
 }

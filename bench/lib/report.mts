@@ -44,11 +44,11 @@ export function markdownTable(rows: readonly Row[]): string {
   return ['| figure | median of the repetitions | target | |', '| --- | --- | --- | --- |', ...lines].join('\n');
 }
 
-/** Writes `bench/results/<timestamp>.json` and returns its path. */
-export function writeResults(startedAt: Date, content: unknown): string {
+/** Writes `bench/results/<timestamp><suffix>.json` and returns its path. */
+export function writeResults(startedAt: Date, content: unknown, suffix = ''): string {
   const directory = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(directory, { recursive: true });
-  const path = `${directory}${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+  const path = `${directory}${startedAt.toISOString().replace(/[:.]/g, '-')}${suffix}.json`;
   writeFileSync(path, `${JSON.stringify(content, null, 2)}\n`);
   return path;
 }
