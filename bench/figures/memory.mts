@@ -7,10 +7,10 @@ import {
   type Child,
   HEAP_PROBE,
   type HeapNow,
-  type ResidentParts,
   type HeapProbe,
   IMAGE_NODE_FLAGS,
   type NodeFlags,
+  type ResidentParts,
   startChild,
   startMain,
 } from '../lib/processes.mts';

@@ -1,5 +1,5 @@
 /** prom-client's default buckets, in seconds: the ones `http_request_duration_seconds` has always had. */
-const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const UPPER_BOUNDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 interface HttpLabels {
   readonly method: string;
@@ -16,7 +16,7 @@ interface Series {
 }
 
 /** A sample as prom-client's registry formats it. */
-export interface HistogramSample {
+interface HistogramSample {
   readonly metricName: string;
   readonly labels: Readonly<Record<string, string | number>>;
   readonly value: number;
@@ -39,13 +39,12 @@ export class HttpDurationHistogram {
   constructor(
     readonly name: string,
     readonly help: string,
-    private readonly upperBounds: readonly number[] = DEFAULT_BUCKETS,
   ) {}
 
   observe(method: string, route: string, statusCode: number, seconds: number): void {
     const series = this.seriesOf(method, route, statusCode);
     let bucket = 0;
-    while (bucket < this.upperBounds.length && seconds > this.upperBounds[bucket]) bucket++;
+    while (bucket < UPPER_BOUNDS.length && seconds > UPPER_BOUNDS[bucket]) bucket++;
     series.counts[bucket]++;
     series.sum += seconds;
     series.count++;
@@ -55,7 +54,7 @@ export class HttpDurationHistogram {
   get(): Promise<{ name: string; help: string; type: 'histogram'; aggregator: 'sum'; values: HistogramSample[] }> {
     const values = this.series.flatMap(({ labels, counts, sum, count }) => {
       let cumulative = 0;
-      const buckets = this.upperBounds.map((le, index) => {
+      const buckets = UPPER_BOUNDS.map((le, index) => {
         cumulative += counts[index];
         return { metricName: `${this.name}_bucket`, labels: { le, ...labels }, value: cumulative };
       });
@@ -84,7 +83,7 @@ export class HttpDurationHistogram {
     if (series === undefined) {
       series = {
         labels: { method, route, status_code: statusCode },
-        counts: new Array<number>(this.upperBounds.length + 1).fill(0),
+        counts: new Array<number>(UPPER_BOUNDS.length + 1).fill(0),
         sum: 0,
         count: 0,
       };
