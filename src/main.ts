@@ -44,10 +44,10 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
   if (compilersOff) turnOffOptimizingCompilers();
   loadNest();
   const loaded = loadConfigOrExit(EXIT_BAD_CONFIG);
-  const { capYoungGeneration, SEMI_SPACE_CAP_MB } =
-    require('./memory/young-generation-cap') as typeof import('./memory/young-generation-cap');
+  const { capYoungGeneration, semiSpaceCapMb } = require('./memory/young-generation-cap') as typeof import('./memory/young-generation-cap');
+  const semiSpaceMb = semiSpaceCapMb(roles);
   // Before the application loads, so that its start-up grows the young generation no further.
-  const youngGenerationCapped = capYoungGeneration();
+  const youngGenerationCapped = capYoungGeneration(semiSpaceMb);
   const { createRootLogger } = require('./logging/root-logger') as typeof import('./logging/root-logger');
   const { startApplication } = require('./bootstrap') as typeof import('./bootstrap');
   const { installShutdown } = require('./shutdown') as typeof import('./shutdown');
@@ -55,9 +55,7 @@ async function serve({ roles, queues }: ServeCommand): Promise<void> {
   const logger = createRootLogger(loaded.config, roles);
   logger.info(`Starting as ${[...roles].join(', ')}`);
   logger.debug(
-    youngGenerationCapped
-      ? `Young generation capped at ${SEMI_SPACE_CAP_MB} MB semi-spaces`
-      : 'Young generation left to --max-semi-space-size',
+    youngGenerationCapped ? `Young generation capped at ${semiSpaceMb} MB semi-spaces` : 'Young generation left to --max-semi-space-size',
   );
   if (compilersOff) logger.debug("V8's optimizing compilers are off: the beat alone runs no hot code");
   try {

@@ -1,15 +1,26 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, type HeapSpaceInfo, setFlagsFromString } from 'node:v8';
+import type { Role } from '../roles';
 import { startedWithV8Flag } from './node-flags';
 
-/** The semi-space size the young generation stops growing at: the Docker image's `--max-semi-space-size=16`. */
-export const SEMI_SPACE_CAP_MB = 16;
+/** The semi-space size a worker's young generation stops growing at: the Docker image's `--max-semi-space-size=16`. */
+const WORKER_SEMI_SPACE_MB = 16;
+
+/**
+ * An api's: its requests leave little alive across a scavenge, so half the worker's size costs it no
+ * throughput seen, and 16 MB less resident at the end of a load (BENCHMARKS.md, Memory target).
+ */
+const API_SEMI_SPACE_MB = 8;
+
+/** The semi-space size a process of these roles caps its young generation at: the worker's wherever a worker runs. */
+export function semiSpaceCapMb(roles: ReadonlySet<Role>): number {
+  return roles.has('worker') || !roles.has('api') ? WORKER_SEMI_SPACE_MB : API_SEMI_SPACE_MB;
+}
 
 /** V8's own factor (`node --v8-options`), given back once a collection has shrunk the young generation. */
 const V8_GROWTH_FACTOR = 2;
 
 const MB = 1024 * 1024;
-const SEMI_SPACE_CAP_BYTES = SEMI_SPACE_CAP_MB * MB;
 
 /** V8 sizes its semi-spaces in pages of 256 KB. */
 const PAGE_BYTES = 256 * 1024;
@@ -31,6 +42,7 @@ function semiSpaceBytes(): number {
 
 // V8's flags are the process's, so is this state: one cap per process, installed by main.ts.
 let installed = false;
+let capBytes = WORKER_SEMI_SPACE_MB * MB;
 let growing = true;
 let holds = 0;
 
@@ -43,11 +55,11 @@ function setGrowing(grow: boolean): void {
 // V8 grows a semi-space to the factor times its size, which from a size it shrank to (twice the
 // survivors, in pages) can land anywhere up to twice the cap: it may grow only where that stays within.
 function adjust(): void {
-  setGrowing(holds > 0 || V8_GROWTH_FACTOR * semiSpaceBytes() <= SEMI_SPACE_CAP_BYTES);
+  setGrowing(holds > 0 || V8_GROWTH_FACTOR * semiSpaceBytes() <= capBytes);
 }
 
 /**
- * Keeps V8's young generation within {@link SEMI_SPACE_CAP_MB} MB semi-spaces in a process started
+ * Keeps V8's young generation within semi-spaces of `semiSpaceMb` in a process started
  * without `--max-semi-space-size`, as users run `node dist/main`. On a large host Node 24 lets it
  * grow to 64 MB semi-spaces under load, 128 MB of resident memory that V8 keeps until the heap trim
  * (BENCHMARKS.md, Memory). V8 fixes its maximum when the process starts, but reads its growth
@@ -55,11 +67,13 @@ function adjust(): void {
  * factor is set to 1 where growing would pass the cap, and back to V8's own once a collection (the
  * trim's) has shrunk the young generation. The cap is a bound: from a size V8 shrank to, the young
  * generation may stop between half the cap and the cap. The observer lasts as long as the process.
+ * @param semiSpaceMb the cap, one semi-space's size in MB ({@link semiSpaceCapMb})
  * @returns whether it capped it: false when Node's own flag rules.
  */
-export function capYoungGeneration(): boolean {
+export function capYoungGeneration(semiSpaceMb: number): boolean {
   if (startedWithV8Flag('max-semi-space-size')) return false;
   installed = true;
+  capBytes = semiSpaceMb * MB;
   new PerformanceObserver(adjust).observe({ entryTypes: ['gc'] });
   adjust();
   return true;

@@ -21,8 +21,8 @@ interface ThreadProbe {
 }
 
 /** Runs the probe in a Node of its own: V8 fixes its heap's limits at start-up. */
-async function runProbe<T>(nodeArgs: readonly string[], mode: 'cap' | 'none' | 'thread', nodeOptions = ''): Promise<T> {
-  const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, PROBE, mode], {
+async function runProbe<T>(nodeArgs: readonly string[], mode: 'cap' | 'none' | 'thread', nodeOptions = '', capMb = 16): Promise<T> {
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeArgs, PROBE, mode, String(capMb)], {
     env: { ...process.env, NODE_OPTIONS: nodeOptions },
   });
   return JSON.parse(stdout) as T;
@@ -57,6 +57,14 @@ describe('the heap given back once idle (e2e: node dist/main, real Redis)', () =
     await capped.waitForLine(/"msg":"Young generation capped at 16 MB semi-spaces"/);
     await capped.stop();
 
+    // An api alone takes half a worker's; with a worker beside it, the worker's.
+    const api = suite.start(['--role=api'], { LOG_LEVEL: 'debug' }, { nodeArgs: [] });
+    await api.waitForLine(/"msg":"Young generation capped at 8 MB semi-spaces"/);
+    await api.stop();
+    const apiAndWorker = suite.start(['--role=api,worker'], { LOG_LEVEL: 'debug' }, { nodeArgs: [] });
+    await apiAndWorker.waitForLine(/"msg":"Young generation capped at 16 MB semi-spaces"/);
+    await apiAndWorker.stop();
+
     const flagged = suite.start(['--role=beat'], { LOG_LEVEL: 'debug' }, { nodeArgs: ['--max-semi-space-size=16'] });
     await flagged.waitForLine(/"msg":"Young generation left to --max-semi-space-size"/);
   });
@@ -81,6 +89,14 @@ describe('the young generation capped at 16 MB semi-spaces (a Node of its own, n
     // stay far below.
     expect(probe.regrownMb).toBeGreaterThan(16);
     expect(probe.regrownMb).toBeLessThanOrEqual(32);
+  });
+
+  it("stays within 16 MB (two semi-spaces of 8, an api's cap) under the same load", async () => {
+    const probe = await runProbe<YoungGenerationProbe>([], 'cap', '', 8);
+
+    expect(probe.capped).toBe(true);
+    expect(probe.grownMb).toBeGreaterThan(8);
+    expect(probe.grownMb).toBeLessThanOrEqual(16);
   });
 
   // V8 doubles a semi-space: from 3 MB, to 6, 12 and then 24, which would pass the cap.
